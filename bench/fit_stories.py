@@ -1,0 +1,255 @@
+"""Fit the story scorer's weights and thresholds on the development streams; write story_params.json.
+
+    .venv/bin/python bench/fit_stories.py [--split half|all] [--out PATH]
+
+Each regime is fitted on the stream that exercises it: headline-only records (UCI News Aggregator) and
+full texts (ECB+ development topics). The regime applies to any record by what it contains; the
+dataset only decides where the fitting signal comes from. Gold `story` labels are used for scoring
+only; ids and file order never reach the clusterer as anything but an opaque counter.
+
+Guard against over-fitting: with ``--split half`` the search sees only the gold stories whose
+sha1(story) is even, and the chosen config is then scored on the odd half it never saw. Embeddings
+are cached under bench/results/cache so that the search re-runs only the (fast) online pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from clustering_metrics import ClusteringScores, score_clustering  # noqa: E402
+
+from storyline.embeddings import Embedder, MiniLMEmbedder  # noqa: E402
+from storyline.stories import RegimeParams, StoryClusterer, StoryInput, StoryParams  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+DATASETS = {
+    "uci": DATA / "uci_news_aggregator" / "stream.jsonl",
+    "ecbplus": DATA / "ecbplus" / "stream.jsonl",
+}
+CACHE = ROOT / "bench" / "results" / "cache"
+PARAMS_OUT = ROOT / "src" / "storyline" / "data" / "story_params.json"
+
+
+def load_stream(dataset: str, limit: int | None = None) -> list[dict[str, Any]]:
+    path = DATASETS.get(dataset, Path(dataset))
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                records.append(json.loads(line))
+                if limit is not None and len(records) >= limit:
+                    break
+    return records
+
+
+def story_half(story: str) -> int:
+    return int(hashlib.sha1(story.encode("utf-8")).hexdigest(), 16) % 2
+
+
+def _published(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def to_inputs(records: Sequence[Mapping[str, Any]]) -> list[StoryInput]:
+    """Records in file order -> StoryInput; the article id is the arrival counter, never the record id."""
+    return [
+        StoryInput(
+            article_id=i,
+            title=r.get("title"),
+            text=r.get("text") or "",
+            published=_published(r.get("published")),
+            outlet=r.get("source"),
+        )
+        for i, r in enumerate(records)
+    ]
+
+
+class CachedEmbedder:
+    """Wraps an embedder with an on-disk cache keyed by sha1 of the exact text embedded."""
+
+    def __init__(self, inner: Embedder, path: Path) -> None:
+        self._inner = inner
+        self._path = path
+        self._vectors: dict[str, NDArray[np.float32]] = {}
+        if path.exists():
+            with np.load(path) as data:
+                for key, vec in zip(data["keys"], data["vectors"], strict=True):
+                    self._vectors[str(key)] = vec
+
+    @property
+    def dim(self) -> int:
+        return self._inner.dim
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items())
+        if missing:
+            vecs = self._inner.encode([t for _, t in missing])
+            for (k, _), v in zip(missing, vecs, strict=True):
+                self._vectors[k] = v
+            self._save()
+        if not keys:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vectors[k] for k in keys])
+
+    def _save(self) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self._vectors)
+        np.savez(
+            self._path,
+            keys=np.array(keys, dtype="U40"),
+            vectors=np.stack([self._vectors[k] for k in keys]),
+        )
+
+
+def cached_embedder(dataset: str) -> CachedEmbedder:
+    inner = MiniLMEmbedder()
+    return CachedEmbedder(inner, CACHE / f"{Path(dataset).stem}-{inner.name}.npz")
+
+
+def cluster(
+    inputs: Sequence[StoryInput], params: StoryParams, embedder: Embedder, batch: int = 4096
+) -> dict[int, int]:
+    clusterer = StoryClusterer(params, embedder)
+    for start in range(0, len(inputs), batch):
+        clusterer.add(inputs[start : start + batch])
+    return {item.article_id: clusterer.story_of(item.article_id) or 0 for item in inputs}
+
+
+def evaluate(
+    records: Sequence[Mapping[str, Any]], inputs: Sequence[StoryInput], params: StoryParams, embedder: Embedder
+) -> ClusteringScores:
+    predicted = cluster(inputs, params, embedder)
+    gold = {i: str(r["story"]) for i, r in enumerate(records)}
+    return score_clustering(gold, predicted)
+
+
+Objective = Callable[[RegimeParams], float]
+
+# Coordinate search: each field is tried at these offsets from its current value, repeatedly, until no
+# single move improves the objective. Small, fixed steps keep the search cheap and the result explainable.
+_STEPS: dict[str, tuple[float, ...]] = {
+    "threshold": (-0.08, -0.04, -0.02, 0.02, 0.04, 0.08),
+    "w_lex": (-0.2, -0.1, 0.1, 0.2),
+    "w_ent": (-0.2, -0.1, 0.1, 0.2),
+    "merge_threshold": (-0.1, -0.05, 0.05, 0.1),
+}
+
+
+def coordinate_search(start: RegimeParams, objective: Objective, rounds: int, log: Callable[[str], None]) -> RegimeParams:
+    best, best_score = start, objective(start)
+    log(f"start {best_score:.4f} {best}")
+    for _ in range(rounds):
+        improved = False
+        for name, steps in _STEPS.items():
+            for step in steps:
+                value = round(getattr(best, name) + step, 4)
+                if value < 0:
+                    continue
+                trial = replace(best, **{name: value})
+                score = objective(trial)
+                if score > best_score + 1e-4:
+                    best, best_score, improved = trial, score, True
+                    log(f"  {name}={value} -> {score:.4f}")
+        if not improved:
+            break
+    log(f"best {best_score:.4f} {best}")
+    return best
+
+
+def _subset(records: Sequence[Mapping[str, Any]], half: int | None) -> list[Mapping[str, Any]]:
+    return [r for r in records if half is None or story_half(str(r["story"])) == half]
+
+
+def fit_regime(
+    dataset: str, regime: str, base: StoryParams, half: int | None, rounds: int, log: Callable[[str], None]
+) -> RegimeParams:
+    records = _subset(load_stream(dataset), half)
+    inputs = to_inputs(records)
+    embedder = cached_embedder(dataset)
+
+    def objective(rp: RegimeParams) -> float:
+        params = replace(base, **{regime: rp})
+        return evaluate(records, inputs, params, embedder).bcubed_f1
+
+    return coordinate_search(base.regime(regime), objective, rounds, log)
+
+
+def report(dataset: str, params: StoryParams, half: int | None) -> ClusteringScores:
+    records = _subset(load_stream(dataset), half)
+    inputs = to_inputs(records)
+    t0 = time.perf_counter()
+    scores = evaluate(records, inputs, params, cached_embedder(dataset))
+    print(
+        f"{dataset} half={half}: B3 F1 {scores.bcubed_f1:.4f} (P {scores.bcubed_precision:.4f} R {scores.bcubed_recall:.4f})"
+        f" pairwise F1 {scores.pairwise_f1:.4f} stories {scores.predicted_clusters}/{scores.gold_clusters}"
+        f" [{time.perf_counter() - t0:.1f}s, cached embeddings]",
+        flush=True,
+    )
+    return scores
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", choices=["half", "all"], default="all", help="fit on one half of gold stories")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=PARAMS_OUT)
+    parser.add_argument("--eval-only", action="store_true", help="score the shipped params, do not fit")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+
+    base = StoryParams.load()
+    if args.eval_only:
+        for dataset in DATASETS:
+            for half in (None, 0, 1):
+                report(dataset, base, half)
+        return
+    fit_half = 0 if args.split == "half" else None
+    fitted = replace(
+        base,
+        headline=fit_regime("uci", "headline", base, fit_half, args.rounds, lambda s: print("[uci]", s, flush=True)),
+        full_text=fit_regime("ecbplus", "full_text", base, fit_half, args.rounds, lambda s: print("[ecb+]", s, flush=True)),
+    )
+    fitted = replace(
+        fitted,
+        fitted_on={
+            "headline": "uci_news_aggregator/stream.jsonl" + (" (gold stories with even sha1)" if fit_half == 0 else ""),
+            "full_text": "ecbplus/stream.jsonl" + (" (gold stories with even sha1)" if fit_half == 0 else ""),
+            "objective": "B-cubed F1",
+            "script": "bench/fit_stories.py --split " + args.split,
+        },
+    )
+    for dataset in DATASETS:
+        for half in (None, 0, 1):
+            report(dataset, fitted, half)
+    args.out.write_text(json.dumps(fitted.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

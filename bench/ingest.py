@@ -1,0 +1,128 @@
+"""Ingest throughput and peak memory.
+
+    python bench/ingest.py [--n-jsonl 1000] [--n-html 400] [--json bench/results/ingest.json]
+
+Measures the foundation stages end to end — read, decode, extract/clean, date, segment, hash,
+MinHash + LSH, SQLite write — for N JSONL text records (ml_crisis_tls articles) and N HTML pages
+(article-extraction benchmark + trafilatura eval pages), each in its own child process pinned to one
+core so peak RSS and speed are its own. A second figure per input adds story assignment (sentence
+embeddings included), which is the full pipeline a user runs. Prints one figure per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import multiprocessing as mp
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def jsonl_records(n: int) -> Iterator[dict[str, Any]]:
+    # Labels and collection ids stay out: they are not what a feed would give us.
+    with (SHARED / "ml_crisis_tls" / "articles.jsonl").open() as fh:
+        for i, line in enumerate(fh):
+            if i >= n:
+                return
+            record = json.loads(line)
+            yield {
+                "id": f"doc{i}",
+                "title": record.get("title"),
+                "text": record["text"],
+                "published": record.get("published"),
+                "language": record.get("lang"),
+            }
+
+
+def html_pages(n: int) -> Iterator[tuple[str, str]]:
+    count = 0
+    with (SHARED / "article_extraction_benchmark" / "pages.jsonl").open() as fh:
+        for line in fh:
+            if count >= n:
+                return
+            yield f"aeb{count}.html", json.loads(line)["html"]
+            count += 1
+    with gzip.open(SHARED / "trafilatura_eval" / "pages.jsonl.gz", "rt") as fh:
+        for line in fh:
+            if count >= n:
+                return
+            yield f"tev{count}.html", json.loads(line)["html"]
+            count += 1
+
+
+def _child(kind: str, path: str, stories: bool, queue: Any) -> None:
+    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    os.environ["OMP_NUM_THREADS"] = "1"
+    from storyline.tracker import Tracker
+
+    with tempfile.TemporaryDirectory() as tmp, Tracker(Path(tmp) / "bench.db", assign_stories=stories) as t:
+        if stories:  # model load is a once-per-process cost, not per-article throughput
+            t.warm_up()
+        start = time.perf_counter()
+        report = t.ingest([path])
+        elapsed = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(
+        {
+            "input": kind,
+            "stories": stories,
+            "records": report.counts.read,
+            "articles": report.counts.new + report.counts.exact_duplicates,
+            "rejected": report.counts.rejected,
+            "seconds": round(elapsed, 3),
+            "per_second": round(report.counts.read / elapsed, 1),
+            "peak_rss_mb": round(peak_mb, 1),
+        }
+    )
+
+
+def measure(kind: str, path: str, stories: bool) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_child, args=(kind, path, stories, queue))
+    process.start()
+    result: dict[str, Any] = queue.get()
+    process.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n-jsonl", type=int, default=1000)
+    parser.add_argument("--n-html", type=int, default=400)
+    parser.add_argument("--json", type=Path, default=Path("bench/results/ingest.json"))
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "records.jsonl"
+        with jsonl.open("w") as fh:
+            for record in jsonl_records(args.n_jsonl):
+                fh.write(json.dumps(record) + "\n")
+        pages = Path(tmp) / "pages"
+        pages.mkdir()
+        for name, html in html_pages(args.n_html):
+            (pages / name).write_text(html)
+        for kind, path in (("jsonl", str(jsonl)), ("html", str(pages))):
+            for stories in (False, True):
+                result = measure(kind, path, stories)
+                results.append(result)
+                tag = f"{kind}{'_with_stories' if stories else ''}"
+                print(f"{tag}_records {result['records']}")
+                print(f"{tag}_per_second {result['per_second']}")
+                print(f"{tag}_peak_rss_mb {result['peak_rss_mb']}")
+                sys.stdout.flush()
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"cores": 1, "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

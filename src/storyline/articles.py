@@ -1,0 +1,186 @@
+"""Documents → articles: clean text, metadata with provenance, paragraphs and sentences.
+
+Metadata precedence follows trust: a value supplied with the record (JSON field, feed entry) wins
+over what the extractor reads from the page, which wins over what we infer from visible text or
+the URL. Every value keeps its ``Origin`` so a reader can see why a date is what it is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import lxml.html
+
+from storyline.clean import clean_scraped_text
+from storyline.dates import check_published, parse_dateline, parse_published
+from storyline.extract_html import extract_html
+from storyline.models import (
+    Article,
+    ContentKind,
+    Document,
+    MetaValue,
+    Origin,
+    PublishedTime,
+    Rejection,
+    Supplied,
+)
+from storyline.outlets import normalise_outlet
+from storyline.segment import segment
+
+# 'Devdiscourse News Desk | Washington DC | Updated: …' — the desk/bureau byline names the outlet.
+_DESK_BYLINE = re.compile(
+    r"^\s*(?P<outlet>[A-Z][\w.&' -]{1,40}?)\s+(?:News\s+Desk|Newsroom|Staff|Bureau|Wire)\b"
+)
+
+
+class ArticleError(ValueError):
+    """A document that cannot become an article; the message is the one-line reason."""
+
+
+def build_article(document: Document, *, now: datetime) -> Article | Rejection:
+    """Turn one document into an article, or say in one line why it cannot be one."""
+    try:
+        if document.kind is ContentKind.HTML:
+            return _from_html(document, now)
+        return _from_text(document, now)
+    except ArticleError as exc:
+        return Rejection(document.locator, str(exc))
+
+
+def _from_html(document: Document, now: datetime) -> Article:
+    supplied = document.supplied
+    page = extract_html(document.content, supplied.url)
+    if page is None:
+        # Feed entries often carry only a short HTML summary that no extractor calls an article.
+        if supplied.origin is not Origin.FEED:
+            raise ArticleError("no article text found in the HTML page")
+        text = _fragment_text(document.content)
+        if not text:
+            raise ArticleError("feed entry has no text")
+        return _assemble(document, text, now)
+    return _assemble(
+        document,
+        page.text,
+        now,
+        title=page.title,
+        outlet=page.outlet,
+        url=page.url,
+        author=page.author,
+        language=page.language,
+        published=page.published,
+    )
+
+
+def _from_text(document: Document, now: datetime) -> Article:
+    supplied = document.supplied
+    if not document.content.strip():
+        if not supplied.title:
+            raise ArticleError("record has no text, html or title")
+        # A headline-only record (aggregator feeds): the headline is all the text there is.
+        return _assemble(document, supplied.title.strip(), now)
+    cleaned = clean_scraped_text(document.content)
+    if not cleaned.text.strip():
+        raise ArticleError("no text left after removing page chrome")
+    dateline_time = parse_dateline(cleaned.dateline or cleaned.text[:500])
+    outlet = MetaValue.missing()
+    if cleaned.dateline and (desk := _DESK_BYLINE.match(cleaned.dateline)):
+        outlet = MetaValue(desk.group("outlet"), Origin.DATELINE)
+    return _assemble(
+        document,
+        cleaned.text,
+        now,
+        title=MetaValue(cleaned.title, Origin.TEXT) if cleaned.title else MetaValue.missing(),
+        outlet=outlet,
+        published=(
+            PublishedTime(dateline_time, Origin.DATELINE, cleaned.dateline)
+            if dateline_time
+            else PublishedTime.unknown()
+        ),
+        extra={"removed_lines": len(cleaned.removed)} if cleaned.removed else None,
+    )
+
+
+def _assemble(
+    document: Document,
+    text: str,
+    now: datetime,
+    *,
+    title: MetaValue | None = None,
+    outlet: MetaValue | None = None,
+    url: MetaValue | None = None,
+    author: MetaValue | None = None,
+    language: MetaValue | None = None,
+    published: PublishedTime | None = None,
+    extra: dict[str, object] | None = None,
+) -> Article:
+    """Merge supplied and extracted metadata (supplied first), check the date, segment the text."""
+    supplied = document.supplied
+    warnings: list[str] = []
+    url_value = _prefer(supplied, supplied.url, url)
+    outlet_value = _outlet(supplied, outlet, url_value)
+    published_value = _published(supplied, published, now, warnings)
+    paragraphs, sentences = segment(text)
+    if not sentences:
+        raise ArticleError("no sentences in the text")
+    return Article(
+        external_id=document.external_id,
+        locator=document.locator,
+        raw_sha256=document.raw_sha256,
+        text=text,
+        title=_prefer(supplied, supplied.title, title),
+        outlet=outlet_value,
+        url=url_value,
+        author=_prefer(supplied, supplied.author, author),
+        language=_prefer(supplied, supplied.language, language),
+        published=published_value,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        extra={**supplied.extra, **(extra or {})},
+        warnings=tuple(warnings),
+    )
+
+
+def _prefer(supplied: Supplied, value: str | None, extracted: MetaValue | None) -> MetaValue:
+    if value and value.strip():
+        return MetaValue(value.strip(), supplied.origin)
+    return extracted if extracted is not None else MetaValue.missing()
+
+
+def _outlet(supplied: Supplied, extracted: MetaValue | None, url: MetaValue) -> MetaValue:
+    chosen = _prefer(supplied, supplied.outlet, extracted)
+    if chosen.value is None and url.value and urlsplit(url.value).hostname:
+        chosen = MetaValue(url.value, Origin.URL)
+    if chosen.value is None:
+        return chosen
+    return MetaValue(normalise_outlet(chosen.value), chosen.origin)
+
+
+def _published(
+    supplied: Supplied, extracted: PublishedTime | None, now: datetime, warnings: list[str]
+) -> PublishedTime:
+    candidate = extracted or PublishedTime.unknown()
+    if supplied.published:
+        parsed = parse_published(supplied.published)
+        if parsed is None:
+            warnings.append(f"unreadable published date {supplied.published!r}")
+        else:
+            candidate = PublishedTime(parsed, supplied.origin, supplied.published)
+    value, warning = check_published(candidate.value, now=now)
+    if warning:
+        warnings.append(warning)
+        return PublishedTime(None, Origin.NONE, candidate.raw)
+    return candidate
+
+
+_BLOCK_TAGS = ("p", "div", "li", "br", "h1", "h2", "h3", "h4", "blockquote", "tr")
+
+
+def _fragment_text(html: str) -> str:
+    """Plain text of a feed summary, one paragraph per block element."""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n\n" + (element.tail or "")
+    blocks = (" ".join(block.split()) for block in root.text_content().split("\n\n"))
+    return "\n\n".join(b for b in blocks if b)

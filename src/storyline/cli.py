@@ -1,0 +1,308 @@
+"""The ``storyline`` command: a thin layer over :class:`storyline.tracker.Tracker`.
+
+Exit codes: 0 all inputs handled, 3 partial (some inputs rejected; each was reported on stderr),
+1 a fatal error, 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline.store import default_location
+from storyline.store.base import ArticleSummary, StoredArticle
+from storyline.tracker import IngestReport, Tracker
+
+EXIT_PARTIAL = 3
+
+app = typer.Typer(
+    help="Turn a stream of news articles into de-duplicated, dated, source-compared stories.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Store location (SQLite file). Default: $STORYLINE_DB or ./storyline.db."),
+]
+
+
+@contextmanager
+def _tracker(db: str | None) -> Iterator[Tracker]:
+    try:
+        tracker = Tracker(db or default_location())
+    except Exception as exc:  # a broken or foreign file must not end in a traceback
+        err.print(f"[red]error:[/] cannot open store {escape(str(db or default_location()))}: {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    try:
+        yield tracker
+    finally:
+        tracker.close()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
+    db: DbOption = None,
+) -> None:
+    """Read, clean, de-duplicate and store articles, then assign them to stories."""
+    with _tracker(db) as tracker:
+        with Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("records"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("ingest", total=None)
+            report = tracker.ingest(
+                paths, stdin=sys.stdin.buffer, progress=lambda n: bar.advance(task, n)
+            )
+    for rejection in report.rejections:
+        err.print(f"[yellow]rejected[/] {escape(str(rejection))}", soft_wrap=True)
+    _print_summary(report)
+    if report.partial:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _print_summary(report: IngestReport) -> None:
+    c = report.counts
+    table = Table(title=f"ingest run {report.run_id}", show_header=False)
+    for name, value in (
+        ("read", c.read),
+        ("new articles", c.new),
+        ("exact duplicates", c.exact_duplicates),
+        ("near-duplicates", c.near_duplicates),
+        ("already stored", c.already_stored),
+        ("rejected", c.rejected),
+    ):
+        table.add_row(name, str(value))
+    out.print(table)
+    if report.rejections:
+        reasons: dict[str, int] = {}
+        for rejection in report.rejections:
+            reasons[rejection.reason] = reasons.get(rejection.reason, 0) + 1
+        for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            out.print(f"  rejected {count}× — {escape(reason)}")
+
+
+@app.command()
+def articles(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 50,
+    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+) -> None:
+    """List stored articles."""
+    with _tracker(db) as tracker:
+        rows = tracker.articles(limit, offset)
+        total = tracker.store.article_count()
+    table = Table(title=f"articles {offset + 1}–{offset + len(rows)} of {total}")
+    for column in ("id", "external id", "title", "outlet", "published", "dup of", "sources", "story"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*_summary_cells(row))
+    out.print(table)
+
+
+def _summary_cells(row: ArticleSummary) -> list[str]:
+    return [
+        str(row.id),
+        escape(row.external_id),
+        escape(row.title or ""),
+        escape(row.outlet or ""),
+        f"{row.published.isoformat()} ({row.published_origin})" if row.published else "",
+        str(row.duplicate_of or ""),
+        str(row.source_count),
+        str(row.story_id or ""),
+    ]
+
+
+@app.command()
+def article(
+    key: Annotated[str, typer.Argument(help="Internal id or external id.")],
+    db: DbOption = None,
+) -> None:
+    """Show one article: clean text, metadata with provenance, sources and duplicates."""
+    with _tracker(db) as tracker:
+        stored = tracker.article(key)
+        if stored is None:
+            err.print(f"[red]error:[/] no article {escape(key)}")
+            raise typer.Exit(1)
+        group = tracker.store.duplicate_members(stored.duplicate_of or stored.id)
+    _print_article(stored, group)
+
+
+def _print_article(stored: StoredArticle, group: list[int]) -> None:
+    a = stored.article
+    meta = Table(show_header=False, title=f"article {stored.id}")
+    for name, value in (
+        ("title", a.title),
+        ("outlet", a.outlet),
+        ("url", a.url),
+        ("author", a.author),
+        ("language", a.language),
+    ):
+        meta.add_row(name, escape(value.value or "—"), value.origin.value)
+    published = a.published
+    meta.add_row(
+        "published",
+        published.value.isoformat() if published.value else "—",
+        published.origin.value + (f" ({escape(published.raw)})" if published.raw else ""),
+    )
+    meta.add_row("story", str(stored.story_id or "—"), "")
+    meta.add_row("paragraphs / sentences", f"{len(a.paragraphs)} / {len(a.sentences)}", "")
+    if len(group) > 1:
+        similarity = f"similarity {stored.duplicate_similarity:.2f}" if stored.duplicate_similarity else ""
+        meta.add_row("duplicate group", ", ".join(map(str, group)), similarity)
+    for warning in a.warnings:
+        meta.add_row("warning", escape(warning), "")
+    out.print(meta)
+    sources = Table(title="sources")
+    for column in ("external id", "read from", "sha256"):
+        sources.add_column(column)
+    for source in stored.sources:
+        sources.add_row(escape(source.external_id), escape(source.locator), source.raw_sha256[:12])
+    out.print(sources)
+    out.print()
+    out.print(escape(a.text), soft_wrap=True)
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportWhat(StrEnum):
+    articles = "articles"
+    assignments = "assignments"
+
+
+_ARTICLE_FIELDS = (
+    "external_id",
+    "id",
+    "title",
+    "text",
+    "outlet",
+    "url",
+    "published",
+    "published_origin",
+    "duplicate_group",
+    "story_id",
+)
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.jsonl,
+    what: Annotated[
+        ExportWhat, typer.Option("--what", help="articles, or assignments (input id → story id).")
+    ] = ExportWhat.articles,
+) -> None:
+    """Write articles (or story assignments) to stdout, one record per line."""
+    with _tracker(db) as tracker:
+        if what is ExportWhat.assignments:
+            records: Iterator[dict[str, Any]] = (
+                {"article_id": external_id, "story_id": story_id}
+                for external_id, story_id in tracker.assignments()
+            )
+            fields: tuple[str, ...] = ("article_id", "story_id")
+        else:
+            records = (_article_record(stored) for stored in tracker.store.iter_articles())
+            fields = _ARTICLE_FIELDS
+        _write(records, fields, format)
+
+
+def _article_record(stored: StoredArticle) -> dict[str, Any]:
+    a = stored.article
+    return {
+        "external_id": a.external_id,
+        "id": stored.id,
+        "title": a.title.value,
+        "text": a.text,
+        "outlet": a.outlet.value,
+        "url": a.url.value,
+        "published": a.published.value.isoformat() if a.published.value else None,
+        "published_origin": a.published.origin.value,
+        "duplicate_group": stored.duplicate_of or stored.id,
+        "story_id": stored.story_id,
+    }
+
+
+def _write(records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: ExportFormat) -> None:
+    stream = sys.stdout
+    if fmt is ExportFormat.jsonl:
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    writer = csv.DictWriter(stream, fieldnames=list(fields))
+    writer.writeheader()
+    writer.writerows(records)
+
+
+@app.command()
+def stories(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 50,
+) -> None:
+    """List stories, most recently updated first."""
+    with _tracker(db) as tracker:
+        rows = tracker.stories()
+    table = Table(title=f"{len(rows)} stories")
+    for column in ("id", "label", "articles", "outlets", "first seen", "last seen"):
+        table.add_column(column)
+    for row in rows[:limit]:
+        label = escape(row.label) + (f"\n[dim]{escape(', '.join(row.key_terms))}[/]" if row.key_terms else "")
+        table.add_row(
+            str(row.id),
+            label,
+            str(row.article_count),
+            str(row.outlet_count),
+            row.first_seen.isoformat() if row.first_seen else "",
+            row.last_seen.isoformat() if row.last_seen else "",
+        )
+    out.print(table)
+
+
+@app.command()
+def story(
+    story_id: Annotated[int, typer.Argument(help="Story id (an absorbed id redirects).")],
+    db: DbOption = None,
+) -> None:
+    """Show a story: its articles in time order with outlets and duplicate groups."""
+    with _tracker(db) as tracker:
+        view = tracker.story(story_id)
+    if view is None:
+        err.print(f"[red]error:[/] no story {story_id}")
+        raise typer.Exit(1)
+    if view.story.id != story_id:
+        out.print(f"story {story_id} was merged into story {view.story.id}")
+    out.print(f"[bold]story {view.story.id}[/]: {escape(view.story.label)}")
+    if view.story.key_terms:
+        out.print(f"key terms: {escape(', '.join(view.story.key_terms))}")
+    table = Table()
+    for column in ("id", "external id", "title", "outlet", "published", "dup of", "sources", "story"):
+        table.add_column(column)
+    for row in view.articles:
+        table.add_row(*_summary_cells(row))
+    out.print(table)
+    for merge in view.merges:
+        out.print(
+            f"merged story {merge.absorbed} into {merge.into} at {merge.merged_at.isoformat()}: "
+            f"{escape(merge.reason)} (score {merge.score:.2f})"
+        )

@@ -1,0 +1,398 @@
+"""Publication-time parsing: in-text datelines, supplied/meta/feed date strings, sanity checks.
+
+Conventions (callers rely on them):
+
+* A datetime is **tz-aware when the input names a zone** (``IST``, ``+05:30``, ``Z``, ``GMT+1``) and
+  **naive when it does not**. A naive value means "local time of the outlet, zone unknown"; we do not
+  guess a zone because a wrong guess silently shifts event dates by a day near midnight.
+* A date without a time of day comes back as midnight (naive unless a zone is given).
+* Zone abbreviations mean what *news sites* mean by them (``IST`` is India, not Israel; ``CST`` is US
+  Central, not China; ``BST`` is British Summer Time), see ``TIMEZONE_OFFSETS``.
+* Ambiguous all-numeric dates in datelines (``05-02-2026``) are read **day first**: the sites that print
+  numeric datelines (Indian, European, African, Australian outlets; Devdiscourse prints
+  ``Updated: 05-02-2026 06:25 IST`` for 5 February) use day-month order, while US outlets write the
+  month as a word. When one reading is impossible (``03/15/2026``) the other is used.
+* Nothing here reads the wall clock: callers pass ``now`` where it matters, and relative expressions
+  ("3 hours ago") are not resolved (they return ``None``) because there is no base to resolve them against.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import cache, partial
+from types import MappingProxyType
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import dateparser
+
+_H: Final = timedelta(hours=1)
+
+TIMEZONE_OFFSETS: Final[Mapping[str, timedelta]] = MappingProxyType(
+    {
+        # Universal / Europe / Africa
+        "UTC": timedelta(0),
+        "GMT": timedelta(0),
+        "WET": timedelta(0),
+        "WEST": _H,
+        "BST": _H,  # British Summer Time (not Bangladesh)
+        "IST": timedelta(hours=5, minutes=30),  # India Standard Time (not Israel, not Irish)
+        "CET": _H,
+        "CEST": 2 * _H,
+        "EET": 2 * _H,
+        "EEST": 3 * _H,
+        "MSK": 3 * _H,
+        "WAT": _H,
+        "CAT": 2 * _H,
+        "SAST": 2 * _H,
+        "EAT": 3 * _H,
+        # Middle East / Asia / Pacific
+        "GST": 4 * _H,  # Gulf Standard Time
+        "PKT": 5 * _H,
+        "NPT": timedelta(hours=5, minutes=45),
+        "ICT": 7 * _H,
+        "WIB": 7 * _H,
+        "SGT": 8 * _H,
+        "HKT": 8 * _H,
+        "PHT": 8 * _H,
+        "AWST": 8 * _H,
+        "JST": 9 * _H,
+        "KST": 9 * _H,
+        "ACST": timedelta(hours=9, minutes=30),
+        "AEST": 10 * _H,
+        "AEDT": 11 * _H,
+        "NZST": 12 * _H,
+        "NZDT": 13 * _H,
+        # Americas (CST is US Central as in US news, not China Standard Time)
+        "EST": -5 * _H,
+        "EDT": -4 * _H,
+        "CST": -6 * _H,
+        "CDT": -5 * _H,
+        "MST": -7 * _H,
+        "MDT": -6 * _H,
+        "PST": -8 * _H,
+        "PDT": -7 * _H,
+        "AKST": -9 * _H,
+        "AKDT": -8 * _H,
+        "HST": -10 * _H,
+        "AST": -4 * _H,  # Atlantic Standard Time (Caribbean, Atlantic Canada)
+    }
+)
+
+# US outlets write "10:15 a.m. ET": the offset depends on the date (EST or EDT), so these need tz rules.
+_REGIONAL_ZONES: Final[Mapping[str, str]] = MappingProxyType(
+    {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
+)
+
+_MONTHS: Final[Mapping[str, int]] = MappingProxyType(
+    {
+        name: number
+        for number, names in enumerate(
+            (
+                ("jan", "january"),
+                ("feb", "february"),
+                ("mar", "march"),
+                ("apr", "april"),
+                ("may",),
+                ("jun", "june"),
+                ("jul", "july"),
+                ("aug", "august"),
+                ("sep", "sept", "september"),
+                ("oct", "october"),
+                ("nov", "november"),
+                ("dec", "december"),
+            ),
+            start=1,
+        )
+        for name in names
+    }
+)
+
+_MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:\b(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?i:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
+_ORD = r"(?i:st|nd|rd|th)?"
+_ZONE_NAMES = "|".join(sorted([*TIMEZONE_OFFSETS, *_REGIONAL_ZONES], key=len, reverse=True))
+_ZONE = (
+    r"(?:\s*\(?(?P<zone>Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?|"
+    + _ZONE_NAMES
+    + r")(?![\w+-])\)?)?"
+)
+# A time only counts when it directly follows the date (so "2026 14, 15" in a phone number is no time).
+_TIME = (
+    r"(?:(?:T|\s*,?\s*(?i:at\s+)?|\s*[-|]\s*)"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2})(?:\.\d+)?)?"
+    r"\s*(?P<ampm>(?i:[ap]\.?m\.?))?" + _ZONE + ")?"
+)
+_ISO_DATE = r"(?<!\d)(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})(?!\d)"
+_NUMERIC_DATE = r"(?<![\d+])(?P<num_a>\d{1,2})(?P<sep>[-/.])(?P<num_b>\d{1,2})(?P=sep)(?P<num_y>\d{4})(?!\d)"
+_DAY_MONTH_YEAR = (
+    _WEEKDAY + r"(?<!\d)(?P<dmy_d>\d{1,2})" + _ORD + r"\s+(?P<dmy_m>" + _MONTH + r"),?\s+(?P<dmy_y>\d{4})\b"
+)
+_MONTH_DAY_YEAR = (
+    _WEEKDAY + r"(?P<mdy_m>\b" + _MONTH + r")\s+(?P<mdy_d>\d{1,2})" + _ORD + r",?\s+(?P<mdy_y>\d{4})\b"
+)
+_DATE = "(?:" + "|".join((_ISO_DATE, _NUMERIC_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR)) + ")"
+_LABEL = (
+    r"(?P<label>\b(?i:(?P<pub>published|posted|created|first\s+published)|"
+    r"(?:last\s+)?(?:updated|modified|edited))\b\s*(?i:on|at)?\s*[:\-]?\s*)?"
+)
+# The leading \b lets the search skip positions inside words cheaply (every form starts a word).
+_DATETIME_RE: Final = re.compile(r"\b" + _LABEL + _DATE + _TIME)
+
+# Label strength of a dateline hit: publication labels beat update labels (we want when the report was
+# first published), and any label beats a bare date.
+_LABEL_PUBLISHED: Final = 2
+_LABEL_UPDATED: Final = 1
+_LABEL_NONE: Final = 0
+
+# A bare (unlabelled) date only counts as a dateline on a short line that is not a sentence: a date
+# inside body prose ("The vote is on March 3, 2026.") is an event date, not the publication time.
+_MAX_DATELINE_WORDS: Final = 16
+# Cheap gates before the date pattern, which is slow on long paragraphs: every date form has a 4-digit
+# year, and on long lines only labelled dates count.
+_YEAR_RE: Final = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_LABEL_WORD_RE: Final = re.compile(r"(?i)\b(?:published|posted|created|updated|modified|edited)\b")
+_DATELINE_SCAN_LINES: Final = 20
+
+_EARLIEST: Final = datetime(1990, 1, 1)
+_CLOCK_SKEW: Final = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DateHit:
+    """A date found in one line of text."""
+
+    value: datetime
+    label: int  # _LABEL_PUBLISHED, _LABEL_UPDATED or _LABEL_NONE
+    has_time: bool
+
+    @property
+    def rank(self) -> tuple[int, bool, bool]:
+        """Higher is a better publication-time candidate: label, then time of day, then zone."""
+        return self.label, self.has_time, self.value.tzinfo is not None
+
+
+def date_in_line(line: str, *, day_first: bool = True) -> DateHit | None:
+    """Best date/time in one line, or None. Labelled ones win, then earlier ones."""
+    best: DateHit | None = None
+    if _YEAR_RE.search(line) is None:
+        return None
+    for match in _DATETIME_RE.finditer(line):
+        value = _datetime_from_match(match, day_first=day_first)
+        if value is None:
+            continue
+        hit = DateHit(value, _label_strength(match), bool(match.group("hour")))
+        if best is None or hit.rank > best.rank:
+            best = hit
+    return best
+
+
+def find_dateline(lines: Sequence[str]) -> tuple[int, DateHit] | None:
+    """Index and date of the line that best looks like the text's dateline (first lines only)."""
+    best: tuple[int, DateHit] | None = None
+    for index, line in enumerate(lines[:_DATELINE_SCAN_LINES]):
+        bare_allowed = _is_short_non_sentence(line)
+        if not bare_allowed and _LABEL_WORD_RE.search(line) is None:
+            continue
+        hit = date_in_line(line)
+        if hit is None or (hit.label == _LABEL_NONE and not bare_allowed):
+            continue
+        if best is None or hit.rank > best[1].rank:
+            best = (index, hit)
+    return best
+
+
+def parse_dateline(text: str) -> datetime | None:
+    """Publication time printed near the top of an article text, or None.
+
+    Finds 'Updated: 05-02-2026 06:25 IST', 'Published: March 3, 2026 10:15 AM EST',
+    'Mon 5 Feb 2026 09.12 GMT', '2026-02-05T06:25:00Z', ' date 2026-02-05'. 'Published'/'Created'/'Posted'
+    labels are preferred over 'Updated', labelled dates over bare ones.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    found = find_dateline(lines)
+    return found[1].value if found else None
+
+
+def parse_published(value: str, *, day_first: bool = False) -> datetime | None:
+    """A supplied, meta or feed date string (ISO 8601, RFC 822, common formats), or None.
+
+    ``day_first`` decides ambiguous numeric dates ('05/02/2026'); its default is month first because
+    supplied metadata in that shape mostly comes from US software. Relative expressions are not resolved.
+    """
+    text = " ".join(value.split())
+    if not text:
+        return None
+    # Our own pattern goes before RFC 822: email.utils silently drops zones it does not know ('IST').
+    own_pattern = partial(_parse_pattern, day_first=day_first)
+    for parse in (_parse_timestamp, _parse_iso, own_pattern, _parse_rfc822):
+        parsed = parse(text)
+        if parsed is not None:
+            return parsed
+    return _parse_with_dateparser(text, day_first=day_first)
+
+
+def check_published(value: datetime | None, *, now: datetime) -> tuple[datetime | None, str | None]:
+    """Reject impossible publication times: after ``now`` (plus a day of clock skew) or before 1990.
+
+    Returns ``(value, None)`` when plausible, ``(None, warning)`` when not. A naive ``value`` is local
+    time of an unknown zone and is compared with ``now``'s wall time (the day of margin covers any zone);
+    a naive ``now`` is taken as UTC when ``value`` is aware.
+    """
+    if value is None:
+        return None, None
+    if value.replace(tzinfo=None) < _EARLIEST:
+        return None, f"published time {value.isoformat()} is before {_EARLIEST.year}; ignored"
+    if value.tzinfo is None:
+        reference = now.replace(tzinfo=None)
+    else:
+        reference = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    if value > reference + _CLOCK_SKEW:
+        return None, f"published time {value.isoformat()} is in the future (now {now.isoformat()}); ignored"
+    return value, None
+
+
+def _is_short_non_sentence(line: str) -> bool:
+    return line.count(" ") < _MAX_DATELINE_WORDS and not line.rstrip("\"'”’)] ").endswith((".", "!", "?"))
+
+
+def _label_strength(match: re.Match[str]) -> int:
+    if not match.group("label"):
+        return _LABEL_NONE
+    return _LABEL_PUBLISHED if match.group("pub") else _LABEL_UPDATED
+
+
+def _datetime_from_match(match: re.Match[str], *, day_first: bool) -> datetime | None:
+    year, month, day = _ymd(match, day_first=day_first)
+    hour, minute, second = _hms(match)
+    zone = _zone(match.group("zone"))
+    try:
+        naive = datetime(year, month, day, hour, minute, second)
+    except ValueError:  # 31 February, hour 25 …: not a date
+        return None
+    return naive if zone is None else naive.replace(tzinfo=zone)
+
+
+def _ymd(match: re.Match[str], *, day_first: bool) -> tuple[int, int, int]:
+    groups = match.groupdict()
+    if groups["iso_y"]:
+        return int(groups["iso_y"]), int(groups["iso_m"]), int(groups["iso_d"])
+    if groups["num_y"]:
+        first, second = int(groups["num_a"]), int(groups["num_b"])
+        # Only an impossible reading overrides the preferred order (day 15 cannot be a month).
+        if (day_first and second > 12) or (not day_first and first <= 12):
+            return int(groups["num_y"]), first, second
+        return int(groups["num_y"]), second, first
+    if groups["dmy_y"]:
+        return int(groups["dmy_y"]), _month(groups["dmy_m"]), int(groups["dmy_d"])
+    return int(groups["mdy_y"]), _month(groups["mdy_m"]), int(groups["mdy_d"])
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.rstrip(".").lower()]
+
+
+def _hms(match: re.Match[str]) -> tuple[int, int, int]:
+    if not match.group("hour"):
+        return 0, 0, 0
+    hour = int(match.group("hour"))
+    ampm = match.group("ampm")
+    if ampm:
+        is_pm = ampm[0] in "pP"
+        if hour == 12:
+            hour = 0
+        if is_pm:
+            hour += 12
+    return hour, int(match.group("minute")), int(match.group("second") or 0)
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    if name == "Z":
+        return UTC
+    if name in TIMEZONE_OFFSETS:
+        return timezone(TIMEZONE_OFFSETS[name], name)
+    if name in _REGIONAL_ZONES:
+        return _regional_zone(_REGIONAL_ZONES[name])
+    return _offset_zone(name.removeprefix("GMT").removeprefix("UTC").replace(" ", ""))
+
+
+def _offset_zone(offset: str) -> tzinfo | None:
+    """'+05:30', '+0530', '+1', '-3:00' → fixed-offset zone; None when out of range."""
+    sign = -1 if offset.startswith("-") else 1
+    digits = offset[1:].replace(":", "")
+    hours, minutes = (digits, "0") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+    delta = sign * timedelta(hours=int(hours), minutes=int(minutes))
+    if abs(delta) >= timedelta(hours=24):
+        return None
+    return timezone(delta)
+
+
+@cache
+def _regional_zone(key: str) -> tzinfo | None:
+    try:
+        return ZoneInfo(key)
+    except ZoneInfoNotFoundError:  # no tz database on this machine: the zone stays unknown
+        return None
+
+
+def _parse_timestamp(text: str) -> datetime | None:
+    """Unix seconds or milliseconds (feeds and JSON APIs) → aware UTC."""
+    if not text.isdigit() or len(text) not in (10, 13):
+        return None
+    seconds = int(text) / (1000 if len(text) == 13 else 1)
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _parse_iso(text: str) -> datetime | None:
+    if not text[:4].isdigit():
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_pattern(text: str, *, day_first: bool) -> datetime | None:
+    match = _DATETIME_RE.fullmatch(text)
+    return _datetime_from_match(match, day_first=day_first) if match else None
+
+
+def _parse_rfc822(text: str) -> datetime | None:
+    if "," not in text[:5] and not text[:2].strip().isdigit():
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+_ZONE_WORD_RE: Final = re.compile(r"\b(" + "|".join(TIMEZONE_OFFSETS) + r")\b")
+
+
+def _parse_with_dateparser(text: str, *, day_first: bool) -> datetime | None:
+    # Replace abbreviations by numeric offsets first: dateparser reads IST as Israel and CST as China.
+    with_offsets = _ZONE_WORD_RE.sub(lambda m: _format_offset(TIMEZONE_OFFSETS[m.group(1)]), text)
+    return dateparser.parse(  # type: ignore[no-any-return]
+        with_offsets,
+        settings={
+            "DATE_ORDER": "DMY" if day_first else "MDY",
+            # Without these dateparser fills a missing day from today's date and parses "3 hours ago"
+            # against the wall clock; requiring month and year keeps results independent of when we run.
+            "PREFER_DAY_OF_MONTH": "first",
+            "REQUIRE_PARTS": ["month", "year"],
+            "PARSERS": ["custom-formats", "absolute-time"],
+        },
+    )
+
+
+def _format_offset(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"

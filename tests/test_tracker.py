@@ -1,0 +1,178 @@
+"""End-to-end ingest through the library: seeds, idempotency, duplicates, bad input, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from storyline.models import Origin
+from storyline.tracker import Tracker
+
+from .conftest import SAMPLES, invented_text
+from .test_duplicates import edited_copy
+
+pytestmark = pytest.mark.slow  # the story stage loads the real sentence-embedding model
+
+SEED_003 = "003_da356aaa87fc9689.txt"
+SEED_000 = "000_b85230806259d9d3.txt"
+SEED_004 = "004_e649c01a3f39ea4e.txt"
+
+
+def test_three_seeds_become_three_clean_articles_and_reingest_changes_nothing(
+    seeds: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "s.db"
+    with Tracker(db) as tracker:
+        report = tracker.ingest([str(seeds)])
+        assert (report.counts.read, report.counts.new, report.counts.rejected) == (3, 3, 0)
+
+        scraped = tracker.article(SEED_003)
+        assert scraped is not None
+        a = scraped.article
+        assert a.title.value == "Exposing Truth and Securing Freedom: Guan Heng's Fight for Justice"
+        assert a.published.value == datetime(2026, 2, 5, 6, 25, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+        assert a.published.origin is Origin.DATELINE
+        assert a.outlet.value == "Devdiscourse"
+        for chrome in ("TRENDING", "Left Menu", "Phone:", "Copyright", "Turkey Seeks", "Country:"):
+            assert chrome not in a.text
+        assert "His case highlights the importance of safeguarding human rights activists." in a.text
+        assert "Despite the relief surrounding his release, Guan remains uncertain about his long-term plans." in a.text
+        # sentences cite the stored text exactly
+        assert all(a.text[s.start : s.end].strip() == a.text[s.start : s.end] for s in a.sentences)
+
+        padded = tracker.article(SEED_000)
+        assert padded is not None
+        assert padded.article.text == padded.article.text.strip()
+        assert "\n\n\n" not in padded.article.text
+
+        again = tracker.ingest([str(seeds)])
+        assert (again.counts.new, again.counts.already_stored) == (0, 3)
+        assert tracker.store.article_count() == 3
+
+
+def test_edited_copy_joins_the_seed_group_but_rewrites_do_not(seeds: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in (SEED_000, SEED_003, SEED_004):
+        (folder / name).write_text((seeds / name).read_text())
+    (folder / "zz_edited_copy.txt").write_text(edited_copy((seeds / SEED_004).read_text()))
+    with Tracker(tmp_path / "d.db") as tracker:
+        report = tracker.ingest([str(folder)])
+        assert report.counts.near_duplicates == 1
+        copy = tracker.article("zz_edited_copy.txt")
+        original = tracker.article(SEED_004)
+        assert copy is not None and original is not None
+        assert copy.duplicate_of == original.id
+        assert copy.story_id == original.story_id
+        for name in (SEED_000, SEED_003):
+            rewrite = tracker.article(name)
+            assert rewrite is not None and rewrite.duplicate_of is None
+
+
+def test_exact_duplicate_is_stored_once_with_every_source(tmp_path: Path) -> None:
+    body = "Dock workers at Port Kessel walked off the job on Monday over an automation plan. " * 3
+    records = [
+        {"id": "a", "text": body, "source": "Harbor Wire"},
+        {"id": "b", "text": body.upper(), "source": "Other Paper"},
+    ]
+    with Tracker(tmp_path / "e.db") as tracker:
+        report = tracker.add(records)
+        assert (report.counts.new, report.counts.exact_duplicates) == (1, 1)
+        stored = tracker.article("b")
+        assert stored is not None
+        assert [s.external_id for s in stored.sources] == ["a", "b"]
+        assert sorted(ext for ext, _ in tracker.assignments()) == ["a", "b"]
+
+
+def test_sample_corpus_ingests_with_every_format(tmp_path: Path) -> None:
+    with Tracker(tmp_path / "samples.db") as tracker:
+        report = tracker.ingest([str(SAMPLES)])
+        assert report.rejections == []
+        ids = {row.external_id for row in tracker.articles()}
+        assert "wire-kessel-001" in ids
+        assert "pages/kessel-day2.html" in ids
+        assert "https://inlandcourier.news/business/kessel-mediator" in ids
+        html = tracker.article("pages/kessel-day2.html")
+        assert html is not None
+        assert html.article.outlet.value == "The Coastal Ledger"
+        assert "Most read" not in html.article.text and "cookies" not in html.article.text
+        # the feed's copy of the wire story is a lightly edited copy: one duplicate group
+        feed_copy = tracker.article("https://inlandcourier.news/business/kessel-talks-break-down")
+        wire = tracker.article("wire-kessel-002")
+        assert feed_copy is not None and wire is not None
+        assert (feed_copy.duplicate_of or feed_copy.id) == (wire.duplicate_of or wire.id)
+        assert feed_copy.story_id == wire.story_id
+
+
+def test_bad_inputs_are_reported_one_line_each_and_the_batch_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A ferry ran aground near the harbour on Sunday. Nobody was hurt.\n")
+    (folder / "empty.txt").write_text("")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (folder / "nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    (folder / "records.jsonl").write_text(
+        json.dumps({"id": "r1", "text": "The river burst its banks after three days of rain."})
+        + "\n{not json\n"
+        + json.dumps({"id": "r3", "title": "Headline-only record about the rain"})
+        + "\n"
+    )
+    (folder / "feed.xml").write_text("<rss><channel><item><title>broken")
+    with Tracker(tmp_path / "b.db") as tracker:
+        report = tracker.ingest([str(folder)])
+        assert report.partial
+        located = {r.locator.split("/")[-1].split(":")[0].split("#")[0] for r in report.rejections}
+        assert {"empty.txt", "image.txt", "nav.html", "records.jsonl", "feed.xml"} <= located
+        assert all("\n" not in r.reason for r in report.rejections)
+        ids = {row.external_id for row in tracker.articles()}
+        assert {"good.txt", "r1", "r3"} <= ids
+
+
+def test_kill_minus_nine_mid_ingest_then_resume_finishes_without_duplicates(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    total = 1200
+    data = tmp_path / "stream.jsonl"
+    with data.open("w") as fh:
+        for i in range(total):
+            fh.write(json.dumps({"id": f"n{i}", "title": f"Report {i}", "text": invented_text(rng)}) + "\n")
+    db = tmp_path / "k.db"
+    command = [sys.executable, "-m", "storyline", "ingest", str(data), "--db", str(db)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    try:
+        while time.monotonic() < deadline:
+            if db.exists() and _count(db, "SELECT COUNT(*) FROM articles") > 0:
+                break
+            time.sleep(0.2)
+        assert process.poll() is None, "ingest finished before it could be killed: make the input larger"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    stored = _count(db, "SELECT COUNT(*) FROM articles")
+    assert 0 < stored < total
+    # whole batches only: every stored article has its source, sentences and story
+    assert _count(db, "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM article_sources)") == 0
+    assert _count(db, "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM sentences)") == 0
+    assert _count(db, "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)") == 0
+
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert _count(db, "SELECT COUNT(*) FROM articles") == total
+    assert _count(db, "SELECT COUNT(DISTINCT external_id) FROM article_sources") == total
+    assert _count(db, "SELECT COUNT(*) FROM article_sources") == total
+    assert _count(db, "SELECT COUNT(*) FROM ingest_runs WHERE status = 'running'") == 1  # the killed run
+
+
+def _count(db: Path, sql: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(sql).fetchone()[0])
