@@ -96,7 +96,9 @@ def measure(kind: str, path: str, stories: bool) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n-jsonl", type=int, default=1000)
     parser.add_argument("--n-html", type=int, default=400)
     parser.add_argument("--json", type=Path, default=Path("bench/results/ingest.json"))

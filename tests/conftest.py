@@ -11,10 +11,10 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 
 _WORDS = (
-    "harbour council minister river bridge festival union court vaccine storm election budget "
-    "school museum railway farmers drought airline senator protest treaty factory hospital police "
-    "mayor wildfire border market exports bank inflation stadium orchestra satellite glacier coast "
-    "village ferry tunnel reservoir parliament judge verdict strike mine pipeline harvest tariff"
+    "harbour council minister river bridge festival union court vaccine storm election budget school "
+    "museum railway farmers drought airline senator protest treaty factory hospital police mayor "
+    "wildfire border market exports bank inflation stadium orchestra satellite glacier coast village "
+    "ferry tunnel reservoir parliament judge verdict strike mine pipeline harvest tariff"
 ).split()
 
 

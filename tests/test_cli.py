@@ -44,7 +44,9 @@ def test_articles_table_lists_every_input(sample_db: str) -> None:
 
 
 def test_article_shows_text_metadata_provenance_and_duplicates(sample_db: str) -> None:
-    result = storyline("article", "https://inlandcourier.news/business/kessel-talks-break-down", "--db", sample_db)
+    result = storyline(
+        "article", "https://inlandcourier.news/business/kessel-talks-break-down", "--db", sample_db
+    )
     assert result.returncode == 0, result.stderr
     assert "feed" in result.stdout  # provenance of title/published
     assert "duplicate group" in result.stdout
@@ -56,8 +58,17 @@ def test_article_shows_text_metadata_provenance_and_duplicates(sample_db: str) -
 def test_export_jsonl_and_csv_have_one_record_per_article(sample_db: str) -> None:
     jsonl = storyline("export", "--format", "jsonl", "--db", sample_db)
     records = [json.loads(line) for line in jsonl.stdout.splitlines()]
-    assert {"external_id", "id", "title", "text", "outlet", "url", "published", "published_origin",
-            "duplicate_group"} <= set(records[0])
+    assert {
+        "external_id",
+        "id",
+        "title",
+        "text",
+        "outlet",
+        "url",
+        "published",
+        "published_origin",
+        "duplicate_group",
+    } <= set(records[0])
     by_id = {r["external_id"]: r for r in records}
     assert by_id["wire-kessel-001"]["published"] == "2026-03-02T08:15:00+00:00"
     assert by_id["wire-kessel-001"]["published_origin"] == "supplied"
@@ -77,7 +88,10 @@ def test_assignments_export_gives_every_input_id_a_story(sample_db: str) -> None
 def test_stories_and_story_views(sample_db: str) -> None:
     listing = storyline("stories", "--db", sample_db)
     assert listing.returncode == 0
-    assignments = [json.loads(x) for x in storyline("export", "--what", "assignments", "--db", sample_db).stdout.splitlines()]
+    assignments = [
+        json.loads(x)
+        for x in storyline("export", "--what", "assignments", "--db", sample_db).stdout.splitlines()
+    ]
     kessel = next(a["story_id"] for a in assignments if a["article_id"] == "wire-kessel-001")
     shown = storyline("story", str(kessel), "--db", sample_db)
     assert shown.returncode == 0

@@ -64,8 +64,19 @@ def test_dateline_prefers_labelled_and_publication_dates() -> None:
     _same(parse_dateline(text), datetime(2026, 2, 4, 21, 10, tzinfo=_tz(5.5)))
 
 
-def test_dateline_ignores_dates_inside_sentences() -> None:
-    assert parse_dateline("Storm warning\nThe vote is on March 3, 2026.\nIt was delayed twice.") is None
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Storm warning\nThe vote is on March 3, 2026.\nIt was delayed twice.",
+        "Storm warning\nThe audit, published on March 3, 2026, found that the storm drains were blocked.",
+    ],
+)
+def test_dateline_ignores_dates_inside_sentences(text: str) -> None:
+    assert parse_dateline(text) is None
+
+
+def test_dateline_sentence_that_starts_with_its_label() -> None:
+    assert parse_dateline("Storm warning\nPublished on 3 March 2026.\nSnow fell.") == datetime(2026, 3, 3)
 
 
 def test_dateline_is_only_looked_for_near_the_top() -> None:

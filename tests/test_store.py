@@ -31,7 +31,9 @@ def make_article(text: str, external_id: str = "x") -> Article:
         url=MetaValue.missing(),
         author=MetaValue.missing(),
         language=MetaValue("en", Origin.SUPPLIED),
-        published=PublishedTime(datetime(2026, 3, 2, 8, 15, tzinfo=UTC), Origin.SUPPLIED, "2026-03-02T08:15Z"),
+        published=PublishedTime(
+            datetime(2026, 3, 2, 8, 15, tzinfo=UTC), Origin.SUPPLIED, "2026-03-02T08:15Z"
+        ),
         paragraphs=paragraphs,
         sentences=sentences,
         extra={"section": "business"},
@@ -83,7 +85,9 @@ def test_merged_story_id_keeps_resolving(tmp_path: Path) -> None:
     run = store.start_run(["x"])
     ids = []
     for n in range(3):
-        article_id = store.insert_article(make_article(f"Story text number {n}.", f"a{n}"), f"h{n}", None, None, None)
+        article_id = store.insert_article(
+            make_article(f"Story text number {n}.", f"a{n}"), f"h{n}", None, None, None
+        )
         store.add_source(article_id, SourceRecord(f"a{n}", f"a{n}", str(n) * 64, run, {}))
         ids.append(article_id)
     now = datetime(2026, 3, 3, tzinfo=UTC)

@@ -40,13 +40,18 @@ def test_three_seeds_become_three_clean_articles_and_reingest_changes_nothing(
         assert scraped is not None
         a = scraped.article
         assert a.title.value == "Exposing Truth and Securing Freedom: Guan Heng's Fight for Justice"
-        assert a.published.value == datetime(2026, 2, 5, 6, 25, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+        assert a.published.value == datetime(
+            2026, 2, 5, 6, 25, tzinfo=timezone(timedelta(hours=5, minutes=30))
+        )
         assert a.published.origin is Origin.DATELINE
         assert a.outlet.value == "Devdiscourse"
         for chrome in ("TRENDING", "Left Menu", "Phone:", "Copyright", "Turkey Seeks", "Country:"):
             assert chrome not in a.text
         assert "His case highlights the importance of safeguarding human rights activists." in a.text
-        assert "Despite the relief surrounding his release, Guan remains uncertain about his long-term plans." in a.text
+        assert (
+            "Despite the relief surrounding his release, Guan remains uncertain about his long-term plans."
+            in a.text
+        )
         # sentences cite the stored text exactly
         assert all(a.text[s.start : s.end].strip() == a.text[s.start : s.end] for s in a.sentences)
 
@@ -161,9 +166,15 @@ def test_kill_minus_nine_mid_ingest_then_resume_finishes_without_duplicates(tmp_
     stored = _count(db, "SELECT COUNT(*) FROM articles")
     assert 0 < stored < total
     # whole batches only: every stored article has its source, sentences and story
-    assert _count(db, "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM article_sources)") == 0
+    assert (
+        _count(db, "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM article_sources)")
+        == 0
+    )
     assert _count(db, "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM sentences)") == 0
-    assert _count(db, "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)") == 0
+    assert (
+        _count(db, "SELECT COUNT(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)")
+        == 0
+    )
 
     resumed = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr

@@ -167,7 +167,7 @@ def _published(
             warnings.append(f"unreadable published date {supplied.published!r}")
         else:
             candidate = PublishedTime(parsed, supplied.origin, supplied.published)
-    value, warning = check_published(candidate.value, now=now)
+    _, warning = check_published(candidate.value, now=now)
     if warning:
         warnings.append(warning)
         return PublishedTime(None, Origin.NONE, candidate.raw)

@@ -5,12 +5,14 @@ A page scraped as text keeps its site chrome: menus, share buttons, "Trending" t
 chrome with general rules, not site-specific strings:
 
 * **Line rules** mark a line as chrome wherever it is: lines without letters; lines that repeat an
-  earlier line (or a truncated "…" copy of one); numbered teaser items (a bare number line and the short
-  lines after it); label bullets ('• Country:') and their short values; menus (lines made only of menu
-  words like 'Home', 'Subscribe', 'LinkedIn', or short segments joined by '|' '/' '•'); short ALL-CAPS
-  section labels not followed by a sentence; social/newsletter/contact/legal/cookie footers
-  ('Follow us on', e-mail addresses, phone numbers, '©', 'Privacy Policy'). Rules that could hit prose
-  only look at short lines or lines that are not sentences, so body text is not lost.
+  earlier line (or a truncated "…" copy of one); numbered teaser items (a bare number line and up to
+  three non-sentence lines after it); label bullets ('• Country:') and their short values; menus (lines
+  made only of menu words like 'Home', 'Subscribe', 'LinkedIn', or short segments joined by '|' '/' '•');
+  short ALL-CAPS section labels not followed by a sentence; social/newsletter/contact/legal/cookie
+  footers ('Follow us on', e-mail addresses, phone numbers, '©', 'Privacy Policy'). Rules that could hit
+  prose only look at lines shorter than body paragraphs or at lines that are not sentences, so body text
+  is not lost; only the legal/cookie rule ('©', 'All rights reserved', 'We use cookies') applies to any
+  line.
 * **Position rules** use the report's shape. The body starts at the first sentence; before it, the
   first headline-like line is the title and anything above the title is chrome. The body ends after the
   last long prose paragraph plus any sentences or credit lines right after it ('(With inputs from
@@ -54,7 +56,7 @@ _WORD_RE: Final = re.compile(r"[^\W\d_]+")
 _BULLET_RE: Final = re.compile(r"[•·▪◦‣●■*–-]\s")
 _LABEL_BULLET_RE: Final = re.compile(r"[•·▪◦‣●■*–-]\s*[^\W\d_][\w .&/()'-]{0,40}:")
 _MENU_SEPARATOR_RE: Final = re.compile(r"\s+[|/•·»>]\s+")
-_BYLINE_RE: Final = re.compile(r"(?i:by|from)\s+\w")
+_BYLINE_RE: Final = re.compile(r"(?i:by)\s+\w")
 _CREDIT_RE: Final = re.compile(
     r"(?i)[(\[—–-]*\s*(?:with inputs from|(?:additional\s+)?(?:reporting|writing|editing)\s+by|"
     r"compiled by|source:|sources:)"
@@ -65,7 +67,6 @@ _LEGAL_RE: Final = re.compile(
     r"©|\(c\)\s*\d{4}|\b(?:all rights reserved\b|copyright\s*(?:©|\d{4})|we use cookies\b"
     r"|(?:accept|allow|reject|manage)\s+(?:all\s+)?cookies\b|cookie\s+(?:policy|settings|preferences|notice))"
 )
-_LEGAL_HINTS: Final = ("©", "(c)", "rights reserved", "copyright", "cookie")
 # Social/newsletter/contact/navigation phrases: only checked on lines shorter than body prose.
 _PROMO_RE: Final = re.compile(
     r"\b(?:(?:phone|tel|telephone|fax|mobile|whatsapp)\s*[:.]?\s*\+?\(?\d|follow us\b|connect (?:with )?us\b"
@@ -82,7 +83,7 @@ _PROMO_TRIGGERS: Final = frozenset(_PROMO_TRIGGER_WORDS.split())
 _EMAIL_RE: Final = re.compile(r"[\w.+-]@[\w-]+\.[a-z]{2,}")
 # A navigation label that opens a line, alone or followed by a separator ('Read more: …', 'ALSO READ | …').
 _NAV_LABEL_RE: Final = re.compile(
-    r"(?i)(?:related(?: articles| stories| topics| coverage| content| news)?|read more|read also|also read"
+    r"(?:related(?: articles| stories| topics| coverage| content| news)?|read more|read also|also read"
     r"|see also|more on this(?: story)?|recommended(?: for you)?|most (?:read|popular|viewed|shared)"
     r"|latest news|top stories|you may also like|more from [\w ]{1,30})\s*(?:[:|»>]|$)"
 )
@@ -190,7 +191,7 @@ def _is_chrome_line(line: _Line, following: _Line | None) -> bool:
     if line.long:
         return False
     words = set(_WORD_RE.findall(lowered))
-    if _is_promo(lowered, words) or _NAV_LABEL_RE.match(text):
+    if _is_promo(lowered, words) or _NAV_LABEL_RE.match(lowered):
         return True
     if line.sentence:
         return False
@@ -204,7 +205,8 @@ def _is_chrome_line(line: _Line, following: _Line | None) -> bool:
 
 def _is_legal(lowered: str) -> bool:
     # Substring tests first: the regex is slow on long paragraphs, and almost none contain these.
-    return any(hint in lowered for hint in _LEGAL_HINTS) and _LEGAL_RE.search(lowered) is not None
+    hinted = "©" in lowered or "(c)" in lowered or "rights reserved" in lowered or "cookie" in lowered
+    return (hinted or "copyright" in lowered) and _LEGAL_RE.search(lowered) is not None
 
 
 def _is_promo(lowered: str, words: set[str]) -> bool:

@@ -45,7 +45,9 @@ def _tracker(db: str | None) -> Iterator[Tracker]:
     try:
         tracker = Tracker(db or default_location())
     except Exception as exc:  # a broken or foreign file must not end in a traceback
-        err.print(f"[red]error:[/] cannot open store {escape(str(db or default_location()))}: {escape(str(exc))}")
+        err.print(
+            f"[red]error:[/] cannot open store {escape(str(db or default_location()))}: {escape(str(exc))}"
+        )
         raise typer.Exit(1) from exc
     try:
         yield tracker
@@ -59,20 +61,17 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Read, clean, de-duplicate and store articles, then assign them to stories."""
-    with _tracker(db) as tracker:
-        with Progress(
-            TextColumn("[bold]ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("records"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("ingest", total=None)
-            report = tracker.ingest(
-                paths, stdin=sys.stdin.buffer, progress=lambda n: bar.advance(task, n)
-            )
+    with _tracker(db) as tracker, Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("records"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingest", total=None)
+        report = tracker.ingest(paths, stdin=sys.stdin.buffer, progress=lambda n: bar.advance(task, n))
     for rejection in report.rejections:
         err.print(f"[yellow]rejected[/] {escape(str(rejection))}", soft_wrap=True)
     _print_summary(report)

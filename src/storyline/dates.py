@@ -155,7 +155,10 @@ _MAX_DATELINE_WORDS: Final = 16
 # Cheap gates before the date pattern, which is slow on long paragraphs: every date form has a 4-digit
 # year, and on long lines only labelled dates count.
 _YEAR_RE: Final = re.compile(r"(?<!\d)\d{4}(?!\d)")
-_LABEL_WORD_RE: Final = re.compile(r"(?i)\b(?:published|posted|created|updated|modified|edited)\b")
+_LABEL_WORD_RE: Final = re.compile(r"\b(?:published|posted|created|updated|modified|edited)\b")  # lowered
+_LEADING_LABEL_RE: Final = re.compile(
+    r"\s*(?i:first\s+|last\s+)?(?i:published|posted|created|updated|modified)\b"
+)
 _DATELINE_SCAN_LINES: Final = 20
 
 _EARLIEST: Final = datetime(1990, 1, 1)
@@ -177,7 +180,7 @@ class DateHit:
 
 
 def date_in_line(line: str, *, day_first: bool = True) -> DateHit | None:
-    """Best date/time in one line, or None. Labelled ones win, then earlier ones."""
+    """Best date/time in one line, or None: highest ``rank`` wins, then the earliest."""
     best: DateHit | None = None
     if _YEAR_RE.search(line) is None:
         return None
@@ -195,13 +198,8 @@ def find_dateline(lines: Sequence[str]) -> tuple[int, DateHit] | None:
     """Index and date of the line that best looks like the text's dateline (first lines only)."""
     best: tuple[int, DateHit] | None = None
     for index, line in enumerate(lines[:_DATELINE_SCAN_LINES]):
-        bare_allowed = _is_short_non_sentence(line)
-        if not bare_allowed and _LABEL_WORD_RE.search(line) is None:
-            continue
-        hit = date_in_line(line)
-        if hit is None or (hit.label == _LABEL_NONE and not bare_allowed):
-            continue
-        if best is None or hit.rank > best[1].rank:
+        hit = _dateline_hit(line)
+        if hit is not None and (best is None or hit.rank > best[1].rank):
             best = (index, hit)
     return best
 
@@ -256,8 +254,22 @@ def check_published(value: datetime | None, *, now: datetime) -> tuple[datetime 
     return value, None
 
 
-def _is_short_non_sentence(line: str) -> bool:
-    return line.count(" ") < _MAX_DATELINE_WORDS and not line.rstrip("\"'”’)] ").endswith((".", "!", "?"))
+def _dateline_hit(line: str) -> DateHit | None:
+    """The line's date if the line can be a dateline, else None.
+
+    A bare date counts on a short line that is not a sentence; a labelled one on any line that is not a
+    sentence or that starts with the label ('Published on 3 March 2026.'), but not inside prose ('The
+    report, published on March 3, 2026, found …' dates the report, not the article).
+    """
+    sentence = line.rstrip("\"'”’)] ").endswith((".", "!", "?"))
+    if not sentence and line.count(" ") < _MAX_DATELINE_WORDS:
+        return date_in_line(line)
+    if sentence and not _LEADING_LABEL_RE.match(line):
+        return None
+    if _YEAR_RE.search(line) is None or _LABEL_WORD_RE.search(line.lower()) is None:
+        return None  # cheap gates: the date pattern is slow on long paragraphs
+    hit = date_in_line(line)
+    return hit if hit is not None and hit.label != _LABEL_NONE else None
 
 
 def _label_strength(match: re.Match[str]) -> int:

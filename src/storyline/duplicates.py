@@ -51,8 +51,7 @@ def shingles(text: str) -> set[bytes]:
     if len(words) < SHINGLE_WORDS:
         return set()
     return {
-        " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8")
-        for i in range(len(words) - SHINGLE_WORDS + 1)
+        " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(words) - SHINGLE_WORDS + 1)
     }
 
 

@@ -12,6 +12,7 @@ bench/EXTRACTION.md for the figures behind each choice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,12 +21,13 @@ from htmldate.core import examine_header
 from htmldate.extractors import extract_url_date, json_search
 from htmldate.utils import Extractor as DateOptions
 from htmldate.validators import get_max_date, get_min_date
+from lxml.etree import _Element
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from storyline.models import MetaValue, Origin, PublishedTime
-from storyline.outlets import normalise_outlet
+from storyline.outlets import normalise_outlet, outlet_key
 
 # Date and time with zone when the page gives them; a page giving only a day yields midnight
 # without a zone, which _parse_published turns back into a day.
@@ -33,6 +35,11 @@ _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _DAY_ONLY_SUFFIX = "T00:00:00"
 # A date in the URL (/2024/05/03/) has no time: let <meta>/JSON-LD, which often do, go first.
 _DEFER_URL_DATE = True
+
+# ' | ', ' - ', ' – ', ' › ', ' · ', ' :: ' ... between a headline and a site name or section;
+# the capture group keeps the separators so the kept parts are rejoined exactly.
+_TITLE_SEPARATOR_RE = re.compile(r"(\s+(?:[|\-–—›»·•]|::)\s+)")
+_MIN_CONTAINED_KEY = 4
 
 # Keyword arguments for trafilatura.bare_extraction; measured in bench/extraction.py.
 _TRAFILATURA_OPTIONS: dict[str, Any] = {
@@ -74,16 +81,16 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     )
     if document is None:
         return None
-    title = _clean(document.title)
+    outlet = _outlet(_clean(document.sitename), url or _clean(document.url))
+    title = _headline(_clean(document.title), _leading_heading(document.body), outlet.value)
     text = _paragraphs(document.text or "", title)
     if not text:
         return None
-    page_url = url or _clean(document.url)
     return ExtractedPage(
         text=text,
         title=_meta(title),
         author=_meta(_clean(document.author)),
-        outlet=_outlet(_clean(document.sitename), page_url),
+        outlet=outlet,
         url=_url(url, _clean(document.url)),
         language=_language(tree),
         published=_published(_clean(document.date), tree, document.url, date_params),
@@ -110,6 +117,39 @@ def _clean(value: str | None) -> str | None:
 
 def _meta(value: str | None) -> MetaValue:
     return MetaValue(value, Origin.META) if value else MetaValue.missing()
+
+
+def _leading_heading(body: _Element | None) -> str | None:
+    """Text of the body's first element when it is a heading (usually the page's <h1>)."""
+    if body is None or len(body) == 0 or body[0].tag != "head":
+        return None
+    return _clean("".join(body[0].itertext()))
+
+
+def _headline(title: str | None, heading: str | None, outlet: str | None) -> str | None:
+    """The article's headline out of a page title such as 'Headline | Site name'.
+
+    Titles often carry the site name, a section or a slogan; the part that repeats the
+    article's own heading is the headline, else a first or last part naming the outlet is cut.
+    """
+    if not title:
+        return heading
+    parts = _TITLE_SEPARATOR_RE.split(title)
+    if len(parts) == 1:
+        return title
+    if heading and any(part.casefold() == heading.casefold() for part in parts[::2]):
+        return heading
+    if outlet and _names_outlet(parts[-1], outlet):
+        parts = parts[:-2]
+    elif outlet and _names_outlet(parts[0], outlet):
+        parts = parts[2:]
+    return "".join(parts)
+
+
+def _names_outlet(part: str, outlet: str) -> bool:
+    part_key, site_key = outlet_key(part), outlet_key(outlet)
+    # containment catches 'Rezept von Backen.de' for 'Backen'; short keys ('ap') only match whole
+    return part_key == site_key or (len(site_key) >= _MIN_CONTAINED_KEY and site_key in part_key)
 
 
 def _paragraphs(text: str, title: str | None) -> str:

@@ -24,7 +24,6 @@ from storyline.duplicates import (
 )
 from storyline.models import Article, Document, Rejection
 from storyline.sources import document_from_record, iter_documents
-from storyline.stories import StoryClusterer, StoryInput
 from storyline.store import Store, open_store
 from storyline.store.base import (
     ArticleSummary,
@@ -34,6 +33,7 @@ from storyline.store.base import (
     StoryMergeRow,
     StoryRow,
 )
+from storyline.stories import StoryClusterer, StoryInput
 
 BATCH_SIZE = 256
 
@@ -121,8 +121,10 @@ class Tracker:
         self, records: Iterable[Mapping[str, Any]], *, progress: ProgressCallback | None = None
     ) -> IngestReport:
         """Ingest in-memory records shaped like JSONL lines (id, title, text/html, source, published…)."""
-        documents = (document_from_record(record, f"record#{i}", f"record#{i}") for i, record in
-                     enumerate(records, start=1))
+        documents = (
+            document_from_record(record, f"record#{i}", f"record#{i}")
+            for i, record in enumerate(records, start=1)
+        )
         return self._run(documents, ["<records>"], progress)
 
     def _run(
@@ -237,7 +239,7 @@ class Tracker:
     # -- stories ----------------------------------------------------------------------------
     def warm_up(self) -> None:
         """Load the story model and indexes now rather than on the first article."""
-        self._story_clusterer().warm_up()
+        self._story_clusterer().embedder.encode(["warm up"])
         self._near_index()
 
     def _assign_pending(self) -> None:
@@ -276,9 +278,7 @@ class Tracker:
             self.store.assign_story(assignment.article_id, assignment.story_id, assignment.score)
             touched.add(assignment.story_id)
         for merge in merges:
-            self.store.record_merge(
-                StoryMergeRow(merge.absorbed, merge.into, now, merge.score, merge.reason)
-            )
+            self.store.record_merge(StoryMergeRow(merge.absorbed, merge.into, now, merge.score, merge.reason))
             touched.discard(merge.absorbed)
             touched.add(merge.into)
         for story_id in sorted(touched):

@@ -23,7 +23,9 @@ def open_store(location: str | Path | None = None) -> Store:
     """
     target = str(location) if location is not None else default_location()
     if target.startswith(("postgresql://", "postgres://")):
-        raise ValueError(f"{target}: the PostgreSQL store is not available in this version; use an SQLite file")
+        raise ValueError(
+            f"{target}: the PostgreSQL store is not available in this version; use an SQLite file"
+        )
     if target.startswith("sqlite:///"):
         target = target.removeprefix("sqlite:///")
     return SQLiteStore(target)

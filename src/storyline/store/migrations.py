@@ -28,6 +28,7 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         author TEXT, author_origin TEXT NOT NULL,
         language TEXT, language_origin TEXT NOT NULL,
         published TEXT, published_origin TEXT NOT NULL, published_raw TEXT,
+        published_utc TEXT,
         extra TEXT NOT NULL,
         warnings TEXT NOT NULL,
         minhash BLOB,

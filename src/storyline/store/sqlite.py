@@ -182,9 +182,9 @@ class SQLiteStore(Store):
                 """INSERT INTO articles (
                     external_id, content_hash, text, title, title_origin, outlet, outlet_origin,
                     url, url_origin, author, author_origin, language, language_origin,
-                    published, published_origin, published_raw, extra, warnings, minhash,
-                    duplicate_of, duplicate_similarity, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    published, published_origin, published_raw, published_utc, extra, warnings,
+                    minhash, duplicate_of, duplicate_similarity, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     article.external_id,
                     content_hash,
@@ -197,6 +197,7 @@ class SQLiteStore(Store):
                     article.published.value.isoformat() if article.published.value else None,
                     article.published.origin.value,
                     article.published.raw,
+                    _utc(article.published.value),
                     json.dumps(article.extra, default=str, sort_keys=True),
                     json.dumps(list(article.warnings)),
                     minhash.astype(np.uint64).tobytes() if minhash is not None else None,
@@ -326,7 +327,8 @@ class SQLiteStore(Store):
 
     def duplicate_members(self, canonical_id: int) -> list[int]:
         rows = self._db.execute(
-            "SELECT id FROM articles WHERE id = ? OR duplicate_of = ? ORDER BY id", (canonical_id, canonical_id)
+            "SELECT id FROM articles WHERE id = ? OR duplicate_of = ? ORDER BY id",
+            (canonical_id, canonical_id),
         )
         return [int(r[0]) for r in rows]
 
@@ -358,18 +360,20 @@ class SQLiteStore(Store):
         with self.transaction():
             self._db.execute(
                 """INSERT INTO story_articles (article_id, story_id, score) VALUES (?, ?, ?)
-                   ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id, score = excluded.score""",
+                   ON CONFLICT(article_id) DO UPDATE
+                   SET story_id = excluded.story_id, score = excluded.score""",
                 (article_id, story_id, score),
             )
 
     def refresh_story(self, story_id: int, label: str, key_terms: Sequence[str], now: datetime) -> None:
-        # Undated articles count as seen when they were stored.
+        # A story is seen when its articles were published; only if none has a date, when stored.
         with self.transaction():
             self._db.execute(
                 """INSERT INTO stories (id, label, key_terms, article_count, outlet_count, first_seen,
                                         last_seen, updated_at)
                    SELECT ?, ?, ?, COUNT(*), COUNT(DISTINCT a.outlet),
-                          MIN(COALESCE(a.published, a.created_at)), MAX(COALESCE(a.published, a.created_at)), ?
+                          COALESCE(MIN(a.published_utc), MIN(a.created_at)),
+                          COALESCE(MAX(a.published_utc), MAX(a.created_at)), ?
                    FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?
                    ON CONFLICT(id) DO UPDATE SET label = excluded.label, key_terms = excluded.key_terms,
                      article_count = excluded.article_count, outlet_count = excluded.outlet_count,
@@ -417,7 +421,7 @@ class SQLiteStore(Store):
     def story_articles(self, story_id: int) -> list[ArticleSummary]:
         rows = self._db.execute(
             f"""SELECT {_SUMMARY_COLUMNS} {_SUMMARY_FROM} WHERE sa.story_id = ?
-                ORDER BY a.published IS NULL, a.published, a.id""",
+                ORDER BY a.published_utc IS NULL, a.published_utc, a.id""",
             (story_id,),
         ).fetchall()
         return [_summary(r) for r in rows]
@@ -449,6 +453,14 @@ class SQLiteStore(Store):
     def load_clusterer_state(self) -> bytes | None:
         row = self._db.execute("SELECT data FROM clusterer_state WHERE id = 1").fetchone()
         return bytes(row[0]) if row else None
+
+
+def _utc(value: datetime | None) -> str | None:
+    """A sortable UTC form; a naive time (zone unknown) is taken as UTC, off by hours at most."""
+    if value is None:
+        return None
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
 
 
 def _meta(value: MetaValue) -> tuple[str | None, str]:
