@@ -21,7 +21,6 @@ import gzip
 import json
 import re
 import statistics
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -74,9 +73,9 @@ def baseline_metadata(html: str, url: str | None) -> Output:
     return Output("", meta.title, meta.date)
 
 
-def run(extractor: Extractor, pages: list[dict[str, Any]], progress: Progress, label: str) -> tuple[
-    list[Output], float
-]:
+def run(
+    extractor: Extractor, pages: list[dict[str, Any]], progress: Progress, label: str
+) -> tuple[list[Output], float]:
     """Outputs for every page (a crash gives an empty Output) and the seconds spent extracting."""
     outputs: list[Output] = []
     spent = 0.0
@@ -257,4 +256,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

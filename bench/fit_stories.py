@@ -156,15 +156,44 @@ Objective = Callable[[RegimeParams], float]
 # single move improves the objective. Small, fixed steps keep the search cheap and the result explainable.
 _STEPS: dict[str, tuple[float, ...]] = {
     "threshold": (-0.08, -0.04, -0.02, 0.02, 0.04, 0.08),
-    "w_lex": (-0.2, -0.1, 0.1, 0.2),
-    "w_ent": (-0.2, -0.1, 0.1, 0.2),
+    "w_terms": (-0.2, -0.1, 0.1, 0.2),
+    "w_names": (-0.2, -0.1, 0.1, 0.2),
+    "w_numbers": (-0.2, -0.1, 0.1, 0.2),
     "merge_threshold": (-0.1, -0.05, 0.05, 0.1),
 }
 
 
-def coordinate_search(start: RegimeParams, objective: Objective, rounds: int, log: Callable[[str], None]) -> RegimeParams:
+# Random search box (seeded) before the coordinate refinement: the objective is bumpy (single-pass
+# order effects), so a local search from one start point gets stuck.
+_BOX: dict[str, tuple[float, float]] = {
+    "w_terms": (0.0, 1.0),
+    "w_names": (0.0, 1.5),
+    "w_numbers": (0.0, 1.0),
+    "threshold": (0.3, 1.4),
+}
+
+
+def random_search(
+    start: RegimeParams, objective: Objective, samples: int, log: Callable[[str], None]
+) -> tuple[RegimeParams, float]:
+    rng = np.random.default_rng(7)
     best, best_score = start, objective(start)
     log(f"start {best_score:.4f} {best}")
+    for _ in range(samples):
+        draw = {name: round(float(rng.uniform(lo, hi)), 3) for name, (lo, hi) in _BOX.items()}
+        trial = replace(start, **draw)
+        trial = replace(trial, merge_threshold=round(trial.threshold + 0.3, 3))
+        score = objective(trial)
+        if score > best_score:
+            best, best_score = trial, score
+            log(f"  random {score:.4f} {draw}")
+    return best, best_score
+
+
+def coordinate_search(
+    start: RegimeParams, start_score: float, objective: Objective, rounds: int, log: Callable[[str], None]
+) -> RegimeParams:
+    best, best_score = start, start_score
     for _ in range(rounds):
         improved = False
         for name, steps in _STEPS.items():
@@ -188,7 +217,8 @@ def _subset(records: Sequence[Mapping[str, Any]], half: int | None) -> list[Mapp
 
 
 def fit_regime(
-    dataset: str, regime: str, base: StoryParams, half: int | None, rounds: int, log: Callable[[str], None]
+    dataset: str, regime: str, base: StoryParams, half: int | None, samples: int, rounds: int,
+    log: Callable[[str], None],
 ) -> RegimeParams:
     records = _subset(load_stream(dataset), half)
     inputs = to_inputs(records)
@@ -198,7 +228,8 @@ def fit_regime(
         params = replace(base, **{regime: rp})
         return evaluate(records, inputs, params, embedder).bcubed_f1
 
-    return coordinate_search(base.regime(regime), objective, rounds, log)
+    start, start_score = random_search(base.regime(regime), objective, samples, log)
+    return coordinate_search(start, start_score, objective, rounds, log)
 
 
 def report(dataset: str, params: StoryParams, half: int | None) -> ClusteringScores:

@@ -24,6 +24,7 @@ from htmldate.validators import get_max_date, get_min_date
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from storyline.models import MetaValue, Origin, PublishedTime
@@ -33,6 +34,9 @@ from storyline.outlets import normalise_outlet, outlet_key
 # without a zone, which _parse_published turns back into a day.
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _DAY_ONLY_SUFFIX = "T00:00:00"
+# htmldate's last resorts in the page body are a bare year or the copyright year, returned as
+# 1 January: a year is no publication date, and anchoring 'on Tuesday' to it would mislead.
+_YEAR_ONLY_SUFFIX = "-01-01"
 # A date in the URL (/2024/05/03/) has no time: let <meta>/JSON-LD, which often do, go first.
 _DEFER_URL_DATE = True
 
@@ -40,16 +44,28 @@ _DEFER_URL_DATE = True
 # the capture group keeps the separators so the kept parts are rejoined exactly.
 _TITLE_SEPARATOR_RE = re.compile(r"(\s+(?:[|\-–—›»·•]|::)\s+)")
 _MIN_CONTAINED_KEY = 4
+# Fallbacks after <html lang>: the HTTP-equiv header and Open Graph's locale.
+_LANGUAGE_META_XPATH = (
+    './/meta[translate(@http-equiv, "CONTENT-LANGUAGE", "content-language")="content-language"]/@content'
+    ' | .//meta[@property="og:locale"]/@content'
+)
 
-# Keyword arguments for trafilatura.bare_extraction; measured in bench/extraction.py.
+# trafilatura returns whatever text is left on a page with no article (a cookie notice, a
+# teaser list); fewer words than this is not a report. The shortest real posts in the dev
+# sets have ~18 words.
+_MIN_ARTICLE_WORDS = 15
+_WORD_RE = re.compile(r"\w+")
+
+# Keyword arguments for trafilatura.bare_extraction, chosen with bench/extraction.py on the
+# dev sets (F1 Zyte / trafilatura-eval; bench/EXTRACTION.md): the balanced default mode
+# (0.959 / 0.928) beat favor_precision (0.960 / 0.926, slower), favor_recall (0.961 / 0.922,
+# half the speed) and fast (0.962 / 0.923, below bare trafilatura's 0.923 on the second set);
+# tables hold article text on some sites (off: 0.960 / 0.922); deduplicate keeps a cache
+# across calls, which would make output depend on what was extracted before.
 _TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False,  # reader comments are not the report
     "include_tables": True,
-    "include_images": False,
-    "include_links": False,
     "deduplicate": False,
-    "favor_precision": False,
-    "favor_recall": False,
 }
 
 
@@ -79,12 +95,13 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     document = bare_extraction(
         tree, url=url, with_metadata=True, date_extraction_params=date_params, **_TRAFILATURA_OPTIONS
     )
-    if document is None:
+    if not isinstance(document, Document):  # None: nothing extractable (dict only with as_dict)
         return None
     outlet = _outlet(_clean(document.sitename), url or _clean(document.url))
-    title = _headline(_clean(document.title), _leading_heading(document.body), outlet.value)
+    headings = (_leading_heading(document.body), _first_h1(tree))
+    title = _headline(_clean(document.title), headings, outlet.value)
     text = _paragraphs(document.text or "", title)
-    if not text:
+    if len(_WORD_RE.findall(text)) < _MIN_ARTICLE_WORDS:
         return None
     return ExtractedPage(
         text=text,
@@ -126,19 +143,26 @@ def _leading_heading(body: _Element | None) -> str | None:
     return _clean("".join(body[0].itertext()))
 
 
-def _headline(title: str | None, heading: str | None, outlet: str | None) -> str | None:
+def _first_h1(tree: HtmlElement) -> str | None:
+    h1 = tree.find(".//h1")
+    return None if h1 is None else _clean(h1.text_content())
+
+
+def _headline(title: str | None, headings: tuple[str | None, ...], outlet: str | None) -> str | None:
     """The article's headline out of a page title such as 'Headline | Site name'.
 
-    Titles often carry the site name, a section or a slogan; the part that repeats the
-    article's own heading is the headline, else a first or last part naming the outlet is cut.
+    Titles often carry the site name, a section or a slogan; the part that repeats one of the
+    page's own headings is the headline, else a first or last part naming the outlet is cut.
     """
     if not title:
-        return heading
+        return next((heading for heading in headings if heading), None)
     parts = _TITLE_SEPARATOR_RE.split(title)
     if len(parts) == 1:
         return title
-    if heading and any(part.casefold() == heading.casefold() for part in parts[::2]):
-        return heading
+    texts = {part.casefold() for part in parts[::2]}
+    for heading in headings:
+        if heading and heading.casefold() in texts:
+            return heading
     if outlet and _names_outlet(parts[-1], outlet):
         parts = parts[:-2]
     elif outlet and _names_outlet(parts[0], outlet):
@@ -182,12 +206,16 @@ def _outlet(sitename: str | None, url: str | None) -> MetaValue:
 
 
 def _language(tree: HtmlElement) -> MetaValue:
-    """Primary language subtag declared by <html lang> ('en-US' -> 'en')."""
-    declared = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-    if not declared:
-        return MetaValue.missing()
-    primary = declared.strip().split("-")[0].split("_")[0].lower()
-    return MetaValue(primary, Origin.META) if primary.isalpha() else MetaValue.missing()
+    """Primary language subtag the page declares ('en-US', 'en_GB' -> 'en')."""
+    for declared in (
+        tree.get("lang"),
+        tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        *tree.xpath(_LANGUAGE_META_XPATH),
+    ):
+        primary = str(declared or "").strip().replace("_", "-").split("-")[0].lower()
+        if primary.isalpha() and len(primary) in (2, 3):
+            return MetaValue(primary, Origin.META)
+    return MetaValue.missing()
 
 
 def _published(
@@ -198,7 +226,10 @@ def _published(
     value, raw = _parse_published(found)
     if value is None:
         return PublishedTime.unknown()
-    return PublishedTime(value, _date_origin(found, tree, url, params), raw)
+    origin = _date_origin(found, tree, url, params)
+    if origin is Origin.DATELINE and raw.endswith(_YEAR_ONLY_SUFFIX):
+        return PublishedTime.unknown()
+    return PublishedTime(value, origin, raw)
 
 
 def _parse_published(found: str) -> tuple[datetime | None, str]:

@@ -97,8 +97,9 @@ class RegimeParams:
     """Scorer weights and thresholds for one input regime (headline-only or full text)."""
 
     w_dense: float
-    w_lex: float
-    w_ent: float
+    w_terms: float  # TF-IDF cosine of content words
+    w_names: float  # cosine of capitalised names (who and where)
+    w_numbers: float  # cosine of numbers (dates, ages, tolls, magnitudes)
     threshold: float  # join the best story when its score reaches this; else start a new one
     merge_threshold: float  # two stories whose score reaches this become one
     cold_days: float  # a story silent for longer than this is cold ...
@@ -115,7 +116,8 @@ class StoryParams:
     embed_chars: int = 600  # title + this much of the body is embedded (the model truncates further)
     lex_chars: int = 3000  # title + this much of the body feeds the term and name vectors
     top_terms: int = 32  # terms kept per story (its lexical centroid)
-    top_entities: int = 16  # names/numbers kept per story
+    top_names: int = 16  # names kept per story
+    top_numbers: int = 8  # numbers kept per story
     recent_window: int = 2048  # most recent stories searched exactly
     recent_k: int = 12
     ann_k: int = 12
@@ -128,6 +130,10 @@ class StoryParams:
     hnsw_ef: int = 64
     seed: int = 20140310
     fitted_on: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def channel_sizes(self) -> tuple[int, int, int]:
+        return (self.top_terms, self.top_names, self.top_numbers)
 
     def regime(self, name: str) -> RegimeParams:
         return self.headline if name == HEADLINE else self.full_text
@@ -178,14 +184,15 @@ def _normalise(token: str) -> str:
     return word
 
 
-def terms_and_entities(text: str, *, title_case: bool) -> tuple[list[str], list[str]]:
-    """Content terms and name/number tokens of ``text``.
+def terms_and_entities(text: str, *, title_case: bool) -> tuple[list[str], list[str], list[str]]:
+    """Content terms, names and numbers of ``text``.
 
     Names are capitalised words not at a sentence start, plus numbers. In a Title Case headline every
     word is capitalised, so there (``title_case``) only numbers and all-caps acronyms count as names.
     """
     terms: list[str] = []
-    entities: list[str] = []
+    names: list[str] = []
+    numbers: list[str] = []
     for match in _TOKEN.finditer(text):
         token = match.group()
         word = _normalise(token)
@@ -194,7 +201,7 @@ def terms_and_entities(text: str, *, title_case: bool) -> tuple[list[str], list[
         if len(word) > 1 or word.isdigit():
             terms.append(word)
         if word[0].isdigit():
-            entities.append(word)
+            numbers.append(word)
         elif token[0].isupper() and len(word) > 1:
             j = match.start() - 1
             while j >= 0 and text[j] in " \t":
@@ -202,10 +209,10 @@ def terms_and_entities(text: str, *, title_case: bool) -> tuple[list[str], list[
             at_start = j < 0 or text[j] in _SENTENCE_END
             if title_case:
                 if token.isupper() and len(token) > 1:
-                    entities.append(word)
+                    names.append(word)
             elif not at_start:
-                entities.append(word)
-    return terms, entities
+                names.append(word)
+    return terms, names, numbers
 
 
 # ------------------------------------------------------------------------------------------ the clusterer
@@ -216,10 +223,7 @@ class _Prepared:
     item: StoryInput
     regime: str
     vector: F32
-    term_ids: I32  # sorted unique
-    term_tf: F32
-    ent_ids: I32
-    ent_tf: F32
+    bags: tuple[tuple[I32, F32], ...]  # per channel: sorted unique vocabulary ids, sub-linear tf
     time: float  # seconds since epoch, NaN when unknown
     headline: str
 
@@ -254,10 +258,10 @@ class StoryClusterer:
         self._size = np.zeros(cap, dtype=np.int32)
         self._last = np.full(cap, np.nan, dtype=np.float64)  # newest known publication time
         self._into = np.zeros(cap, dtype=np.int32)  # 0 = alive, else the story that absorbed it
-        self._terms = np.full((cap, p.top_terms), -1, dtype=np.int32)
-        self._term_w = np.zeros((cap, p.top_terms), dtype=np.float32)
-        self._ents = np.full((cap, p.top_entities), -1, dtype=np.int32)
-        self._ent_w = np.zeros((cap, p.top_entities), dtype=np.float32)
+        # Per channel (terms, names, numbers): the story's top-k vocabulary ids (-1 = empty) and their
+        # accumulated tf; weighted by the current IDF at scoring time.
+        self._ids = [np.full((cap, k), -1, dtype=np.int32) for k in p.channel_sizes]
+        self._w = [np.zeros((cap, k), dtype=np.float32) for k in p.channel_sizes]
         self._vocab: dict[str, int] = {}
         self._df = np.zeros(1024, dtype=np.float64)
         self._n_docs = 0
@@ -300,8 +304,8 @@ class StoryClusterer:
         if not 0 < sid <= self._n:
             raise KeyError(story_id)
         idf = self._idf()
-        ids = self._terms[sid]
-        weights = np.where(ids >= 0, self._term_w[sid] * idf[np.maximum(ids, 0)], 0.0)
+        ids = self._ids[0][sid]
+        weights = self._weighted(ids, self._w[0][sid], idf)
         inverse = self._inverse_vocab()
         order = np.lexsort((ids, -weights))
         key_terms = tuple(inverse[int(ids[i])] for i in order[:n_terms] if ids[i] >= 0)
@@ -332,16 +336,15 @@ class StoryClusterer:
         vectors = self.embedder.encode(embed_texts) if items else np.zeros((0, self._dim), np.float32)
         out: list[_Prepared] = []
         for item, regime, vector, (title, body) in zip(items, regimes, vectors, lex_texts, strict=True):
-            t_terms, t_ents = terms_and_entities(title, title_case=True)
-            b_terms, b_ents = terms_and_entities(body, title_case=False)
-            term_ids, term_tf = self._bag(t_terms + b_terms)
-            ent_ids, ent_tf = self._bag(["§" + e for e in t_ents + b_ents])
-            out.append(
-                _Prepared(
-                    item, regime, vector, term_ids, term_tf, ent_ids, ent_tf, _epoch(item.published),
-                    _display_headline(item),
-                )
+            t_terms, t_names, t_numbers = terms_and_entities(title, title_case=True)
+            b_terms, b_names, b_numbers = terms_and_entities(body, title_case=False)
+            # Names and numbers get their own vocabulary entries ('§'/'#'), hence their own IDF.
+            bags = (
+                self._bag(t_terms + b_terms),
+                self._bag(["§" + e for e in t_names + b_names]),
+                self._bag(["#" + e for e in t_numbers + b_numbers]),
             )
+            out.append(_Prepared(item, regime, vector, bags, _epoch(item.published), _display_headline(item)))
         return out
 
     def _bag(self, tokens: list[str]) -> tuple[I32, F32]:
@@ -388,9 +391,10 @@ class StoryClusterer:
         return np.array(alive, dtype=np.int32)
 
     def _salient(self, prep: _Prepared, idf: NDArray[np.float64]) -> list[int]:
-        weights = prep.term_tf * idf[prep.term_ids]
-        order = np.lexsort((prep.term_ids, -weights))
-        return [int(prep.term_ids[i]) for i in order[: self.params.posting_terms]]
+        ids, tf = prep.bags[0]
+        weights = tf * idf[ids]
+        order = np.lexsort((ids, -weights))
+        return [int(ids[i]) for i in order[: self.params.posting_terms]]
 
     @staticmethod
     def _sparse_cos(
@@ -410,17 +414,21 @@ class StoryClusterer:
         return np.where(ids >= 0, w * idf[np.maximum(ids, 0)], 0.0)
 
     def _scores(
-        self, regime: RegimeParams, vector: F32, term_ids: I32, term_w: NDArray[np.float64],
-        ent_ids: I32, ent_w: NDArray[np.float64], time: float, cands: I32, idf: NDArray[np.float64],
+        self, regime: RegimeParams, vector: F32, bags: Sequence[tuple[I32, NDArray[np.float64]]], time: float,
+        cands: I32, idf: NDArray[np.float64],
     ) -> NDArray[np.float64]:
+        """Score of an article (or a story, when merging) against each candidate story.
+
+        ``bags`` are per channel sorted ids with IDF-weighted values.
+        """
         dense = (self._unit[cands] @ vector).astype(np.float64)
         score = regime.w_dense * dense
-        if regime.w_lex:
-            ct = self._terms[cands]
-            score += regime.w_lex * self._sparse_cos(term_ids, term_w, ct, self._weighted(ct, self._term_w[cands], idf))
-        if regime.w_ent:
-            ce = self._ents[cands]
-            score += regime.w_ent * self._sparse_cos(ent_ids, ent_w, ce, self._weighted(ce, self._ent_w[cands], idf))
+        for weight, (ids, w), story_ids, story_w in zip(
+            (regime.w_terms, regime.w_names, regime.w_numbers), bags, self._ids, self._w, strict=True
+        ):
+            if weight:
+                c_ids = story_ids[cands]
+                score += weight * self._sparse_cos(ids, w, c_ids, self._weighted(c_ids, story_w[cands], idf))
         if not math.isnan(time):
             gap_days = np.abs(self._last[cands] - time) / 86400.0
             penalty = np.minimum(
@@ -436,14 +444,10 @@ class StoryClusterer:
         item = prep.item
         self._count_doc(prep)
         idf = self._idf()
-        term_w = prep.term_tf * idf[prep.term_ids]
-        ent_w = prep.ent_tf * idf[prep.ent_ids]
+        bags = [(ids, (tf * idf[ids]).astype(np.float64)) for ids, tf in prep.bags]
         cands = self._candidates(prep, idf)
         forced = self.story_of(item.duplicate_of) if item.duplicate_of is not None else None
-        scores = (
-            self._scores(regime, prep.vector, prep.term_ids, term_w, prep.ent_ids, ent_w, prep.time, cands, idf)
-            if len(cands) else np.zeros(0)
-        )
+        scores = self._scores(regime, prep.vector, bags, prep.time, cands, idf) if len(cands) else np.zeros(0)
         if forced is not None:
             sid, score, created = forced, 1.0, False
         elif len(cands) and scores.max() >= regime.threshold:
@@ -459,8 +463,8 @@ class StoryClusterer:
     def _count_doc(self, prep: _Prepared) -> None:
         self._idf()  # grows the df array to the vocabulary
         self._n_docs += 1
-        self._df[prep.term_ids] += 1
-        self._df[prep.ent_ids] += 1
+        for ids, _ in prep.bags:
+            self._df[ids] += 1
 
     def _new_story(self) -> int:
         self._n += 1
@@ -477,12 +481,10 @@ class StoryClusterer:
         self._size[sid] += 1
         if not math.isnan(prep.time):
             self._last[sid] = np.fmax(self._last[sid], prep.time)
-        self._terms[sid], self._term_w[sid] = self._merge_top(
-            self._terms[sid], self._term_w[sid], prep.term_ids, prep.term_tf, idf, p.top_terms
-        )
-        self._ents[sid], self._ent_w[sid] = self._merge_top(
-            self._ents[sid], self._ent_w[sid], prep.ent_ids, prep.ent_tf, idf, p.top_entities
-        )
+        for ch, (ids, tf) in enumerate(prep.bags):
+            self._ids[ch][sid], self._w[ch][sid] = self._merge_top(
+                self._ids[ch][sid], self._w[ch][sid], ids, tf, idf, p.channel_sizes[ch]
+            )
         for tid in self._salient(prep, idf):
             posting = self._postings.setdefault(tid, array("i"))
             if not posting or posting[-1] != sid:
@@ -531,12 +533,10 @@ class StoryClusterer:
 
     def _story_weights(self, sid: int) -> dict[int, float]:
         idf = self._idf()
-        return {
-            int(t): float(w * idf[t]) for t, w in zip(self._terms[sid], self._term_w[sid], strict=True) if t >= 0
-        }
+        return {int(t): float(w * idf[t]) for t, w in zip(self._ids[0][sid], self._w[0][sid], strict=True) if t >= 0}
 
     def _centrality(self, headline: str, weight_of: dict[int, float]) -> float:
-        terms, _ = terms_and_entities(headline, title_case=True)
+        terms, _, _ = terms_and_entities(headline, title_case=True)
         ids = {self._vocab.get(t, -1) for t in terms}
         if not ids:
             return 0.0
@@ -552,14 +552,11 @@ class StoryClusterer:
         others = cands[cands != sid]
         if len(others) == 0:
             return None
-        term_w = self._weighted(self._terms[sid], self._term_w[sid], idf)
-        ent_w = self._weighted(self._ents[sid], self._ent_w[sid], idf)
-        t_order = np.argsort(self._terms[sid], kind="stable")
-        e_order = np.argsort(self._ents[sid], kind="stable")
-        scores = self._scores(
-            regime, self._unit[sid], self._terms[sid][t_order], term_w[t_order], self._ents[sid][e_order],
-            ent_w[e_order], self._last[sid], others, idf,
-        )
+        bags = []
+        for ids, w in zip(self._ids, self._w, strict=True):
+            order = np.argsort(ids[sid], kind="stable")
+            bags.append((ids[sid][order], self._weighted(ids[sid], w[sid], idf)[order]))
+        scores = self._scores(regime, self._unit[sid], bags, self._last[sid], others, idf)
         best = int(np.argmax(scores))
         if scores[best] < regime.merge_threshold:
             return None
@@ -574,14 +571,11 @@ class StoryClusterer:
         self._set_centroid(into, total)
         self._size[into] += self._size[absorbed]
         self._last[into] = np.fmax(self._last[into], self._last[absorbed])
-        self._terms[into], self._term_w[into] = self._merge_top(
-            self._terms[into], self._term_w[into], self._terms[absorbed][self._terms[absorbed] >= 0],
-            self._term_w[absorbed][self._terms[absorbed] >= 0], idf, p.top_terms,
-        )
-        self._ents[into], self._ent_w[into] = self._merge_top(
-            self._ents[into], self._ent_w[into], self._ents[absorbed][self._ents[absorbed] >= 0],
-            self._ent_w[absorbed][self._ents[absorbed] >= 0], idf, p.top_entities,
-        )
+        for ch, (ids, w) in enumerate(zip(self._ids, self._w, strict=True)):
+            keep = ids[absorbed] >= 0
+            ids[into], w[into] = self._merge_top(
+                ids[into], w[into], ids[absorbed][keep], w[absorbed][keep], idf, p.channel_sizes[ch]
+            )
         for headline in self._headlines[absorbed]:
             self._keep_headline(into, headline)
         self._headlines[absorbed] = []
@@ -611,10 +605,8 @@ class StoryClusterer:
         self._size = grown(self._size, 0)
         self._last = grown(self._last, np.nan)
         self._into = grown(self._into, 0)
-        self._terms = grown(self._terms, -1)
-        self._term_w = grown(self._term_w, 0.0)
-        self._ents = grown(self._ents, -1)
-        self._ent_w = grown(self._ent_w, 0.0)
+        self._ids = [grown(a, -1) for a in self._ids]
+        self._w = [grown(a, 0.0) for a in self._w]
 
     def _inverse_vocab(self) -> list[str]:
         inverse = [""] * len(self._vocab)
@@ -633,12 +625,13 @@ class StoryClusterer:
         headline_counts = np.array([len(h) for h in self._headlines], dtype=np.int32)
         arrays: dict[str, NDArray[Any]] = {
             "unit": self._unit[:n], "norm": self._norm[:n], "size": self._size[:n], "last": self._last[:n],
-            "into": self._into[:n], "terms": self._terms[:n], "term_w": self._term_w[:n], "ents": self._ents[:n],
-            "ent_w": self._ent_w[:n], "df": self._df[: len(self._vocab)],
+            "into": self._into[:n], "df": self._df[: len(self._vocab)],
             "article_ids": np.fromiter(self._article_story.keys(), dtype=np.int64, count=len(self._article_story)),
             "article_story": np.fromiter(self._article_story.values(), dtype=np.int32, count=len(self._article_story)),
             "post_terms": post_terms, "post_lens": post_lens, "post_flat": post_flat,
             "headline_counts": headline_counts,
+            **{f"ids{ch}": a[:n] for ch, a in enumerate(self._ids)},
+            **{f"w{ch}": a[:n] for ch, a in enumerate(self._w)},
         }
         texts = {
             "vocab": "\n".join(self._inverse_vocab()),
@@ -692,8 +685,11 @@ class StoryClusterer:
         n = header["n"]
         self._n, self._n_docs = n, header["n_docs"]
         self._grow(max(64, 1 << (n + 1).bit_length()))
-        for name in ("unit", "norm", "size", "last", "into", "terms", "term_w", "ents", "ent_w"):
+        for name in ("unit", "norm", "size", "last", "into"):
             getattr(self, "_" + name)[: n + 1] = arr(name)
+        for ch in range(len(self._ids)):
+            self._ids[ch][: n + 1] = arr(f"ids{ch}")
+            self._w[ch][: n + 1] = arr(f"w{ch}")
         self._vocab = {term: i for i, term in enumerate(text("vocab"))}
         self._df = arr("df")
         self._article_story = dict(zip(arr("article_ids").tolist(), arr("article_story").tolist(), strict=True))

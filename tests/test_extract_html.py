@@ -1,0 +1,160 @@
+"""HTML extraction: body text without boilerplate, metadata with the right origins."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from storyline.extract_html import ExtractedPage, extract_html
+from storyline.models import MetaValue, Origin
+
+SHARED_ZYTE = Path(__file__).parents[2] / "shared" / "data" / "article_extraction_benchmark" / "pages.jsonl"
+
+BODY = [
+    "The harbour authority of Port Elmsby said on Tuesday that the northern quay will close for "
+    "repairs in March, after inspectors found corrosion in the steel piles that carry the crane rails.",
+    "Ferry services to the islands will move to the southern pier for the duration of the works, "
+    "which the authority expects to last eleven weeks and to cost about 4.2 million euros.",
+    "Local fishermen said they had warned about the state of the quay for years and asked the "
+    "council to publish the full inspection report before the closure begins.",
+    "A spokesperson for the council said the report would be released once the contractor had "
+    "reviewed it, and that no jobs at the port were at risk during the repairs.",
+]
+BOILERPLATE = [
+    "We use cookies to improve your experience",
+    "Subscribe to our newsletter for the best deals",
+    "Celebrity chef opens third restaurant in the old town",
+    "Copyright 2026 Elmsby Daily Media Group",
+    "Home",
+]
+
+CHROME_TOP = """
+<div class="cookie-banner" id="cookie-consent"><p>We use cookies to improve your experience.
+ <a href="/privacy">Accept all</a></p></div>
+<header><nav class="main-nav"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li></ul></nav></header>
+"""
+CHROME_BOTTOM = """
+<aside class="most-read"><h2>Most read</h2><ul>
+<li><a href="/a1">Celebrity chef opens third restaurant in the old town</a></li>
+<li><a href="/a2">Ten things to do this weekend in Elmsby</a></li>
+<li><a href="/a3">Local team wins cup after dramatic penalty shoot-out</a></li></ul></aside>
+<footer><p>Copyright 2026 Elmsby Daily Media Group</p><a href="/about">About us</a></footer>
+"""
+AD_BOX = (
+    '<div class="ad-box advertisement"><p>Subscribe to our newsletter for the best deals</p>'
+    '<a href="/subscribe">Sign up</a></div>'
+)
+
+
+def _page(head: str, lead: str = "", title: str = "Northern quay to close for repairs") -> str:
+    paragraphs = [f"<p>{text}</p>" for text in BODY]
+    paragraphs.insert(2, AD_BOX)
+    return f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
+<title>{title} | Elmsby Daily</title>{head}</head><body>{CHROME_TOP}
+<main><article><h1>{title}</h1>{lead}{"".join(paragraphs)}</article></main>
+{CHROME_BOTTOM}</body></html>"""
+
+
+JSON_LD = """<script type="application/ld+json">{"@context": "https://schema.org",
+"@type": "NewsArticle", "headline": "Northern quay to close for repairs",
+"datePublished": "2026-02-03T09:15:00+01:00", "dateModified": "2026-02-04T10:00:00+01:00",
+"author": {"@type": "Person", "name": "Mira Hollander"},
+"publisher": {"@type": "Organization", "name": "Elmsby Daily"}}</script>"""
+META_TIME = """<meta property="og:site_name" content="ELMSBY DAILY">
+<meta property="article:published_time" content="2026-01-20T17:40:00Z">"""
+DATELINE = '<p class="dateline">Published: 12 January 2026</p>'
+URL = "https://www.elmsbydaily.co.uk/news/quay-repairs"
+
+
+def _extract(html: str, url: str | None = URL) -> ExtractedPage:
+    page = extract_html(html, url)
+    assert page is not None
+    return page
+
+
+@pytest.mark.parametrize("head", [JSON_LD, META_TIME, ""])
+def test_body_kept_boilerplate_dropped(head: str) -> None:
+    page = _extract(_page(head))
+    for sentence in BODY:
+        assert sentence in page.text
+    for chrome in BOILERPLATE:
+        assert chrome not in page.text
+
+
+def test_one_paragraph_per_block_and_no_headline_in_text() -> None:
+    page = _extract(_page(JSON_LD))
+    assert page.text.split("\n\n") == BODY
+    assert page.title.value == "Northern quay to close for repairs"
+    assert page.title.origin is Origin.META
+
+
+def test_json_ld_date_with_time_and_zone() -> None:
+    page = _extract(_page(JSON_LD))
+    expected = datetime(2026, 2, 3, 9, 15, tzinfo=timezone(timedelta(hours=1)))
+    assert page.published.value == expected
+    assert page.published.origin is Origin.META
+    assert page.author.value == "Mira Hollander"
+
+
+def test_meta_published_time_and_site_name() -> None:
+    page = _extract(_page(META_TIME))
+    assert page.published.value == datetime(2026, 1, 20, 17, 40, tzinfo=UTC)
+    assert page.published.origin is Origin.META
+    assert page.outlet.value == "Elmsby Daily"
+    assert page.outlet.origin is Origin.META
+
+
+def test_visible_dateline_only() -> None:
+    page = _extract(_page("", lead=DATELINE))
+    assert page.published.value == datetime(2026, 1, 12)
+    assert page.published.raw == "2026-01-12"  # a day, no time of day
+    assert page.published.origin is Origin.DATELINE
+
+
+def test_date_from_url_only() -> None:
+    page = _extract(_page(""), url="https://news.example.org/2025/11/04/quay-repairs")
+    assert page.published.value == datetime(2025, 11, 4)
+    assert page.published.origin is Origin.URL
+
+
+def test_outlet_url_and_language_without_metadata() -> None:
+    page = _extract(_page(""))
+    assert page.url.value == URL
+    assert page.url.origin is Origin.SUPPLIED
+    assert page.language.value == "en"
+    assert page.outlet == MetaValue("Elmsbydaily", Origin.URL)  # from the host name
+
+
+def test_no_date_anywhere_is_unknown() -> None:
+    page = _extract(_page(""), url=None)
+    assert page.published.value is None
+    assert page.published.origin is Origin.NONE
+    assert page.url.origin is Origin.NONE
+
+
+def test_page_without_article_is_none() -> None:
+    html = f"""<html><head><title>Elmsby Daily</title></head><body>{CHROME_TOP}
+    <div class="teasers"><a href="/a1">Quay to close</a><a href="/a2">Weather warning</a></div>
+    {CHROME_BOTTOM}</body></html>"""
+    assert extract_html(html, URL) is None
+
+
+@pytest.mark.parametrize("html", ["", "   ", "not html at all"])
+def test_empty_or_junk_input_is_none(html: str) -> None:
+    assert extract_html(html) is None
+
+
+@pytest.mark.skipif(not SHARED_ZYTE.exists(), reason="shared benchmark data not mounted")
+def test_real_pages_give_text_and_metadata() -> None:
+    with SHARED_ZYTE.open(encoding="utf-8") as lines:
+        pages = [json.loads(line) for _, line in zip(range(3), lines, strict=False)]
+    for record in pages:
+        page = extract_html(record["html"], record["url"])
+        assert page is not None
+        assert len(page.text) > 200
+        assert page.title.value
+        assert page.outlet.value

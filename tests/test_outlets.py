@@ -1,0 +1,66 @@
+"""Outlet display names and comparison keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.outlets import normalise_outlet, outlet_key
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "devdiscourse.com",
+        "www.devdiscourse.com",
+        "https://www.devdiscourse.com/article/x",
+        "Devdiscourse",
+        "DEVDISCOURSE",
+        "  devdiscourse  ",
+    ],
+)
+def test_devdiscourse_spellings(spelling: str) -> None:
+    assert normalise_outlet(spelling) == "Devdiscourse"
+    assert outlet_key(spelling) == "devdiscourse"
+
+
+@pytest.mark.parametrize(
+    ("spellings", "display"),
+    [
+        (["bbc.co.uk", "BBC News", "https://www.bbc.com/news/world-1", "BBC"], "BBC News"),
+        (["The New York Times", "nytimes.com", "New York Times", "NYT"], "The New York Times"),
+        (["Wall Street Journal", "wsj.com", "The Wall Street Journal"], "The Wall Street Journal"),
+        (["theguardian.com", "The Guardian", "Guardian"], "The Guardian"),
+        (["apnews.com", "AP", "Associated Press"], "Associated Press"),
+        (["abcnews.go.com", "ABC News"], "ABC News"),
+        (["HTTP://WWW.REUTERS.COM/world", "Reuters"], "Reuters"),
+    ],
+)
+def test_known_outlets_share_key_and_display(spellings: list[str], display: str) -> None:
+    assert {normalise_outlet(s) for s in spellings} == {display}
+    assert len({outlet_key(s) for s in spellings}) == 1
+
+
+def test_unknown_outlets() -> None:
+    assert normalise_outlet("lemonde.fr") == "Lemonde"
+    assert normalise_outlet("Le Monde") == "Le Monde"  # mixed case is kept as written
+    assert outlet_key("Le Monde") == outlet_key("lemonde.fr")
+    assert normalise_outlet("NPR") == "NPR"  # short all-caps names stay acronyms
+    assert normalise_outlet("news-medical.net") == "News-Medical"
+    assert normalise_outlet("example.com:8080/path?q=1") == "Example"
+
+
+def test_subdomains_and_private_suffixes() -> None:
+    assert outlet_key("edition.cnn.com") == outlet_key("CNN")
+    assert normalise_outlet("elmsby.blogspot.com") == "Elmsby"  # the blog, not Blogspot
+    assert outlet_key("timesofindia.indiatimes.com") != outlet_key("economictimes.indiatimes.com")
+
+
+def test_keys_ignore_case_accents_punctuation_and_the() -> None:
+    assert outlet_key("Süddeutsche Zeitung") == outlet_key("suddeutsche-zeitung")
+    assert outlet_key("The Hindu") == outlet_key("thehindu.com")
+    assert outlet_key("Yahoo! News") == outlet_key("news.yahoo.com")
+
+
+def test_empty_input() -> None:
+    assert normalise_outlet("") == ""
+    assert outlet_key("   ") == ""
