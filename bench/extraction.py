@@ -23,7 +23,7 @@ import re
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,7 +186,7 @@ def _same_title(gold: str, got: str | None) -> bool:
     return got is not None and _normalise_space(gold).casefold() == _normalise_space(got).casefold()
 
 
-def _share(hits: Iterator[bool] | Any) -> float:
+def _share(hits: Iterable[bool]) -> float:
     values = list(hits)
     return sum(values) / len(values) if values else 0.0
 

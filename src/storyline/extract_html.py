@@ -58,10 +58,10 @@ _WORD_RE = re.compile(r"\w+")
 
 # Keyword arguments for trafilatura.bare_extraction, chosen with bench/extraction.py on the
 # dev sets (F1 Zyte / trafilatura-eval; bench/EXTRACTION.md): the balanced default mode
-# (0.959 / 0.928) beat favor_precision (0.960 / 0.926, slower), favor_recall (0.961 / 0.922,
-# half the speed) and fast (0.962 / 0.923, below bare trafilatura's 0.923 on the second set);
-# tables hold article text on some sites (off: 0.960 / 0.922); deduplicate keeps a cache
-# across calls, which would make output depend on what was extracted before.
+# (0.959 / 0.928) against favor_precision (0.961 / 0.926, slower), favor_recall (0.962 /
+# 0.922) and fast (0.963 / 0.923, below bare trafilatura's 0.923 on the larger second set);
+# tables hold article text on some sites (off: 0.961 / 0.922); deduplicate keeps a cache
+# across calls, which would make one page's output depend on the pages before it.
 _TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False,  # reader comments are not the report
     "include_tables": True,

@@ -263,6 +263,7 @@ class StoryClusterer:
         self._ids = [np.full((cap, k), -1, dtype=np.int32) for k in p.channel_sizes]
         self._w = [np.zeros((cap, k), dtype=np.float32) for k in p.channel_sizes]
         self._vocab: dict[str, int] = {}
+        self._vocab_terms: list[str] = []  # id -> term, for labels and the state dump
         self._df = np.zeros(1024, dtype=np.float64)
         self._n_docs = 0
         self._postings: dict[int, array[int]] = {}
@@ -306,9 +307,8 @@ class StoryClusterer:
         idf = self._idf()
         ids = self._ids[0][sid]
         weights = self._weighted(ids, self._w[0][sid], idf)
-        inverse = self._inverse_vocab()
         order = np.lexsort((ids, -weights))
-        key_terms = tuple(inverse[int(ids[i])] for i in order[:n_terms] if ids[i] >= 0)
+        key_terms = tuple(self._vocab_terms[int(ids[i])] for i in order[:n_terms] if ids[i] >= 0)
         weight_of = {int(t): float(w) for t, w in zip(ids, weights, strict=True) if t >= 0}
         headline = max(self._headlines[sid], key=lambda h: self._centrality(h, weight_of), default="")
         return StoryLabel(sid, headline, key_terms, int(self._size[sid]))
@@ -353,6 +353,7 @@ class StoryClusterer:
             tid = self._vocab.get(token)
             if tid is None:
                 tid = self._vocab[token] = len(self._vocab)
+                self._vocab_terms.append(token)
             counts[tid] = counts.get(tid, 0) + 1
         ids = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
         # Sub-linear tf: a body repeating a word ten times is not ten times about it.
@@ -608,12 +609,6 @@ class StoryClusterer:
         self._ids = [grown(a, -1) for a in self._ids]
         self._w = [grown(a, 0.0) for a in self._w]
 
-    def _inverse_vocab(self) -> list[str]:
-        inverse = [""] * len(self._vocab)
-        for term, tid in self._vocab.items():
-            inverse[tid] = term
-        return inverse
-
     def dump_state(self) -> bytes:
         """Everything needed to continue online, as numpy arrays behind a small JSON header (zlib)."""
         n = self._n + 1
@@ -634,7 +629,7 @@ class StoryClusterer:
             **{f"w{ch}": a[:n] for ch, a in enumerate(self._w)},
         }
         texts = {
-            "vocab": "\n".join(self._inverse_vocab()),
+            "vocab": "\n".join(self._vocab_terms),
             "headlines": "\n".join(h for hs in self._headlines for h in hs),
         }
         header: dict[str, Any] = {
@@ -690,7 +685,8 @@ class StoryClusterer:
         for ch in range(len(self._ids)):
             self._ids[ch][: n + 1] = arr(f"ids{ch}")
             self._w[ch][: n + 1] = arr(f"w{ch}")
-        self._vocab = {term: i for i, term in enumerate(text("vocab"))}
+        self._vocab_terms = text("vocab")
+        self._vocab = {term: i for i, term in enumerate(self._vocab_terms)}
         self._df = arr("df")
         self._article_story = dict(zip(arr("article_ids").tolist(), arr("article_story").tolist(), strict=True))
         flat = arr("post_flat")

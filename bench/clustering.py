@@ -1,0 +1,181 @@
+"""Story clustering benchmark: the library pipeline vs. an online single-pass TF-IDF peer.
+
+    .venv/bin/python bench/clustering.py uci|ecbplus|PATH [--limit N] [--json OUT] [--direct]
+
+Ours: the records (with `story` stripped) go through ``storyline.Tracker.add`` into a fresh temporary
+SQLite store, exactly as a user would feed them, and the assignments are read back from the store.
+``--direct`` drives ``StoryClusterer`` alone (no cleaning, duplicates or store) to separate the
+clustering from the rest of the pipeline. Speed is measured on the warm pipeline (model loaded
+first; the load time is reported separately), embedding included.
+
+Peer: online single-pass TF-IDF (title + text, IDF fitted on the whole stream, cosine to the running
+cluster centroids, new cluster below a threshold), the classic baseline the issue compares against;
+its thresholds were tuned on the same development streams (see ``BASELINE_THRESHOLDS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from clustering_metrics import ClusteringScores, score_clustering  # noqa: E402
+from fit_stories import DATASETS, load_stream, to_inputs  # noqa: E402
+
+# Best B-cubed F1 over thresholds 0.1..0.7 (step 0.05) on each development stream.
+BASELINE_THRESHOLDS = {"headline": 0.35, "full_text": 0.20}
+RESULTS = Path(__file__).resolve().parent / "results"
+STDERR = Console(stderr=True)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=STDERR, transient=True,
+    )
+
+
+def online_tfidf(texts: Sequence[str], threshold: float, tick: Callable[[int], None]) -> list[int]:
+    """Single pass: each text joins the centroid with the highest cosine if it reaches ``threshold``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).tocsr()
+    columns = matrix.tocsc()
+    labels = np.zeros(len(texts), dtype=np.int64)
+    sq_norms: list[float] = []  # |sum of member vectors|² per cluster
+    for i in range(len(texts)):
+        row = matrix.getrow(i)
+        dots = np.zeros(len(sq_norms))
+        # <x_i, centroid_c> is the sum of <x_i, x_j> over members j: read earlier documents sharing a term.
+        for term, value in zip(row.indices, row.data, strict=True):
+            lo, hi = columns.indptr[term], columns.indptr[term + 1]
+            rows = columns.indices[lo:hi]
+            cut = lo + int(np.searchsorted(rows, i))
+            if cut > lo:
+                dots += np.bincount(labels[columns.indices[lo:cut]], columns.data[lo:cut] * value, len(sq_norms))
+        norms = np.sqrt(np.asarray(sq_norms))
+        cos = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+        x_sq = float(row.multiply(row).sum())
+        if len(cos) and cos.max() >= threshold:
+            best = int(np.argmax(cos))
+            labels[i] = best
+            sq_norms[best] += 2 * dots[best] + x_sq
+        else:
+            labels[i] = len(sq_norms)
+            sq_norms.append(x_sq)
+        tick(1)
+    return labels.tolist()
+
+
+def run_baseline(records: Sequence[Mapping[str, Any]], regime: str) -> tuple[dict[str, int], float]:
+    texts = [" ".join(filter(None, [r.get("title"), r.get("text")])) for r in records]
+    with _progress() as bar:
+        task = bar.add_task("tf-idf baseline", total=len(texts))
+        start = time.perf_counter()
+        labels = online_tfidf(texts, BASELINE_THRESHOLDS[regime], lambda k: bar.advance(task, k))
+        seconds = time.perf_counter() - start
+    return {str(r["id"]): label for r, label in zip(records, labels, strict=True)}, seconds
+
+
+def run_tracker(records: Sequence[Mapping[str, Any]]) -> tuple[dict[str, int], float, float]:
+    from storyline.tracker import Tracker
+
+    with tempfile.TemporaryDirectory() as tmp, Tracker(Path(tmp) / "bench.db") as tracker, _progress() as bar:
+        start = time.perf_counter()
+        tracker.warm_up()
+        load = time.perf_counter() - start
+        task = bar.add_task("storyline", total=len(records))
+        start = time.perf_counter()
+        tracker.add(records, progress=lambda k: bar.advance(task, k))
+        seconds = time.perf_counter() - start
+        return dict(tracker.assignments()), seconds, load
+
+
+def run_direct(records: Sequence[Mapping[str, Any]]) -> tuple[dict[str, int], float, float]:
+    from storyline.stories import StoryClusterer
+
+    clusterer = StoryClusterer()
+    start = time.perf_counter()
+    clusterer.embedder.encode(["warm up"])
+    load = time.perf_counter() - start
+    inputs = to_inputs(records)
+    batch = 256
+    with _progress() as bar:
+        task = bar.add_task("storyline (clusterer only)", total=len(inputs))
+        start = time.perf_counter()
+        for lo in range(0, len(inputs), batch):
+            clusterer.add(inputs[lo : lo + batch])
+            bar.advance(task, len(inputs[lo : lo + batch]))
+        seconds = time.perf_counter() - start
+    out = {str(r["id"]): clusterer.story_of(item.article_id) or 0 for r, item in zip(records, inputs, strict=True)}
+    return out, seconds, load
+
+
+def _regime(records: Sequence[Mapping[str, Any]]) -> str:
+    # Same rule as the product: records whose body is missing or tiny are headline-only.
+    with_body = sum(1 for r in records if len((r.get("text") or "").split()) >= 25)
+    return "full_text" if with_body * 2 >= len(records) else "headline"
+
+
+def _row(name: str, ours: float | int, base: float | int) -> str:
+    fmt = "{:>12.4f}" if isinstance(ours, float) else "{:>12d}"
+    return f"{name:<22}" + fmt.format(ours) + fmt.format(base)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dataset", help="uci | ecbplus | path to a JSONL stream with a gold `story` field")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--direct", action="store_true", help="drive StoryClusterer only, not the Tracker")
+    args = parser.parse_args(argv)
+
+    records = load_stream(args.dataset, args.limit)
+    gold = {str(r["id"]): str(r["story"]) for r in records}
+    stripped = [{k: v for k, v in r.items() if k != "story"} for r in records]
+    regime = _regime(stripped)
+
+    ours, seconds, load = (run_direct if args.direct else run_tracker)(stripped)
+    base, base_seconds = run_baseline(stripped, regime)
+    s_ours: ClusteringScores = score_clustering(gold, ours)
+    s_base: ClusteringScores = score_clustering(gold, base)
+
+    name = Path(args.dataset).stem if args.dataset not in DATASETS else args.dataset
+    print(f"dataset {name}: {len(records)} articles, {s_ours.gold_clusters} gold stories, regime {regime}")
+    print(f"{'':<22}{'storyline':>12}{'tfidf-peer':>12}")
+    for label, attr in [
+        ("B-cubed precision", "bcubed_precision"), ("B-cubed recall", "bcubed_recall"),
+        ("B-cubed F1", "bcubed_f1"), ("pairwise F1", "pairwise_f1"),
+        ("stories", "predicted_clusters"), ("gold stories", "gold_clusters"),
+    ]:
+        print(_row(label, getattr(s_ours, attr), getattr(s_base, attr)))
+    print(_row("articles/s", len(records) / seconds, len(records) / base_seconds))
+    print(f"model load s{'':<12}{load:>12.2f}")
+
+    out = args.json or RESULTS / f"clustering-{name}{'-direct' if args.direct else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {
+        "dataset": name, "articles": len(records), "regime": regime, "pipeline": "direct" if args.direct else "tracker",
+        "storyline": {**s_ours.as_dict(), "seconds": seconds, "articles_per_s": len(records) / seconds, "model_load_s": load},
+        "tfidf_peer": {
+            **s_base.as_dict(), "seconds": base_seconds, "articles_per_s": len(records) / base_seconds,
+            "threshold": BASELINE_THRESHOLDS[regime],
+        },
+    }
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

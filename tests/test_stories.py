@@ -1,0 +1,220 @@
+"""Online story assignment on short invented articles (and the shared seed reports with the real model)."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from storyline.stories import RegimeParams, StoryClusterer, StoryInput, StoryParams
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-words vectors (hashing trick): a stand-in for MiniLM in fast tests."""
+
+    dim = 256
+    name = "test-hashing-bow"
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+
+
+REGIME = RegimeParams(
+    w_dense=1.0, w_terms=0.5, w_names=0.5, w_numbers=0.2, threshold=0.9, merge_threshold=1.6,
+    cold_days=3.0, cold_penalty_per_day=0.05, max_cold_penalty=0.6,
+)
+PARAMS = replace(StoryParams.load(), headline=REGIME, full_text=REGIME)
+
+QUAKE_A = (
+    "A magnitude 6.1 earthquake struck near Ridgeford in northern Valdoria on Monday, killing 12 people, the "
+    "national seismology office said. Rescue teams led by Mayor Elena Brask searched collapsed homes in the old "
+    "town of Ridgeford through the night, and the Valdorian Red Cross opened shelters for 3,000 residents."
+)
+QUAKE_A_FOLLOW = (
+    "Rescuers in Ridgeford pulled two more survivors from the rubble on Tuesday after Monday's 6.1 earthquake in "
+    "northern Valdoria. Mayor Elena Brask said the toll stood at 12 dead, and the Valdorian Red Cross said its "
+    "shelters in Ridgeford now hold 3,400 residents."
+)
+QUAKE_B = (
+    "A magnitude 7.3 earthquake hit the coastal city of Port Ambry in Kestoria on Friday, leaving 40 dead, "
+    "officials said. Governor Tomas Oyelaran declared a state of emergency as aftershocks shook Port Ambry and "
+    "the Kestorian navy sent ships with water and tents to the harbour."
+)
+QUAKE_B_FOLLOW = (
+    "The death toll from Friday's 7.3 earthquake in Port Ambry rose to 58 on Saturday, Governor Tomas Oyelaran "
+    "said, as the Kestorian navy unloaded tents in the harbour and aftershocks kept Port Ambry residents outdoors."
+)
+UNRELATED = (
+    "The Lindmoor city council voted 7 to 2 on Wednesday to build a new public library on the site of the old "
+    "bus depot, councillor Priya Hallam said. Construction of the three-storey building is to start next spring."
+)
+
+
+def article(i: int, text: str, title: str | None = None, **kw: object) -> StoryInput:
+    return StoryInput(article_id=i, title=title, text=text, **kw)  # type: ignore[arg-type]
+
+
+def stories_of(clusterer: StoryClusterer, ids: Sequence[int]) -> list[int | None]:
+    return [clusterer.story_of(i) for i in ids]
+
+
+def quake_stream() -> list[StoryInput]:
+    return [
+        article(1, QUAKE_A, "Earthquake kills 12 in northern Valdoria"),
+        article(2, QUAKE_B, "Strong quake hits Kestoria's Port Ambry, 40 dead"),
+        article(3, QUAKE_A_FOLLOW, "Survivors pulled from Ridgeford rubble"),
+        article(4, QUAKE_B_FOLLOW, "Port Ambry quake toll rises to 58"),
+    ]
+
+
+def test_two_events_of_the_same_kind_stay_apart() -> None:
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    assignments, merges = c.add(quake_stream())
+    assert [a.story_id for a in assignments] == [1, 2, 1, 2]
+    assert [a.created for a in assignments] == [True, True, False, False]
+    assert merges == []
+
+
+def test_wire_copy_with_a_new_headline_joins_its_original() -> None:
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    c.add([article(1, QUAKE_A, "Earthquake kills 12 in northern Valdoria"), article(2, UNRELATED, "Library vote")])
+    (copy,), _ = c.add([article(3, QUAKE_A, "Valdoria quake: Ridgeford mourns its dead")])
+    assert copy.story_id == 1 and not copy.created
+
+
+def test_duplicate_of_is_honoured_even_against_the_scorer() -> None:
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    c.add([article(1, QUAKE_A), article(2, UNRELATED)])
+    (dup,), _ = c.add([article(3, UNRELATED, duplicate_of=1)])
+    assert dup.story_id == 1 and dup.score == 1.0
+
+
+def test_same_input_gives_same_stories_and_state() -> None:
+    runs = []
+    for _ in range(2):
+        c = StoryClusterer(PARAMS, HashingEmbedder())
+        assignments, _ = c.add([*quake_stream(), article(5, UNRELATED)])
+        runs.append((assignments, c.dump_state()))
+    assert runs[0] == runs[1]
+
+
+def test_dump_and_load_continue_identically() -> None:
+    stream = [*quake_stream(), article(5, UNRELATED), article(6, QUAKE_B_FOLLOW, "Kestoria counts its dead")]
+    whole = StoryClusterer(PARAMS, HashingEmbedder())
+    expected, _ = whole.add(stream)
+
+    first = StoryClusterer(PARAMS, HashingEmbedder())
+    got, _ = first.add(stream[:3])
+    resumed = StoryClusterer.load_state(first.dump_state(), PARAMS, HashingEmbedder())
+    rest, _ = resumed.add(stream[3:])
+    assert got + rest == expected
+    assert resumed.dump_state() == whole.dump_state()
+    assert resumed.label(2) == whole.label(2)
+
+
+def test_stories_merge_and_the_absorbed_id_redirects() -> None:
+    regime = replace(REGIME, w_terms=0.0, w_names=0.0, w_numbers=0.0, threshold=0.5, merge_threshold=0.3)
+    c = StoryClusterer(replace(PARAMS, headline=regime, full_text=regime), HashingEmbedder())
+    assignments, merges = c.add(
+        [
+            article(1, "", "alpha beta gamma delta"),
+            article(2, "", "epsilon zeta eta theta"),
+            # Bridges the two: joins story 1, whose centroid then comes close enough to story 2.
+            article(3, "", "alpha beta gamma delta epsilon zeta eta theta"),
+        ]
+    )
+    assert [a.story_id for a in assignments] == [1, 2, 1]
+    assert [(m.absorbed, m.into, m.after_article) for m in merges] == [(2, 1, 3)]
+    assert merges[0].reason
+    assert c.resolve(2) == 1
+    assert stories_of(c, [1, 2, 3]) == [1, 1, 1]
+    assert c.story_count == 1
+    assert c.label(2).story_id == 1 and c.label(1).size == 3
+
+
+def test_headline_only_and_dateless_inputs() -> None:
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    assignments, _ = c.add(
+        [
+            article(1, "", "Valdoria earthquake kills 12 in Ridgeford"),
+            article(2, "", "Ridgeford earthquake: Valdoria death toll at 12"),
+            article(3, "", "Lindmoor council votes for new library"),
+        ]
+    )
+    assert [a.story_id for a in assignments] == [1, 1, 2]
+    label = c.label(1)
+    assert label.headline in {"Valdoria earthquake kills 12 in Ridgeford", "Ridgeford earthquake: Valdoria death toll at 12"}
+    assert {"ridgeford", "valdoria"} <= set(label.key_terms)
+
+
+def test_cold_story_is_revived_only_by_a_strong_match() -> None:
+    day0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    weak = article(2, QUAKE_A_FOLLOW, "Survivors pulled from Ridgeford rubble", published=day0 + timedelta(days=40))
+    strong = article(3, QUAKE_A, "Valdoria quake revisited", published=day0 + timedelta(days=40))
+    first = article(1, QUAKE_A, "Earthquake kills 12 in northern Valdoria", published=day0)
+
+    warm = StoryClusterer(PARAMS, HashingEmbedder())
+    (_, a), _ = warm.add([first, replace(weak, published=day0 + timedelta(days=1))])
+    assert a.story_id == 1  # control: the same follow-up a day later joins
+
+    cold = StoryClusterer(PARAMS, HashingEmbedder())
+    (_, b, c), _ = cold.add([first, weak, strong])
+    assert b.created  # the story went cold: a moderate match starts a new one
+    assert c.story_id == 1  # a near-identical report revives it
+
+
+def test_unknown_duplicate_of_falls_back_to_scoring() -> None:
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    (a,), _ = c.add([article(1, QUAKE_A, duplicate_of=999)])
+    assert a.created and a.story_id == 1
+
+
+# ---------------------------------------------------------------------------------------- real MiniLM
+
+
+@pytest.fixture(scope="module")
+def real() -> StoryParams:
+    return StoryParams.load()
+
+
+def _seeds() -> list[StoryInput]:
+    paths = sorted(SEEDS.glob("*.txt"))
+    assert len(paths) == 3
+    return [article(i, p.read_text(encoding="utf-8")) for i, p in enumerate(paths, start=1)]
+
+
+@pytest.mark.slow
+def test_seed_reports_form_one_story(real: StoryParams) -> None:
+    c = StoryClusterer(real)
+    assignments, _ = c.add(_seeds())
+    assert {c.story_of(a.article_id) for a in assignments} == {1}
+    assert "Guan" in c.label(1).headline or "guan" in c.label(1).key_terms
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_each_seed_and_an_unrelated_article_are_two_stories(real: StoryParams, seed: int) -> None:
+    c = StoryClusterer(real)
+    assignments, _ = c.add([_seeds()[seed], article(10, UNRELATED, "Lindmoor votes for a new library")])
+    assert [a.story_id for a in assignments] == [1, 2]
+
+
+@pytest.mark.slow
+def test_real_model_keeps_two_earthquakes_apart(real: StoryParams) -> None:
+    c = StoryClusterer(real)
+    assignments, _ = c.add(quake_stream())
+    assert [a.story_id for a in assignments] == [1, 2, 1, 2]
