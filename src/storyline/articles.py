@@ -35,10 +35,6 @@ _DESK_BYLINE = re.compile(
 )
 
 
-# Fewer words than this extracted from a whole page is navigation residue, not a report.
-MIN_PAGE_WORDS = 8
-
-
 class ArticleError(ValueError):
     """A document that cannot become an article; the message is the one-line reason."""
 
@@ -56,8 +52,6 @@ def build_article(document: Document, *, now: datetime) -> Article | Rejection:
 def _from_html(document: Document, now: datetime) -> Article:
     supplied = document.supplied
     page = extract_html(document.content, supplied.url)
-    if page is not None and len(page.text.split()) < MIN_PAGE_WORDS:
-        page = None
     if page is None:
         # Feed entries often carry only a short HTML summary that no extractor calls an article.
         if supplied.origin is not Origin.FEED:

@@ -228,6 +228,23 @@ class _Prepared:
     headline: str
 
 
+class _Idf:
+    """IDF from the document frequencies seen so far in the stream, computed only for the ids read.
+
+    The weights adapt to whatever is being fed without shipping a corpus-specific vocabulary, and the
+    cost per article does not grow with the vocabulary.
+    """
+
+    __slots__ = ("_df", "_n")
+
+    def __init__(self, df: NDArray[np.float64], n_docs: int) -> None:
+        self._df = df
+        self._n = n_docs
+
+    def __getitem__(self, ids: NDArray[np.int32] | int) -> NDArray[np.float64]:
+        return np.log((self._n + 1.0) / (self._df[ids] + 1.0)) + 1.0
+
+
 def _epoch(value: datetime | None) -> float:
     if value is None:
         return math.nan
@@ -360,16 +377,14 @@ class StoryClusterer:
         tf = np.array([1.0 + math.log(counts[int(i)]) for i in ids], dtype=np.float32)
         return ids, tf
 
-    def _idf(self) -> NDArray[np.float64]:
+    def _idf(self) -> _Idf:
         if len(self._df) < len(self._vocab):
             self._df = np.concatenate([self._df, np.zeros(len(self._vocab) * 2 - len(self._df))])
-        # Document frequencies seen so far in the stream: the weights adapt to whatever is being fed
-        # without shipping a corpus-specific vocabulary.
-        return np.log((self._n_docs + 1.0) / (self._df + 1.0)) + 1.0
+        return _Idf(self._df, self._n_docs)
 
     # ------------------------------------------------------------------------------------------ scoring
 
-    def _candidates(self, prep: _Prepared, idf: NDArray[np.float64]) -> I32:
+    def _candidates(self, prep: _Prepared, idf: _Idf) -> I32:
         p = self.params
         n = self._n
         found: set[int] = set()
@@ -391,7 +406,7 @@ class StoryClusterer:
         alive = sorted({self.resolve(s) for s in found})
         return np.array(alive, dtype=np.int32)
 
-    def _salient(self, prep: _Prepared, idf: NDArray[np.float64]) -> list[int]:
+    def _salient(self, prep: _Prepared, idf: _Idf) -> list[int]:
         ids, tf = prep.bags[0]
         weights = tf * idf[ids]
         order = np.lexsort((ids, -weights))
@@ -411,12 +426,12 @@ class StoryClusterer:
         norms = np.sqrt((cand_w**2).sum(axis=1)) * math.sqrt(float((w**2).sum()))
         return np.divide(dot, norms, out=np.zeros_like(dot), where=norms > 0)
 
-    def _weighted(self, ids: I32, w: NDArray[np.float32], idf: NDArray[np.float64]) -> NDArray[np.float64]:
+    def _weighted(self, ids: I32, w: NDArray[np.float32], idf: _Idf) -> NDArray[np.float64]:
         return np.where(ids >= 0, w * idf[np.maximum(ids, 0)], 0.0)
 
     def _scores(
         self, regime: RegimeParams, vector: F32, bags: Sequence[tuple[I32, NDArray[np.float64]]], time: float,
-        cands: I32, idf: NDArray[np.float64],
+        cands: I32, idf: _Idf,
     ) -> NDArray[np.float64]:
         """Score of an article (or a story, when merging) against each candidate story.
 
@@ -475,7 +490,7 @@ class StoryClusterer:
         self._headlines.append([])
         return sid
 
-    def _absorb_article(self, sid: int, prep: _Prepared, idf: NDArray[np.float64]) -> None:
+    def _absorb_article(self, sid: int, prep: _Prepared, idf: _Idf) -> None:
         p = self.params
         total = self._unit[sid] * self._norm[sid] + prep.vector
         self._set_centroid(sid, total)
@@ -504,7 +519,7 @@ class StoryClusterer:
 
     @staticmethod
     def _merge_top(
-        ids: I32, w: F32, new_ids: I32, new_w: F32, idf: NDArray[np.float64], k: int
+        ids: I32, w: F32, new_ids: I32, new_w: F32, idf: _Idf, k: int
     ) -> tuple[I32, F32]:
         """Add a bag to a story's top-``k`` terms, keeping the ``k`` heaviest by accumulated tf x idf."""
         keep = ids >= 0
@@ -548,7 +563,7 @@ class StoryClusterer:
     # -------------------------------------------------------------------------------------------- merging
 
     def _maybe_merge(
-        self, sid: int, cands: I32, regime: RegimeParams, idf: NDArray[np.float64], after_article: int
+        self, sid: int, cands: I32, regime: RegimeParams, idf: _Idf, after_article: int
     ) -> StoryMerge | None:
         others = cands[cands != sid]
         if len(others) == 0:
@@ -566,7 +581,7 @@ class StoryClusterer:
         self._merge_stories(absorbed, into, idf)
         return StoryMerge(absorbed, into, float(scores[best]), "centroids converged after new article", after_article)
 
-    def _merge_stories(self, absorbed: int, into: int, idf: NDArray[np.float64]) -> None:
+    def _merge_stories(self, absorbed: int, into: int, idf: _Idf) -> None:
         p = self.params
         total = self._unit[into] * self._norm[into] + self._unit[absorbed] * self._norm[absorbed]
         self._set_centroid(into, total)
