@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from clustering_metrics import score_clustering  # noqa: E402
+from clustering_metrics import score_clustering
 
 
 def test_perfect_clustering_scores_one() -> None:

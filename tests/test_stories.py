@@ -30,42 +30,64 @@ class HashingEmbedder:
             for word in re.findall(r"\w+", text.lower()):
                 out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+        unit: NDArray[np.float32] = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+        return unit
 
 
 REGIME = RegimeParams(
-    w_dense=1.0, w_terms=0.5, w_names=0.5, w_numbers=0.2, threshold=0.9, merge_threshold=1.6,
-    cold_days=3.0, cold_penalty_per_day=0.05, max_cold_penalty=0.6,
+    w_dense=1.0,
+    w_terms=0.5,
+    w_names=0.5,
+    w_numbers=0.2,
+    threshold=0.9,
+    merge_threshold=1.6,
+    cold_days=3.0,
+    cold_penalty_per_day=0.05,
+    max_cold_penalty=0.6,
 )
 PARAMS = replace(StoryParams.load(), headline=REGIME, full_text=REGIME)
 
 QUAKE_A = (
     "A magnitude 6.1 earthquake struck near Ridgeford in northern Valdoria on Monday, killing 12 people, the "
-    "national seismology office said. Rescue teams led by Mayor Elena Brask searched collapsed homes in the old "
+    "national seismology office said. Rescue teams led by Mayor Elena Brask searched collapsed homes "
+    "in the old "
     "town of Ridgeford through the night, and the Valdorian Red Cross opened shelters for 3,000 residents."
 )
 QUAKE_A_FOLLOW = (
-    "Rescuers in Ridgeford pulled two more survivors from the rubble on Tuesday after Monday's 6.1 earthquake in "
-    "northern Valdoria. Mayor Elena Brask said the toll stood at 12 dead, and the Valdorian Red Cross said its "
+    "Rescuers in Ridgeford pulled two more survivors from the rubble on Tuesday after Monday's 6.1 "
+    "earthquake in "
+    "northern Valdoria. Mayor Elena Brask said the toll stood at 12 dead, and the Valdorian Red "
+    "Cross said its "
     "shelters in Ridgeford now hold 3,400 residents."
 )
 QUAKE_B = (
     "A magnitude 7.3 earthquake hit the coastal city of Port Ambry in Kestoria on Friday, leaving 40 dead, "
-    "officials said. Governor Tomas Oyelaran declared a state of emergency as aftershocks shook Port Ambry and "
+    "officials said. Governor Tomas Oyelaran declared a state of emergency as aftershocks shook Port "
+    "Ambry and "
     "the Kestorian navy sent ships with water and tents to the harbour."
 )
 QUAKE_B_FOLLOW = (
-    "The death toll from Friday's 7.3 earthquake in Port Ambry rose to 58 on Saturday, Governor Tomas Oyelaran "
-    "said, as the Kestorian navy unloaded tents in the harbour and aftershocks kept Port Ambry residents outdoors."
+    "The death toll from Friday's 7.3 earthquake in Port Ambry rose to 58 on Saturday, Governor "
+    "Tomas Oyelaran "
+    "said, as the Kestorian navy unloaded tents in the harbour and aftershocks kept Port Ambry "
+    "residents outdoors."
 )
 UNRELATED = (
-    "The Lindmoor city council voted 7 to 2 on Wednesday to build a new public library on the site of the old "
-    "bus depot, councillor Priya Hallam said. Construction of the three-storey building is to start next spring."
+    "The Lindmoor city council voted 7 to 2 on Wednesday to build a new public library on the site "
+    "of the old "
+    "bus depot, councillor Priya Hallam said. Construction of the three-storey building is to start "
+    "next spring."
 )
 
 
-def article(i: int, text: str, title: str | None = None, **kw: object) -> StoryInput:
-    return StoryInput(article_id=i, title=title, text=text, **kw)  # type: ignore[arg-type]
+def article(
+    i: int,
+    text: str,
+    title: str | None = None,
+    published: datetime | None = None,
+    duplicate_of: int | None = None,
+) -> StoryInput:
+    return StoryInput(article_id=i, title=title, text=text, published=published, duplicate_of=duplicate_of)
 
 
 def stories_of(clusterer: StoryClusterer, ids: Sequence[int]) -> list[int | None]:
@@ -91,7 +113,12 @@ def test_two_events_of_the_same_kind_stay_apart() -> None:
 
 def test_wire_copy_with_a_new_headline_joins_its_original() -> None:
     c = StoryClusterer(PARAMS, HashingEmbedder())
-    c.add([article(1, QUAKE_A, "Earthquake kills 12 in northern Valdoria"), article(2, UNRELATED, "Library vote")])
+    c.add(
+        [
+            article(1, QUAKE_A, "Earthquake kills 12 in northern Valdoria"),
+            article(2, UNRELATED, "Library vote"),
+        ]
+    )
     (copy,), _ = c.add([article(3, QUAKE_A, "Valdoria quake: Ridgeford mourns its dead")])
     assert copy.story_id == 1 and not copy.created
 
@@ -157,13 +184,18 @@ def test_headline_only_and_dateless_inputs() -> None:
     )
     assert [a.story_id for a in assignments] == [1, 1, 2]
     label = c.label(1)
-    assert label.headline in {"Valdoria earthquake kills 12 in Ridgeford", "Ridgeford earthquake: Valdoria death toll at 12"}
+    assert label.headline in {
+        "Valdoria earthquake kills 12 in Ridgeford",
+        "Ridgeford earthquake: Valdoria death toll at 12",
+    }
     assert {"ridgeford", "valdoria"} <= set(label.key_terms)
 
 
 def test_cold_story_is_revived_only_by_a_strong_match() -> None:
     day0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    weak = article(2, QUAKE_A_FOLLOW, "Survivors pulled from Ridgeford rubble", published=day0 + timedelta(days=40))
+    weak = article(
+        2, QUAKE_A_FOLLOW, "Survivors pulled from Ridgeford rubble", published=day0 + timedelta(days=40)
+    )
     strong = article(3, QUAKE_A, "Valdoria quake revisited", published=day0 + timedelta(days=40))
     first = article(1, QUAKE_A, "Earthquake kills 12 in northern Valdoria", published=day0)
 

@@ -187,3 +187,29 @@ def test_kill_minus_nine_mid_ingest_then_resume_finishes_without_duplicates(tmp_
 def _count(db: Path, sql: str) -> int:
     with sqlite3.connect(db) as conn:
         return int(conn.execute(sql).fetchone()[0])
+
+
+def test_a_crash_inside_one_record_is_a_rejection_not_a_lost_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.articles as articles
+
+    real = articles.clean_scraped_text
+
+    def explode_on_marker(raw: str) -> object:
+        if "EXPLODE" in raw:
+            raise RuntimeError("cleaner blew up\non two lines")
+        return real(raw)
+
+    monkeypatch.setattr(articles, "clean_scraped_text", explode_on_marker)
+    records = [
+        {"id": "fine-1", "text": "The new ferry terminal opened on Monday after two years of work."},
+        {"id": "boom", "text": "EXPLODE this record please, it is a trap for the cleaner."},
+        {"id": "fine-2", "text": "Farmers reported the driest spring in forty years across the valley."},
+    ]
+    with Tracker(tmp_path / "c.db") as tracker:
+        report = tracker.add(records)
+        assert [r.reason for r in report.rejections] == [
+            "could not process (RuntimeError: cleaner blew up on two lines)"
+        ]
+        assert {row.external_id for row in tracker.articles()} == {"fine-1", "fine-2"}

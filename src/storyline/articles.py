@@ -47,6 +47,9 @@ def build_article(document: Document, *, now: datetime) -> Article | Rejection:
         return _from_text(document, now)
     except ArticleError as exc:
         return Rejection(document.locator, str(exc))
+    except Exception as exc:  # a bug or a library failure on one page must not sink the batch
+        reason = " ".join(str(exc).split())[:200]
+        return Rejection(document.locator, f"could not process ({type(exc).__name__}: {reason})")
 
 
 def _from_html(document: Document, now: datetime) -> Article:

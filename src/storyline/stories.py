@@ -242,7 +242,8 @@ class _Idf:
         self._n = n_docs
 
     def __getitem__(self, ids: NDArray[np.int32] | int) -> NDArray[np.float64]:
-        return np.log((self._n + 1.0) / (self._df[ids] + 1.0)) + 1.0
+        out: NDArray[np.float64] = np.log((self._n + 1.0) / (self._df[ids] + 1.0)) + 1.0
+        return out
 
 
 def _epoch(value: datetime | None) -> float:
@@ -273,6 +274,7 @@ class StoryClusterer:
         self._unit = np.zeros((cap, self._dim), dtype=np.float32)  # normalised centroid
         self._norm = np.zeros(cap, dtype=np.float32)  # |sum of member vectors|
         self._size = np.zeros(cap, dtype=np.int32)
+        self._indexed_size = np.zeros(cap, dtype=np.int32)  # story size when its ANN vector was written
         self._last = np.full(cap, np.nan, dtype=np.float64)  # newest known publication time
         self._into = np.zeros(cap, dtype=np.int32)  # 0 = alive, else the story that absorbed it
         # Per channel (terms, names, numbers): the story's top-k vocabulary ids (-1 = empty) and their
@@ -348,7 +350,9 @@ class StoryClusterer:
             if regime == HEADLINE:
                 embed_texts.append(title or body.strip())
             else:
-                embed_texts.append(f"{title}\n{body.strip()[: p.embed_chars]}" if title else body[: p.embed_chars])
+                embed_texts.append(
+                    f"{title}\n{body.strip()[: p.embed_chars]}" if title else body[: p.embed_chars]
+                )
             lex_texts.append((title, body[: p.lex_chars]))
         vectors = self.embedder.encode(embed_texts) if items else np.zeros((0, self._dim), np.float32)
         out: list[_Prepared] = []
@@ -424,14 +428,20 @@ class StoryClusterer:
         hit = (ids[pos] == cand_ids) & (cand_ids >= 0)
         dot = np.where(hit, w[pos] * cand_w, 0.0).sum(axis=1)
         norms = np.sqrt((cand_w**2).sum(axis=1)) * math.sqrt(float((w**2).sum()))
-        return np.divide(dot, norms, out=np.zeros_like(dot), where=norms > 0)
+        cos: NDArray[np.float64] = np.divide(dot, norms, out=np.zeros_like(dot), where=norms > 0)
+        return cos
 
     def _weighted(self, ids: I32, w: NDArray[np.float32], idf: _Idf) -> NDArray[np.float64]:
         return np.where(ids >= 0, w * idf[np.maximum(ids, 0)], 0.0)
 
     def _scores(
-        self, regime: RegimeParams, vector: F32, bags: Sequence[tuple[I32, NDArray[np.float64]]], time: float,
-        cands: I32, idf: _Idf,
+        self,
+        regime: RegimeParams,
+        vector: F32,
+        bags: Sequence[tuple[I32, NDArray[np.float64]]],
+        time: float,
+        cands: I32,
+        idf: _Idf,
     ) -> NDArray[np.float64]:
         """Score of an article (or a story, when merging) against each candidate story.
 
@@ -448,7 +458,8 @@ class StoryClusterer:
         if not math.isnan(time):
             gap_days = np.abs(self._last[cands] - time) / 86400.0
             penalty = np.minimum(
-                regime.max_cold_penalty, regime.cold_penalty_per_day * np.maximum(gap_days - regime.cold_days, 0.0)
+                regime.max_cold_penalty,
+                regime.cold_penalty_per_day * np.maximum(gap_days - regime.cold_days, 0.0),
             )
             score -= np.nan_to_num(penalty, nan=0.0)
         return score
@@ -495,6 +506,7 @@ class StoryClusterer:
         total = self._unit[sid] * self._norm[sid] + prep.vector
         self._set_centroid(sid, total)
         self._size[sid] += 1
+        self._sync_index(sid)
         if not math.isnan(prep.time):
             self._last[sid] = np.fmax(self._last[sid], prep.time)
         for ch, (ids, tf) in enumerate(prep.bags):
@@ -513,14 +525,24 @@ class StoryClusterer:
         norm = float(np.linalg.norm(total))
         self._norm[sid] = norm
         self._unit[sid] = total / norm if norm > 0 else total
+
+    def _sync_index(self, sid: int) -> None:
+        """Write a story's centroid to the ANN index when it has grown by a quarter since last time.
+
+        The index only proposes candidates (scores use the exact centroid), and a centroid moves less
+        with every member, so re-indexing at geometric sizes keeps it close at O(log size) updates
+        instead of one costly graph update per article.
+        """
+        size = int(self._size[sid])
+        if self._indexed_size[sid] and size * 4 < self._indexed_size[sid] * 5:
+            return
+        self._indexed_size[sid] = size
         if self._index.get_max_elements() <= sid:
             self._index.resize_index(2 * self._index.get_max_elements())
         self._index.add_items(self._unit[sid][None, :], np.array([sid]), num_threads=1)
 
     @staticmethod
-    def _merge_top(
-        ids: I32, w: F32, new_ids: I32, new_w: F32, idf: _Idf, k: int
-    ) -> tuple[I32, F32]:
+    def _merge_top(ids: I32, w: F32, new_ids: I32, new_w: F32, idf: _Idf, k: int) -> tuple[I32, F32]:
         """Add a bag to a story's top-``k`` terms, keeping the ``k`` heaviest by accumulated tf x idf."""
         keep = ids >= 0
         all_ids = np.concatenate([ids[keep], new_ids])
@@ -549,7 +571,11 @@ class StoryClusterer:
 
     def _story_weights(self, sid: int) -> dict[int, float]:
         idf = self._idf()
-        return {int(t): float(w * idf[t]) for t, w in zip(self._ids[0][sid], self._w[0][sid], strict=True) if t >= 0}
+        return {
+            int(t): float(w * idf[t])
+            for t, w in zip(self._ids[0][sid], self._w[0][sid], strict=True)
+            if t >= 0
+        }
 
     def _centrality(self, headline: str, weight_of: dict[int, float]) -> float:
         terms, _, _ = terms_and_entities(headline, title_case=True)
@@ -579,13 +605,16 @@ class StoryClusterer:
         other = int(others[best])
         into, absorbed = min(sid, other), max(sid, other)
         self._merge_stories(absorbed, into, idf)
-        return StoryMerge(absorbed, into, float(scores[best]), "centroids converged after new article", after_article)
+        return StoryMerge(
+            absorbed, into, float(scores[best]), "centroids converged after new article", after_article
+        )
 
     def _merge_stories(self, absorbed: int, into: int, idf: _Idf) -> None:
         p = self.params
         total = self._unit[into] * self._norm[into] + self._unit[absorbed] * self._norm[absorbed]
         self._set_centroid(into, total)
         self._size[into] += self._size[absorbed]
+        self._sync_index(into)
         self._last[into] = np.fmax(self._last[into], self._last[absorbed])
         for ch, (ids, w) in enumerate(zip(self._ids, self._w, strict=True)):
             keep = ids[absorbed] >= 0
@@ -604,7 +633,9 @@ class StoryClusterer:
     def _new_index(self, capacity: int) -> hnswlib.Index:
         p = self.params
         index = hnswlib.Index(space="ip", dim=self._dim)
-        index.init_index(max_elements=capacity, M=p.hnsw_m, ef_construction=p.hnsw_ef_construction, random_seed=p.seed)
+        index.init_index(
+            max_elements=capacity, M=p.hnsw_m, ef_construction=p.hnsw_ef_construction, random_seed=p.seed
+        )
         index.set_ef(p.hnsw_ef)
         index.set_num_threads(1)
         self._index_deleted = 0
@@ -619,6 +650,7 @@ class StoryClusterer:
         self._unit = grown(self._unit, 0.0)
         self._norm = grown(self._norm, 0.0)
         self._size = grown(self._size, 0)
+        self._indexed_size = grown(self._indexed_size, 0)
         self._last = grown(self._last, np.nan)
         self._into = grown(self._into, 0)
         self._ids = [grown(a, -1) for a in self._ids]
@@ -629,16 +661,24 @@ class StoryClusterer:
         n = self._n + 1
         post_terms = np.array(sorted(self._postings), dtype=np.int32)
         post_lens = np.array([len(self._postings[int(t)]) for t in post_terms], dtype=np.int64)
-        post_flat = np.array(
-            [s for t in post_terms for s in self._postings[int(t)]], dtype=np.int32
-        )
+        post_flat = np.array([s for t in post_terms for s in self._postings[int(t)]], dtype=np.int32)
         headline_counts = np.array([len(h) for h in self._headlines], dtype=np.int32)
         arrays: dict[str, NDArray[Any]] = {
-            "unit": self._unit[:n], "norm": self._norm[:n], "size": self._size[:n], "last": self._last[:n],
-            "into": self._into[:n], "df": self._df[: len(self._vocab)],
-            "article_ids": np.fromiter(self._article_story.keys(), dtype=np.int64, count=len(self._article_story)),
-            "article_story": np.fromiter(self._article_story.values(), dtype=np.int32, count=len(self._article_story)),
-            "post_terms": post_terms, "post_lens": post_lens, "post_flat": post_flat,
+            "unit": self._unit[:n],
+            "norm": self._norm[:n],
+            "size": self._size[:n],
+            "last": self._last[:n],
+            "into": self._into[:n],
+            "df": self._df[: len(self._vocab)],
+            "article_ids": np.fromiter(
+                self._article_story.keys(), dtype=np.int64, count=len(self._article_story)
+            ),
+            "article_story": np.fromiter(
+                self._article_story.values(), dtype=np.int32, count=len(self._article_story)
+            ),
+            "post_terms": post_terms,
+            "post_lens": post_lens,
+            "post_flat": post_flat,
             "headline_counts": headline_counts,
             **{f"ids{ch}": a[:n] for ch, a in enumerate(self._ids)},
             **{f"w{ch}": a[:n] for ch, a in enumerate(self._w)},
@@ -648,8 +688,13 @@ class StoryClusterer:
             "headlines": "\n".join(h for hs in self._headlines for h in hs),
         }
         header: dict[str, Any] = {
-            "version": _STATE_VERSION, "n": self._n, "n_docs": self._n_docs, "dim": self._dim,
-            "embedder": self.embedder.name, "arrays": {}, "texts": {},
+            "version": _STATE_VERSION,
+            "n": self._n,
+            "n_docs": self._n_docs,
+            "dim": self._dim,
+            "embedder": self.embedder.name,
+            "arrays": {},
+            "texts": {},
         }
         chunks: list[bytes] = []
         offset = 0
@@ -703,11 +748,14 @@ class StoryClusterer:
         self._vocab_terms = text("vocab")
         self._vocab = {term: i for i, term in enumerate(self._vocab_terms)}
         self._df = arr("df")
-        self._article_story = dict(zip(arr("article_ids").tolist(), arr("article_story").tolist(), strict=True))
+        self._article_story = dict(
+            zip(arr("article_ids").tolist(), arr("article_story").tolist(), strict=True)
+        )
         flat = arr("post_flat")
         bounds = np.concatenate([[0], np.cumsum(arr("post_lens"))])
         self._postings = {
-            int(t): array("i", flat[bounds[i] : bounds[i + 1]].tolist()) for i, t in enumerate(arr("post_terms"))
+            int(t): array("i", flat[bounds[i] : bounds[i + 1]].tolist())
+            for i, t in enumerate(arr("post_terms"))
         }
         all_headlines = iter(text("headlines"))
         self._headlines = [[next(all_headlines) for _ in range(int(c))] for c in arr("headline_counts")]
@@ -716,4 +764,5 @@ class StoryClusterer:
         alive = np.flatnonzero(self._into[1 : n + 1] == 0) + 1
         if len(alive):
             self._index.add_items(self._unit[alive], alive, num_threads=1)
+            self._indexed_size[alive] = self._size[alive]
         return self
