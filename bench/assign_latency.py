@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import sys
 import time
 from array import array
 from collections.abc import Sequence
@@ -53,10 +52,13 @@ def _rss_mb() -> float:
 
 
 def _unit(x: NDArray[np.float32]) -> NDArray[np.float32]:
-    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+    out: NDArray[np.float32] = (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+    return out
 
 
-def build(n: int, rng: np.random.Generator, embedder: QueueEmbedder) -> tuple[StoryClusterer, NDArray[np.float32]]:
+def build(
+    n: int, rng: np.random.Generator, embedder: QueueEmbedder
+) -> tuple[StoryClusterer, NDArray[np.float32]]:
     params = StoryParams.load()
     c = StoryClusterer(params, embedder)
     vocab = 200_000
@@ -66,7 +68,10 @@ def build(n: int, rng: np.random.Generator, embedder: QueueEmbedder) -> tuple[St
     for lo in range(1, n + 1, chunk):
         hi = min(n + 1, lo + chunk)
         k = hi - lo
-        c._unit[lo:hi] = _unit(topics[rng.integers(0, len(topics), k)] + 0.6 * rng.standard_normal((k, DIM)).astype(np.float32) / np.sqrt(DIM) * 4)
+        c._unit[lo:hi] = _unit(
+            topics[rng.integers(0, len(topics), k)]
+            + 0.6 * rng.standard_normal((k, DIM)).astype(np.float32) / np.sqrt(DIM) * 4
+        )
     c._norm[1 : n + 1] = 3.0
     c._size[1 : n + 1] = 3
     c._last[1 : n + 1] = 1.7e9 + np.arange(n) * 60.0
@@ -95,7 +100,9 @@ def build(n: int, rng: np.random.Generator, embedder: QueueEmbedder) -> tuple[St
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--stories", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=2_000)
     parser.add_argument("--json", type=Path, default=RESULTS / "assign-latency.json")
@@ -145,4 +152,4 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

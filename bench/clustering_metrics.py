@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+Item = TypeVar("Item", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +38,10 @@ def _pairs(n: int) -> int:
     return n * (n - 1) // 2
 
 
-def score_clustering(gold: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, Hashable]) -> ClusteringScores:
+def score_clustering(gold: Mapping[Item, Hashable], predicted: Mapping[Item, Hashable]) -> ClusteringScores:
     """Scores of ``predicted`` (item -> cluster) against ``gold`` (item -> cluster)."""
     missing = object()
-    pred = {item: (predicted[item] if item in predicted else (missing, item)) for item in gold}
+    pred = {item: predicted.get(item, (missing, item)) for item in gold}
     joint = Counter((gold[item], pred[item]) for item in gold)
     gold_sizes = Counter(gold.values())
     pred_sizes = Counter(pred.values())

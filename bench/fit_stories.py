@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from clustering_metrics import ClusteringScores, score_clustering  # noqa: E402
-
 from storyline.embeddings import Embedder, MiniLMEmbedder  # noqa: E402
 from storyline.stories import RegimeParams, StoryClusterer, StoryInput, StoryParams  # noqa: E402
 
@@ -143,7 +142,10 @@ def cluster(
 
 
 def evaluate(
-    records: Sequence[Mapping[str, Any]], inputs: Sequence[StoryInput], params: StoryParams, embedder: Embedder
+    records: Sequence[Mapping[str, Any]],
+    inputs: Sequence[StoryInput],
+    params: StoryParams,
+    embedder: Embedder,
 ) -> ClusteringScores:
     predicted = cluster(inputs, params, embedder)
     gold = {i: str(r["story"]) for i, r in enumerate(records)}
@@ -151,6 +153,7 @@ def evaluate(
 
 
 Objective = Callable[[RegimeParams], float]
+FULL_TEXT_THRESHOLD_OVERRIDE = 0.80
 
 # Coordinate search: each field is tried at these offsets from its current value, repeatedly, until no
 # single move improves the objective. Small, fixed steps keep the search cheap and the result explainable.
@@ -217,7 +220,12 @@ def _subset(records: Sequence[Mapping[str, Any]], half: int | None) -> list[Mapp
 
 
 def fit_regime(
-    dataset: str, regime: str, base: StoryParams, half: int | None, samples: int, rounds: int,
+    dataset: str,
+    regime: str,
+    base: StoryParams,
+    half: int | None,
+    samples: int,
+    rounds: int,
     log: Callable[[str], None],
 ) -> RegimeParams:
     records = _subset(load_stream(dataset), half)
@@ -225,7 +233,7 @@ def fit_regime(
     embedder = cached_embedder(dataset)
 
     def objective(rp: RegimeParams) -> float:
-        params = replace(base, **{regime: rp})
+        params = replace(base, headline=rp) if regime == "headline" else replace(base, full_text=rp)
         return evaluate(records, inputs, params, embedder).bcubed_f1
 
     start, start_score = random_search(base.regime(regime), objective, samples, log)
@@ -238,7 +246,8 @@ def report(dataset: str, params: StoryParams, half: int | None) -> ClusteringSco
     t0 = time.perf_counter()
     scores = evaluate(records, inputs, params, cached_embedder(dataset))
     print(
-        f"{dataset} half={half}: B3 F1 {scores.bcubed_f1:.4f} (P {scores.bcubed_precision:.4f} R {scores.bcubed_recall:.4f})"
+        f"{dataset} half={half}: B3 F1 {scores.bcubed_f1:.4f}"
+        f" (P {scores.bcubed_precision:.4f} R {scores.bcubed_recall:.4f})"
         f" pairwise F1 {scores.pairwise_f1:.4f} stories {scores.predicted_clusters}/{scores.gold_clusters}"
         f" [{time.perf_counter() - t0:.1f}s, cached embeddings]",
         flush=True,
@@ -247,9 +256,14 @@ def report(dataset: str, params: StoryParams, half: int | None) -> ClusteringSco
 
 
 def main(argv: Iterable[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["half", "all"], default="all", help="fit on one half of gold stories")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--split", choices=["half", "all"], default="all", help="fit on one half of gold stories"
+    )
+    parser.add_argument("--samples", type=int, default=40, help="random-search draws per regime")
+    parser.add_argument("--rounds", type=int, default=2, help="coordinate-search rounds per regime")
     parser.add_argument("--out", type=Path, default=PARAMS_OUT)
     parser.add_argument("--eval-only", action="store_true", help="score the shipped params, do not fit")
     args = parser.parse_args(list(argv) if argv is not None else None)
@@ -263,13 +277,36 @@ def main(argv: Iterable[str] | None = None) -> None:
     fit_half = 0 if args.split == "half" else None
     fitted = replace(
         base,
-        headline=fit_regime("uci", "headline", base, fit_half, args.rounds, lambda s: print("[uci]", s, flush=True)),
-        full_text=fit_regime("ecbplus", "full_text", base, fit_half, args.rounds, lambda s: print("[ecb+]", s, flush=True)),
+        headline=fit_regime(
+            "uci",
+            "headline",
+            base,
+            fit_half,
+            args.samples,
+            args.rounds,
+            lambda s: print("[uci]", s, flush=True),
+        ),
+        full_text=fit_regime(
+            "ecbplus",
+            "full_text",
+            base,
+            fit_half,
+            args.samples,
+            args.rounds,
+            lambda s: print("[ecb+]", s, flush=True),
+        ),
     )
+    # Hand override, applied after the search so that re-running reproduces the shipped file: the fitted
+    # full-text threshold (0.95 on ECB+) splits a real three-report story whose later reports name
+    # their subject only after the first 64 word-pieces; 0.80 keeps such stories whole and costs 0.04
+    # B-cubed F1 on ECB+ (bench/CLUSTERING.md). ECB+'s hard negatives reward a stricter scorer than
+    # ordinary news needs.
+    fitted = replace(fitted, full_text=replace(fitted.full_text, threshold=FULL_TEXT_THRESHOLD_OVERRIDE))
     fitted = replace(
         fitted,
         fitted_on={
-            "headline": "uci_news_aggregator/stream.jsonl" + (" (gold stories with even sha1)" if fit_half == 0 else ""),
+            "headline": "uci_news_aggregator/stream.jsonl"
+            + (" (gold stories with even sha1)" if fit_half == 0 else ""),
             "full_text": "ecbplus/stream.jsonl" + (" (gold stories with even sha1)" if fit_half == 0 else ""),
             "objective": "B-cubed F1",
             "script": "bench/fit_stories.py --split " + args.split,

@@ -61,15 +61,18 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Read, clean, de-duplicate and store articles, then assign them to stories."""
-    with _tracker(db) as tracker, Progress(
-        TextColumn("[bold]ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("records"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
+    with (
+        _tracker(db) as tracker,
+        Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("records"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar,
+    ):
         task = bar.add_task("ingest", total=None)
         report = tracker.ingest(paths, stdin=sys.stdin.buffer, progress=lambda n: bar.advance(task, n))
     for rejection in report.rejections:

@@ -35,7 +35,7 @@ from storyline.store.base import (
 )
 from storyline.stories import StoryClusterer, StoryInput
 
-BATCH_SIZE = 256
+BATCH_SIZE = 512
 
 ProgressCallback = Callable[[int], None]
 
