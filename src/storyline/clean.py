@@ -30,6 +30,7 @@ case are joined), paragraphs separated by one blank line, whitespace inside line
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -244,16 +245,18 @@ def _is_section_label(line: _Line, following: _Line | None) -> bool:
 def _mark_repeats(lines: Sequence[_Line], chrome: list[bool]) -> None:
     """Repeated headlines (and '…'-truncated copies of earlier lines) are teasers; keep the first."""
     seen: set[str] = set()
-    earlier: list[str] = []
+    earlier: list[str] = []  # sorted, so a prefix lookup is a bisection, not a scan of the page
     for i, line in enumerate(lines):
         key = line.text.casefold()
         truncated = key.removesuffix("...").removesuffix("…").rstrip()
         if key in seen:
             chrome[i] = chrome[i] or not line.sentence or line.words >= _REPEAT_MIN_SENTENCE_WORDS
         elif truncated != key and len(truncated) >= _TRUNCATED_MIN_CHARS:
-            chrome[i] = chrome[i] or any(previous.startswith(truncated) for previous in earlier)
-        seen.add(key)
-        earlier.append(key)
+            at = bisect.bisect_left(earlier, truncated)
+            chrome[i] = chrome[i] or (at < len(earlier) and earlier[at].startswith(truncated))
+        if key not in seen:
+            seen.add(key)
+            bisect.insort(earlier, key)
 
 
 def _mark_runs(lines: Sequence[_Line], chrome: list[bool]) -> None:

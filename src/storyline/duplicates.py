@@ -20,8 +20,9 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 NUM_PERM = 128
-# Stored signatures are only comparable under the scheme that made them; pin it.
-MINHASH_SCHEME = "affine32"
+# Our signatures use datasketch's "legacy" universal hashing (a·h + b mod 2^61−1, cut to 32 bits),
+# computed with numpy over all shingles at once; stored signatures are comparable only under it.
+MINHASH_SCHEME = "legacy"
 SHINGLE_WORDS = 4
 # Candidate recall matters more than precision here: verification below is exact.
 LSH_THRESHOLD = 0.4
@@ -35,6 +36,14 @@ MIN_SHINGLES = 20
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_PRIME = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+_PERMUTATION_A, _PERMUTATION_B = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME).permutations
+# Odd multipliers that spread each word's position in a 4-gram over the whole 64-bit word.
+_POSITION_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5], dtype=np.uint64
+)
+_SIGNATURE_CHUNK = 4096  # shingles per step, so a 2 MB text never needs a 300 MB temporary
 
 
 def normalise_text(text: str) -> str:
@@ -44,33 +53,61 @@ def normalise_text(text: str) -> str:
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+    return _digest(normalise_text(text))
 
 
-def shingles(text: str) -> set[int]:
-    """Word 4-grams of the normalised text, as 32-bit hashes.
-
-    CRC32 (C speed) instead of datasketch's per-shingle SHA-1 made fingerprinting 5x faster; the
-    MinHash permutations only need hashes that rarely collide, not cryptographic ones.
-    """
-    words = _WORD.findall(normalise_text(text))
-    return {
-        zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8"))
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
+def _digest(normalised: str) -> str:
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
-def _already_hashed(value: int) -> int:
-    return value
+def shingles(text: str) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the word 4-grams of the normalised text."""
+    return _shingles_of_normalised(normalise_text(text))
 
 
-def signature(shingle_set: set[int]) -> np.ndarray | None:
+def _shingles_of_normalised(normalised: str) -> np.ndarray:
+    # Words are hashed once (CRC32, in C) and 4-grams combined with vectorised arithmetic: joining
+    # and hashing every 4-gram string in Python dominated ingest time on long articles.
+    words = np.fromiter(
+        (zlib.crc32(word.encode("utf-8")) for word in _WORD.findall(normalised)), dtype=np.uint64
+    )
+    count = len(words) - SHINGLE_WORDS + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        combined = sum(
+            (words[i : i + count] * _POSITION_MULTIPLIERS[i] for i in range(SHINGLE_WORDS)),
+            start=np.zeros(count, dtype=np.uint64),
+        )
+    return np.unique((combined >> np.uint64(32)) ^ (combined & _MAX_HASH))
+
+
+def signature(shingle_hashes: np.ndarray) -> np.ndarray | None:
     """MinHash signature (uint64 array) of a shingle set, or None when the text is too short."""
-    if len(shingle_set) < MIN_SHINGLES:
+    if len(shingle_hashes) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_already_hashed, scheme=MINHASH_SCHEME)
-    minhash.update_batch(sorted(shingle_set))
-    return np.asarray(minhash.hashvalues, dtype=np.uint64)
+    result = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for start in range(0, len(shingle_hashes), _SIGNATURE_CHUNK):
+            chunk = shingle_hashes[start : start + _SIGNATURE_CHUNK, None]
+            permuted = ((chunk * _PERMUTATION_A + _PERMUTATION_B) % _PRIME) & _MAX_HASH
+            np.minimum(result, permuted.min(axis=0), out=result)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """Everything duplicate detection needs from one text, from a single normalisation pass."""
+
+    content_hash: str
+    shingles: np.ndarray
+    signature: np.ndarray | None
+
+
+def fingerprint(text: str) -> Fingerprint:
+    normalised = normalise_text(text)
+    shingle_hashes = _shingles_of_normalised(normalised)
+    return Fingerprint(_digest(normalised), shingle_hashes, signature(shingle_hashes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +123,12 @@ class DuplicateMatch:
         return max(self.jaccard, self.containment)
 
 
-def compare(a: set[int], b: set[int]) -> tuple[float, float]:
-    shared = len(a & b)
-    union = len(a) + len(b) - shared
-    return (shared / union if union else 0.0, shared / min(len(a), len(b)) if a and b else 0.0)
+def compare(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller in the larger) of two shingle sets."""
+    if not len(a) or not len(b):
+        return 0.0, 0.0
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / (len(a) + len(b) - shared), shared / min(len(a), len(b))
 
 
 def is_near_duplicate(jaccard: float, containment: float) -> bool:
@@ -124,7 +163,7 @@ class NearDuplicateIndex:
         if article_id in self._lsh:
             self._lsh.remove(article_id)
 
-    def best_match(self, shingle_set: set[int], sig: np.ndarray) -> DuplicateMatch | None:
+    def best_match(self, shingle_set: np.ndarray, sig: np.ndarray) -> DuplicateMatch | None:
         """The most similar verified near-duplicate, ties broken by the oldest article."""
         best: DuplicateMatch | None = None
         for candidate in sorted(self._lsh.query(_lean(sig))):

@@ -16,12 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from storyline.articles import build_article
-from storyline.duplicates import (
-    NearDuplicateIndex,
-    content_hash,
-    shingles,
-    signature,
-)
+from storyline.duplicates import NearDuplicateIndex, fingerprint
 from storyline.models import Article, Document, Rejection
 from storyline.sources import document_from_record, iter_documents
 from storyline.store import Store, open_store
@@ -206,21 +201,20 @@ class Tracker:
                 run_id=run_id,
                 supplied=_supplied_dict(document),
             )
-            digest = content_hash(article.text)
-            existing = self.store.article_id_by_hash(digest)
+            article_print = fingerprint(article.text)
+            existing = self.store.article_id_by_hash(article_print.content_hash)
             if existing is not None:
                 counter.exact += 1
                 self.store.add_source(existing, source)
                 continue
-            shingle_set = shingles(article.text)
-            sig = signature(shingle_set)
-            match = near.best_match(shingle_set, sig) if sig is not None else None
+            sig = article_print.signature
+            match = near.best_match(article_print.shingles, sig) if sig is not None else None
             # Groups are flat: a copy of a copy joins the group of the first article.
             canonical = self.store.canonical_article(match.article_id) if match is not None else None
             if match is not None:
                 counter.near += 1
             article_id = self.store.insert_article(
-                article, digest, sig, canonical, match.similarity if match else None
+                article, article_print.content_hash, sig, canonical, match.similarity if match else None
             )
             self.store.add_source(article_id, source)
             if sig is not None:
