@@ -113,12 +113,16 @@ def articles(
     with _tracker(db) as tracker:
         rows = tracker.articles(limit, offset)
         total = tracker.store.article_count()
-    table = Table(title=f"articles {offset + 1}–{offset + len(rows)} of {total}")
+    out.print(_article_table(rows, title=f"articles {offset + 1}–{offset + len(rows)} of {total}"))
+
+
+def _article_table(rows: list[ArticleSummary], title: str | None = None) -> Table:
+    table = Table(title=title)
     for column in ("id", "external id", "title", "outlet", "published", "dup of", "sources", "story"):
         table.add_column(column)
     for row in rows:
         table.add_row(*_summary_cells(row))
-    out.print(table)
+    return table
 
 
 def _summary_cells(row: ArticleSummary) -> list[str]:
@@ -297,12 +301,7 @@ def story(
     out.print(f"[bold]story {view.story.id}[/]: {escape(view.story.label)}")
     if view.story.key_terms:
         out.print(f"key terms: {escape(', '.join(view.story.key_terms))}")
-    table = Table()
-    for column in ("id", "external id", "title", "outlet", "published", "dup of", "sources", "story"):
-        table.add_column(column)
-    for row in view.articles:
-        table.add_row(*_summary_cells(row))
-    out.print(table)
+    out.print(_article_table(view.articles))
     for merge in view.merges:
         out.print(
             f"merged story {merge.absorbed} into {merge.into} at {merge.merged_at.isoformat()}: "
