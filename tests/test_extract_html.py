@@ -148,8 +148,8 @@ def test_empty_or_junk_input_is_none(html: str) -> None:
     assert extract_html(html) is None
 
 
-@pytest.mark.skipif(not SHARED_ZYTE.exists(), reason="shared benchmark data not mounted")
 def test_real_pages_give_text_and_metadata() -> None:
+    assert SHARED_ZYTE.exists(), f"{SHARED_ZYTE} missing: ../shared must sit beside the repo"
     with SHARED_ZYTE.open(encoding="utf-8") as lines:
         pages = [json.loads(line) for _, line in zip(range(3), lines, strict=False)]
     for record in pages:
