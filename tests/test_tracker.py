@@ -213,3 +213,15 @@ def test_a_crash_inside_one_record_is_a_rejection_not_a_lost_batch(
             "could not process (RuntimeError: cleaner blew up on two lines)"
         ]
         assert {row.external_id for row in tracker.articles()} == {"fine-1", "fine-2"}
+
+
+def test_bulk_load_without_stories_is_assigned_by_the_next_run(tmp_path: Path) -> None:
+    db = tmp_path / "bulk.db"
+    with Tracker(db, assign_stories=False) as loader:
+        loader.ingest([str(SAMPLES)])
+        assert all(row.story_id is None for row in loader.articles())
+    with Tracker(db) as tracker:
+        tracker.add([{"id": "late", "text": "Fire crews in Dunmore stood down on Friday as rain fell."}])
+        rows = tracker.articles()
+        assert rows and all(row.story_id is not None for row in rows)
+        assert tracker.stories()

@@ -239,10 +239,12 @@ class Tracker:
     def _assign_pending(self) -> None:
         if not self._assign:
             return
-        pending = self.store.unassigned_articles()
+        pending = self.store.unassigned_article_ids()
+        # A batch of articles at a time: a bulk load may be far larger than memory wants to hold.
         for start in range(0, len(pending), self._batch_size):
+            batch = [self.store.get_article(i) for i in pending[start : start + self._batch_size]]
             with self.store.transaction():
-                self._assign_stories(pending[start : start + self._batch_size])
+                self._assign_stories([(s.id, s.article, s.duplicate_of) for s in batch if s is not None])
 
     def _story_clusterer(self) -> StoryClusterer:
         if self._clusterer is None:

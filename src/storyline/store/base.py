@@ -170,8 +170,8 @@ class Store(ABC):
 
     # -- stories ----------------------------------------------------------------------------
     @abstractmethod
-    def unassigned_articles(self) -> list[tuple[int, Article, int | None]]:
-        """(id, article, duplicate_of) of articles with no story yet, in arrival order."""
+    def unassigned_article_ids(self) -> list[int]:
+        """Articles with no story yet (stored while story assignment was off), in arrival order."""
 
     @abstractmethod
     def assign_story(self, article_id: int, story_id: int, score: float) -> None: ...

@@ -342,19 +342,11 @@ class SQLiteStore(Store):
         return int(row[0]) if row else article_id
 
     # -- stories ----------------------------------------------------------------------------
-    def unassigned_articles(self) -> list[tuple[int, Article, int | None]]:
-        ids = [
-            int(r[0])
-            for r in self._db.execute(
-                "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles) ORDER BY id"
-            )
-        ]
-        out: list[tuple[int, Article, int | None]] = []
-        for article_id in ids:
-            stored = self.get_article(article_id)
-            if stored is not None:
-                out.append((article_id, stored.article, stored.duplicate_of))
-        return out
+    def unassigned_article_ids(self) -> list[int]:
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles) ORDER BY id"
+        )
+        return [int(r[0]) for r in rows]
 
     def assign_story(self, article_id: int, story_id: int, score: float) -> None:
         with self.transaction():
