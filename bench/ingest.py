@@ -67,9 +67,10 @@ def _child(kind: str, path: str, stories: bool, queue: Any) -> None:
     with tempfile.TemporaryDirectory() as tmp, Tracker(Path(tmp) / "bench.db", assign_stories=stories) as t:
         if stories:  # model load is a once-per-process cost, not per-article throughput
             t.warm_up()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         report = t.ingest([path])
         elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(
         {
@@ -80,6 +81,9 @@ def _child(kind: str, path: str, stories: bool, queue: Any) -> None:
             "rejected": report.counts.rejected,
             "seconds": round(elapsed, 3),
             "per_second": round(report.counts.read / elapsed, 1),
+            # CPU time of this one-core process: stable when other work shares the machine.
+            "cpu_seconds": round(cpu, 3),
+            "per_cpu_second": round(report.counts.read / cpu, 1),
             "peak_rss_mb": round(peak_mb, 1),
         }
     )
@@ -101,6 +105,8 @@ def main() -> None:
     )
     parser.add_argument("--n-jsonl", type=int, default=1000)
     parser.add_argument("--n-html", type=int, default=400)
+    parser.add_argument("--only", choices=["jsonl", "html"], help="measure one input kind (both by default)")
+    parser.add_argument("--no-stories", action="store_true", help="skip the runs with story assignment")
     parser.add_argument("--json", type=Path, default=Path("bench/results/ingest.json"))
     args = parser.parse_args()
     results = []
@@ -114,12 +120,15 @@ def main() -> None:
         for name, html in html_pages(args.n_html):
             (pages / name).write_text(html)
         for kind, path in (("jsonl", str(jsonl)), ("html", str(pages))):
-            for stories in (False, True):
+            if args.only and kind != args.only:
+                continue
+            for stories in (False,) if args.no_stories else (False, True):
                 result = measure(kind, path, stories)
                 results.append(result)
                 tag = f"{kind}{'_with_stories' if stories else ''}"
                 print(f"{tag}_records {result['records']}")
                 print(f"{tag}_per_second {result['per_second']}")
+                print(f"{tag}_per_cpu_second {result['per_cpu_second']}")
                 print(f"{tag}_peak_rss_mb {result['peak_rss_mb']}")
                 sys.stdout.flush()
     args.json.parent.mkdir(parents=True, exist_ok=True)
