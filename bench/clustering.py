@@ -34,7 +34,7 @@ from clustering_metrics import ClusteringScores, score_clustering
 from fit_stories import DATASETS, load_stream, to_inputs
 
 # Best B-cubed F1 of the thresholds tried on each full development stream (UCI: 0.2 0.25 0.3 0.4;
-# ECB+: 0.1 to 0.4 step 0.05), see bench/CLUSTERING.md.
+# ECB+: 0.1 to 0.4 step 0.05), see docs/benchmarks.md.
 BASELINE_THRESHOLDS = {"headline": 0.20, "full_text": 0.20}
 RESULTS = Path(__file__).resolve().parent / "results"
 STDERR = Console(stderr=True)

@@ -15,6 +15,7 @@ are cached under bench/results/cache so that the search re-runs only the (fast) 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -153,6 +154,15 @@ def evaluate(
 
 
 Objective = Callable[[RegimeParams], float]
+
+# Hand override of the fitted full-text threshold, applied after the search so that re-running
+# reproduces the shipped file. The three Guan Heng seed reports (../shared/seeds) must form one story
+# in every arrival order; with the long wire report arriving last, its best score against the other
+# two is ~0.85 (it names its subject only after the first 64 embedded word-pieces), below the ~0.95
+# that ECB+ alone chooses: its two-events-per-topic hard negatives reward a stricter scorer than
+# ordinary news needs. The cost on ECB+ is measured in docs/benchmarks.md. Fitting the weights with
+# the threshold held at 0.80 scores higher on ECB+ (0.880) but moves weight off names and splits the
+# seeds again, so the weights stay those fitted without the override.
 FULL_TEXT_THRESHOLD_OVERRIDE = 0.80
 
 # Coordinate search: each field is tried at these offsets from its current value, repeatedly, until no
@@ -164,7 +174,13 @@ _STEPS: dict[str, tuple[float, ...]] = {
     "w_numbers": (-0.2, -0.1, 0.1, 0.2),
     "merge_threshold": (-0.1, -0.05, 0.05, 0.1),
 }
-
+# Bridging is fitted for full texts only: on the first 20k UCI headlines it changed nothing (B-cubed
+# 0.653 with and without); one headline is too little evidence that two stories are one. It stays off
+# (threshold 99) for headlines.
+_BRIDGE_STEPS: dict[str, tuple[float, ...]] = {
+    "bridge_threshold": (-0.1, -0.05, 0.05, 0.1),
+    "bridge_margin": (-0.02, 0.02, 0.04),
+}
 
 # Random search box (seeded) before the coordinate refinement: the objective is bumpy (single-pass
 # order effects), so a local search from one start point gets stuck.
@@ -177,7 +193,10 @@ _BOX: dict[str, tuple[float, float]] = {
 
 
 def random_search(
-    start: RegimeParams, objective: Objective, samples: int, log: Callable[[str], None]
+    start: RegimeParams,
+    objective: Objective,
+    samples: int,
+    log: Callable[[str], None],
 ) -> tuple[RegimeParams, float]:
     rng = np.random.default_rng(7)
     best, best_score = start, objective(start)
@@ -194,13 +213,18 @@ def random_search(
 
 
 def coordinate_search(
-    start: RegimeParams, start_score: float, objective: Objective, rounds: int, log: Callable[[str], None]
+    start: RegimeParams,
+    start_score: float,
+    objective: Objective,
+    steps: Mapping[str, tuple[float, ...]],
+    rounds: int,
+    log: Callable[[str], None],
 ) -> RegimeParams:
     best, best_score = start, start_score
     for _ in range(rounds):
         improved = False
-        for name, steps in _STEPS.items():
-            for step in steps:
+        for name, offsets in steps.items():
+            for step in offsets:
                 value = round(getattr(best, name) + step, 4)
                 if value < 0:
                     continue
@@ -236,8 +260,9 @@ def fit_regime(
         params = replace(base, headline=rp) if regime == "headline" else replace(base, full_text=rp)
         return evaluate(records, inputs, params, embedder).bcubed_f1
 
+    steps = {**_STEPS, **(_BRIDGE_STEPS if regime == "full_text" else {})}
     start, start_score = random_search(base.regime(regime), objective, samples, log)
-    return coordinate_search(start, start_score, objective, rounds, log)
+    return coordinate_search(start, start_score, objective, steps, rounds, log)
 
 
 def report(dataset: str, params: StoryParams, half: int | None) -> ClusteringScores:
@@ -266,6 +291,12 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=2, help="coordinate-search rounds per regime")
     parser.add_argument("--out", type=Path, default=PARAMS_OUT)
     parser.add_argument("--eval-only", action="store_true", help="score the shipped params, do not fit")
+    parser.add_argument(
+        "--regime",
+        choices=["headline", "full_text", "both"],
+        default="both",
+        help="refit one regime and keep the other as shipped (a full UCI fit takes hours here)",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     base = StoryParams.load()
@@ -275,46 +306,37 @@ def main(argv: Iterable[str] | None = None) -> None:
                 report(dataset, base, half)
         return
     fit_half = 0 if args.split == "half" else None
-    fitted = replace(
-        base,
-        headline=fit_regime(
-            "uci",
-            "headline",
+    where = " (gold stories with even sha1)" if fit_half == 0 else ""
+    streams = {"headline": "uci", "full_text": "ecbplus"}
+    fitted = base
+    fitted_on = dict(base.fitted_on)
+    for regime, dataset in streams.items():
+        if args.regime not in (regime, "both"):
+            continue
+        regime_params = fit_regime(
+            dataset,
+            regime,
             base,
             fit_half,
             args.samples,
             args.rounds,
-            lambda s: print("[uci]", s, flush=True),
-        ),
-        full_text=fit_regime(
-            "ecbplus",
-            "full_text",
-            base,
-            fit_half,
-            args.samples,
-            args.rounds,
-            lambda s: print("[ecb+]", s, flush=True),
-        ),
-    )
-    # Hand override, applied after the search so that re-running reproduces the shipped file: the fitted
-    # full-text threshold (0.95 on ECB+) splits a real three-report story whose later reports name
-    # their subject only after the first 64 word-pieces; 0.80 keeps such stories whole and costs 0.04
-    # B-cubed F1 on ECB+ (bench/CLUSTERING.md). ECB+'s hard negatives reward a stricter scorer than
-    # ordinary news needs.
-    fitted = replace(fitted, full_text=replace(fitted.full_text, threshold=FULL_TEXT_THRESHOLD_OVERRIDE))
-    fitted = replace(
-        fitted,
-        fitted_on={
-            "headline": "uci_news_aggregator/stream.jsonl"
-            + (" (gold stories with even sha1)" if fit_half == 0 else ""),
-            "full_text": "ecbplus/stream.jsonl" + (" (gold stories with even sha1)" if fit_half == 0 else ""),
-            "objective": "B-cubed F1",
-            "script": "bench/fit_stories.py --split " + args.split,
-        },
-    )
-    for dataset in DATASETS:
-        for half in (None, 0, 1):
-            report(dataset, fitted, half)
+            functools.partial(print, f"[{dataset}]", flush=True),
+        )
+        fitted_on[regime] = f"{DATASETS[dataset].parent.name}/stream.jsonl{where}"
+        if regime == "headline":
+            fitted = replace(fitted, headline=regime_params)
+        else:
+            fitted_on[regime] += (
+                f"; threshold hand-set to {FULL_TEXT_THRESHOLD_OVERRIDE} (fitted"
+                f" {regime_params.threshold}), see FULL_TEXT_THRESHOLD_OVERRIDE in the script"
+            )
+            fitted = replace(fitted, full_text=replace(regime_params, threshold=FULL_TEXT_THRESHOLD_OVERRIDE))
+    fitted_on.update({"objective": "B-cubed F1", "script": f"bench/fit_stories.py --split {args.split}"})
+    fitted = replace(fitted, fitted_on=fitted_on)
+    for regime, dataset in streams.items():
+        if args.regime in (regime, "both"):
+            for half in (None, 0, 1):
+                report(dataset, fitted, half)
     args.out.write_text(json.dumps(fitted.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
 from collections.abc import Sequence
@@ -13,6 +14,9 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from storyline.articles import build_article
+from storyline.models import Article
+from storyline.sources import document_from_record
 from storyline.stories import RegimeParams, StoryClusterer, StoryInput, StoryParams
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -41,6 +45,8 @@ REGIME = RegimeParams(
     w_numbers=0.2,
     threshold=0.9,
     merge_threshold=1.6,
+    bridge_threshold=1.2,
+    bridge_margin=0.05,
     cold_days=3.0,
     cold_penalty_per_day=0.05,
     max_cold_penalty=0.6,
@@ -154,23 +160,71 @@ def test_dump_and_load_continue_identically() -> None:
 
 
 def test_stories_merge_and_the_absorbed_id_redirects() -> None:
-    regime = replace(REGIME, w_terms=0.0, w_names=0.0, w_numbers=0.0, threshold=0.5, merge_threshold=0.3)
+    regime = replace(
+        REGIME,
+        w_terms=0.0,
+        w_names=0.0,
+        w_numbers=0.0,
+        threshold=0.5,
+        merge_threshold=0.3,
+        bridge_threshold=99.0,  # off: this test is about centroids converging
+    )
     c = StoryClusterer(replace(PARAMS, headline=regime, full_text=regime), HashingEmbedder())
     assignments, merges = c.add(
         [
             article(1, "", "alpha beta gamma delta"),
             article(2, "", "epsilon zeta eta theta"),
-            # Bridges the two: joins story 1, whose centroid then comes close enough to story 2.
+            # Joins story 1, whose centroid then comes close enough to story 2.
             article(3, "", "alpha beta gamma delta epsilon zeta eta theta"),
         ]
     )
     assert [a.story_id for a in assignments] == [1, 2, 1]
     assert [(m.absorbed, m.into, m.after_article) for m in merges] == [(2, 1, 3)]
-    assert merges[0].reason
+    assert merges[0].reason == "centroids converged"
     assert c.resolve(2) == 1
     assert stories_of(c, [1, 2, 3]) == [1, 1, 1]
     assert c.story_count == 1
     assert c.label(2).story_id == 1 and c.label(1).size == 3
+
+
+def _bridging_regime(margin: float) -> StoryParams:
+    regime = replace(
+        REGIME,
+        w_terms=0.0,
+        w_names=0.0,
+        w_numbers=0.0,
+        threshold=0.5,
+        merge_threshold=99.0,  # off: this test is about one article bridging two stories
+        bridge_threshold=0.6,
+        bridge_margin=margin,
+    )
+    return replace(PARAMS, headline=regime, full_text=regime)
+
+
+BRIDGED = [
+    article(1, "", "alpha beta gamma delta"),
+    article(2, "", "epsilon zeta eta theta"),
+    # As close to story 1 as to story 2: one story that started twice.
+    article(3, "", "alpha beta gamma delta epsilon zeta eta theta"),
+]
+
+
+def test_an_article_matching_two_stories_equally_well_merges_them() -> None:
+    c = StoryClusterer(_bridging_regime(margin=0.05), HashingEmbedder())
+    assignments, merges = c.add(BRIDGED)
+    assert [a.story_id for a in assignments] == [1, 2, 1]
+    assert [(m.absorbed, m.into, m.after_article, m.reason) for m in merges] == [
+        (2, 1, 3, "one article matched both equally well")
+    ]
+    assert stories_of(c, [1, 2, 3]) == [1, 1, 1]
+
+
+def test_a_clear_winner_bridges_nothing() -> None:
+    lopsided = [*BRIDGED[:2], article(3, "", "alpha beta gamma delta epsilon zeta")]
+    c = StoryClusterer(_bridging_regime(margin=0.05), HashingEmbedder())
+    assignments, merges = c.add(lopsided)
+    assert [a.story_id for a in assignments] == [1, 2, 1]
+    assert merges == [] and c.story_count == 2
 
 
 def test_headline_only_and_dateless_inputs() -> None:
@@ -235,6 +289,26 @@ def test_seed_reports_form_one_story(real: StoryParams) -> None:
     assignments, _ = c.add(_seeds())
     assert {c.story_of(a.article_id) for a in assignments} == {1}
     assert "Guan" in c.label(1).headline or "guan" in c.label(1).key_terms
+
+
+@pytest.mark.slow
+def test_cleaned_seed_reports_form_one_story_in_every_arrival_order(real: StoryParams) -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    assert len(seeds) == 3
+    reports = []
+    for i, path in enumerate(seeds, start=1):
+        built = build_article(
+            document_from_record({"text": path.read_text(encoding="utf-8")}, path.name, path.name),
+            now=datetime(2026, 11, 1, tzinfo=UTC),
+        )
+        assert isinstance(built, Article)
+        reports.append(article(i, built.text, built.title.value, built.published.value))
+    for order in itertools.permutations(reports):
+        c = StoryClusterer(real)
+        c.add(list(order))
+        assert {c.story_of(r.article_id) for r in reports} == {c.story_of(order[0].article_id)}, [
+            r.article_id for r in order
+        ]
 
 
 @pytest.mark.slow

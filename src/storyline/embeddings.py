@@ -56,7 +56,7 @@ def _load_model(max_seq_length: int, threads: int) -> SentenceTransformer:
         model.eval()
         # Cost grows with sequence length. Headlines fit in 64 word-pieces; for full texts 64 pieces
         # (title plus the first sentences, where a report states its who/what/where) cost 0.013 B-cubed
-        # F1 on ECB+ against 128 pieces but double the throughput (bench/CLUSTERING.md).
+        # F1 on ECB+ against 128 pieces but double the throughput (docs/benchmarks.md).
         model.max_seq_length = max_seq_length
         _MODELS[max_seq_length] = model
         return model

@@ -102,6 +102,10 @@ class RegimeParams:
     w_numbers: float  # cosine of numbers (dates, ages, tolls, magnitudes)
     threshold: float  # join the best story when its score reaches this; else start a new one
     merge_threshold: float  # two stories whose score reaches this become one
+    # An article that reaches this against a second story, within ``bridge_margin`` of its best, shows
+    # the two are one story told twice: it bridges them (they merge).
+    bridge_threshold: float
+    bridge_margin: float
     cold_days: float  # a story silent for longer than this is cold ...
     cold_penalty_per_day: float  # ... and its score drops by this per further day ...
     max_cold_penalty: float  # ... up to this cap, so a strong match can still revive it
@@ -475,17 +479,47 @@ class StoryClusterer:
         cands = self._candidates(prep, idf)
         forced = self.story_of(item.duplicate_of) if item.duplicate_of is not None else None
         scores = self._scores(regime, prep.vector, bags, prep.time, cands, idf) if len(cands) else np.zeros(0)
+        runner_up: int | None = None
         if forced is not None:
             sid, score, created = forced, 1.0, False
         elif len(cands) and scores.max() >= regime.threshold:
             best = int(np.argmax(scores))  # first maximum: lowest (oldest) id on ties
             sid, score, created = int(cands[best]), float(scores[best]), False
+            runner_up = self._runner_up(scores, best, regime)
         else:
             sid, score, created = self._new_story(), 0.0, True
         self._absorb_article(sid, prep, idf)
         self._article_story[item.article_id] = sid
-        merge = None if created else self._maybe_merge(sid, cands, regime, idf, item.article_id)
+        merge = None
+        if runner_up is not None:
+            merge = self._merge_pair(
+                sid,
+                int(cands[runner_up]),
+                float(scores[runner_up]),
+                "one article matched both equally well",
+                item.article_id,
+                idf,
+            )
+        elif not created:
+            merge = self._maybe_merge(sid, cands, regime, idf, item.article_id)
         return Assignment(item.article_id, sid, score, created), merge
+
+    @staticmethod
+    def _runner_up(scores: NDArray[np.float64], best: int, regime: RegimeParams) -> int | None:
+        """The second story an article matches about as strongly as its best, if any.
+
+        Two stories that one report fits equally well are one story that started twice (a long wire
+        report and a short rewrite each seeded their own before anything linked them). A clear
+        winner, as when a report names which of two similar events it is about, bridges nothing.
+        """
+        if len(scores) < 2:
+            return None
+        others = scores.copy()
+        others[best] = -np.inf
+        second = int(np.argmax(others))
+        if others[second] >= max(regime.bridge_threshold, scores[best] - regime.bridge_margin):
+            return second
+        return None
 
     def _count_doc(self, prep: _Prepared) -> None:
         self._idf()  # grows the df array to the vocabulary
@@ -602,12 +636,17 @@ class StoryClusterer:
         best = int(np.argmax(scores))
         if scores[best] < regime.merge_threshold:
             return None
-        other = int(others[best])
+        return self._merge_pair(
+            sid, int(others[best]), float(scores[best]), "centroids converged", after_article, idf
+        )
+
+    def _merge_pair(
+        self, sid: int, other: int, score: float, reason: str, after_article: int, idf: _Idf
+    ) -> StoryMerge:
+        """Merge two live stories; the older id survives so that earlier references stay valid."""
         into, absorbed = min(sid, other), max(sid, other)
         self._merge_stories(absorbed, into, idf)
-        return StoryMerge(
-            absorbed, into, float(scores[best]), "centroids converged after new article", after_article
-        )
+        return StoryMerge(absorbed, into, score, reason, after_article)
 
     def _merge_stories(self, absorbed: int, into: int, idf: _Idf) -> None:
         p = self.params
