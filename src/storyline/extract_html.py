@@ -1,31 +1,49 @@
 """HTML page -> main article text plus metadata, each value tagged with where it came from.
 
-trafilatura finds the article body and the page metadata; htmldate (which trafilatura runs on
-the same parsed tree) finds the publication date. We parse the page once, hand the tree to
-trafilatura and only re-read the cheap metadata parts of it ourselves, to say *where* the date
-came from: htmldate returns only a string, and a date read from a ``<meta>`` tag deserves more
-trust than one guessed from the visible text.
+trafilatura finds the article body and the page metadata, htmldate the publication date. The
+page is parsed once: trafilatura and htmldate both take the lxml tree (trafilatura extracts
+from a copy of it). We run the metadata steps ourselves rather than through trafilatura, to skip
+the ones whose output we do not keep, and re-read the cheap markup steps of htmldate to say
+*where* the date came from: htmldate returns only a string, and a date read from a ``<meta>``
+tag deserves more trust than one guessed from the visible text.
 
 Settings were chosen on the dev splits in /work/shared/data with ``bench/extraction.py``; see
-bench/EXTRACTION.md for the figures behind each choice.
+the "HTML extraction" section of docs/benchmarks.md for the figures behind each choice.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from htmldate import find_date
 from htmldate.core import examine_header
 from htmldate.extractors import extract_url_date, json_search
 from htmldate.utils import Extractor as DateOptions
 from htmldate.validators import get_max_date, get_min_date
-from lxml.etree import _Element
-from lxml.html import HtmlElement
+from lxml.etree import ElementDefaultClassLookup, LxmlError, _Element
+from lxml.html import (
+    HtmlComment,
+    HtmlElement,
+    HtmlEntity,
+    HTMLParser,
+    HtmlProcessingInstruction,
+    fromstring,
+)
 from trafilatura import bare_extraction
+from trafilatura.metadata import (
+    examine_meta,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
 from trafilatura.settings import Document
-from trafilatura.utils import load_html
+from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from storyline.models import MetaValue, Origin, PublishedTime
 from storyline.outlets import normalise_outlet, outlet_key
@@ -57,16 +75,38 @@ _MIN_ARTICLE_WORDS = 15
 _WORD_RE = re.compile(r"\w+")
 
 # Keyword arguments for trafilatura.bare_extraction, chosen with bench/extraction.py on the
-# dev sets (F1 Zyte / trafilatura-eval; bench/EXTRACTION.md): the balanced default mode
-# (0.959 / 0.928) against favor_precision (0.961 / 0.926, slower), favor_recall (0.962 /
-# 0.922) and fast (0.963 / 0.923, below bare trafilatura's 0.923 on the larger second set);
-# tables hold article text on some sites (off: 0.961 / 0.922); deduplicate keeps a cache
-# across calls, which would make one page's output depend on the pages before it.
+# dev sets (F1 Zyte / trafilatura-eval, docs/benchmarks.md): tables hold article text on some
+# sites (off: 0.961 / 0.922); deduplicate keeps a cache across calls, which would make one
+# page's output depend on the pages before it; favor_precision / favor_recall lose on the
+# larger eval set (0.926 / 0.922 against 0.928 for the balanced default).
 _TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False,  # reader comments are not the report
     "include_tables": True,
     "deduplicate": False,
 }
+# trafilatura's fast mode (its own extractor only) first; its full cascade (readability and
+# justext compared, the escalation retries; ~1.5x the cost) only when the fast text is shorter
+# than this. The cascade changes 5 of 119 / 44 of 645 dev pages, and where the fast text is
+# long it is as often worse as better; where it is short it mostly finds the missing article.
+# F1 fast alone 0.963 / 0.923, cascade on every page 0.959 / 0.928, this gate 0.963 / 0.926
+# (baseline, bare trafilatura: 0.949 / 0.923), the cascade running on ~5% of pages. 500
+# characters is twice trafilatura's own "too short" mark (MIN_EXTRACTED_SIZE): a teaser.
+_FULL_CASCADE_BELOW_CHARS = 500
+
+
+# trafilatura's parser settings (trafilatura.utils.HTML_PARSER) with lxml's C-level default
+# class lookup in place of lxml.html's per-tag one, a Python call for every element object lxml
+# creates -- ~2,300 a page over trafilatura's and htmldate's passes and copies, ~7% of
+# extraction time. Every element is then a plain HtmlElement (no FormElement, InputElement...),
+# whose form APIs neither trafilatura nor htmldate uses.
+_HTML_PARSER = HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+)
+_HTML_PARSER.set_element_class_lookup(
+    ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,30 +128,86 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     ``url`` is where the page was fetched from; it is kept as the page's URL (origin SUPPLIED),
     helps date and outlet detection, and is never fetched. Nothing here touches the network.
     """
-    tree = load_html(html)
+    tree = _parse(html)
     if tree is None:
         return None
     date_params = _date_params()
-    document = bare_extraction(
-        tree, url=url, with_metadata=True, date_extraction_params=date_params, **_TRAFILATURA_OPTIONS
-    )
-    if not isinstance(document, Document):  # None: nothing extractable (dict only with as_dict)
+    metadata = _page_metadata(tree, url, date_params)
+    document = _main_text(tree, url or metadata.url)
+    if document is None:
         return None
-    outlet = _outlet(_clean(document.sitename), url or _clean(document.url))
+    outlet = _outlet(_clean(metadata.sitename), url or _clean(metadata.url))
     headings = (_leading_heading(document.body), _first_h1(tree))
-    title = _headline(_clean(document.title), headings, outlet.value)
+    title = _headline(_clean(metadata.title), headings, outlet.value)
     text = _paragraphs(document.text or "", title)
     if len(_WORD_RE.findall(text)) < _MIN_ARTICLE_WORDS:
         return None
     return ExtractedPage(
         text=text,
         title=_meta(title),
-        author=_meta(_clean(document.author)),
+        author=_meta(_clean(metadata.author)),
         outlet=outlet,
-        url=_url(url, _clean(document.url)),
+        url=_url(url, _clean(metadata.url)),
         language=_language(tree),
-        published=_published(_clean(document.date), tree, document.url, date_params),
+        published=_published(_clean(metadata.date), tree, metadata.url, date_params),
     )
+
+
+def _parse(html: str) -> HtmlElement | None:
+    """The page's tree, as trafilatura.utils.load_html (pinned 2.3.1) builds it, on our parser.
+
+    The same repairs for libxml2's quirks and the same rejection of text that is not HTML;
+    parsing the UTF-8 bytes (load_html's fallback) also takes pages that declare another
+    encoding. The trees equal load_html's on all 764 dev pages.
+    """
+    beginning = html[:50].lower()
+    try:
+        tree = fromstring(
+            repair_faulty_html(html, beginning).encode("utf-8", "surrogatepass"), parser=_HTML_PARSER
+        )
+    except (LxmlError, ValueError):  # nothing to parse ("Document is empty")
+        return None
+    # no <html> near the start and under two elements: text or a fragment, not a page
+    if is_dubious_html(beginning) and len(tree) < 2:
+        return None
+    return tree
+
+
+def _main_text(tree: HtmlElement, url: str | None) -> Document | None:
+    """The article body: trafilatura's fast mode, its full cascade when that finds little.
+
+    bare_extraction works on a copy of a tree it is given, so both runs see the same page.
+    """
+    document = bare_extraction(tree, url=url, fast=True, **_TRAFILATURA_OPTIONS)
+    if isinstance(document, Document) and len(document.text or "") >= _FULL_CASCADE_BELOW_CHARS:
+        return document
+    document = bare_extraction(tree, url=url, **_TRAFILATURA_OPTIONS)
+    # None: nothing extractable (a dict only with as_dict)
+    return document if isinstance(document, Document) else None
+
+
+def _page_metadata(tree: HtmlElement, url: str | None, date_params: dict[str, Any]) -> Document:
+    """Title, author, URL, site name and date: trafilatura's metadata pass minus what we drop.
+
+    The same steps in the same order as trafilatura.metadata.extract_metadata (pinned 2.3.1,
+    whose step functions these are) without three of them. Categories, tags and licence: we do
+    not keep them (~4 ms a page). The author search in the visible page when <meta>/JSON-LD
+    name none: ~6 ms a page, more than the rest of this pass, for a byline that on the dev
+    pages is as often a label ('Article by', 'Name') or a site handle as a person. The site
+    name is left as the page gives it (normalise_outlet recases it) and not filled in from
+    the URL (_outlet does that).
+    """
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:  # a one-word "author" is a site handle
+        metadata.author = None
+    with suppress(Exception):  # trafilatura guards its JSON-LD reader the same way
+        metadata = extract_meta_json(tree, metadata)
+    metadata.title = metadata.title or extract_title(tree)
+    metadata.url = metadata.url or extract_url(tree, url)
+    metadata.date = find_date(tree, url=metadata.url, **date_params)
+    metadata.sitename = (metadata.sitename or extract_sitename(tree) or "").lstrip("@") or None
+    metadata.clean_and_trim()  # entities decoded, whitespace and control characters trimmed
+    return metadata
 
 
 def _date_params() -> dict[str, Any]:
@@ -207,15 +303,18 @@ def _outlet(sitename: str | None, url: str | None) -> MetaValue:
 
 def _language(tree: HtmlElement) -> MetaValue:
     """Primary language subtag the page declares ('en-US', 'en_GB' -> 'en')."""
-    for declared in (
-        tree.get("lang"),
-        tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
-        *tree.xpath(_LANGUAGE_META_XPATH),
-    ):
+    for declared in _declared_languages(tree):
         primary = str(declared or "").strip().replace("_", "-").split("-")[0].lower()
         if primary.isalpha() and len(primary) in (2, 3):
             return MetaValue(primary, Origin.META)
     return MetaValue.missing()
+
+
+def _declared_languages(tree: HtmlElement) -> Iterator[object]:
+    yield tree.get("lang")
+    yield tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    # searching the whole page for <meta> costs more than the rest of _language: only when needed
+    yield from tree.xpath(_LANGUAGE_META_XPATH)
 
 
 def _published(
