@@ -357,3 +357,11 @@ def test_cleaning_5kb_is_fast() -> None:
         clean_scraped_text(page)
     per_call = (time.process_time() - started) / runs
     assert per_call < 0.005  # ~0.6 ms CPU measured; the bound leaves room for slow CI machines
+
+
+def test_lines_with_any_whitespace_but_single_spaces_are_collapsed() -> None:
+    # The cleaner skips collapsing printable lines: that is only right if every whitespace
+    # character other than the space is unprintable.
+    assert not [c for c in map(chr, range(0x110000)) if c.isspace() and c != " " and c.isprintable()]
+    raw = "Un\u00a0été  chaud\u3000ici.\nTabbed\there.\u2028And \u202fthere.\n  Padded line.  "
+    assert clean_scraped_text(raw).text == "Un été chaud ici.\n\nTabbed here.\n\nAnd there.\n\nPadded line."

@@ -27,3 +27,18 @@ def test_sentences_index_the_exact_text_and_keep_abbreviations() -> None:
 
 def test_empty_text_has_no_sentences() -> None:
     assert segment("   \n\n ") == ((), ())
+
+
+def test_a_title_at_either_end_of_a_long_or_short_sentence_joins_the_next() -> None:
+    # The model splits after 'vs.' and after a bare 'No.'; neither ends a sentence. 'casino.' does.
+    text = (
+        "The final score of the long match, played before a record crowd at the stadium, was decided "
+        "by vs. Later that day it rained.\n\nThey visited the casino. No. It was closed."
+    )
+    _, sentences = segment(text)
+    assert [text[s.start : s.end] for s in sentences] == [
+        "The final score of the long match, played before a record crowd at the stadium, was decided "
+        "by vs. Later that day it rained.",
+        "They visited the casino.",
+        "No. It was closed.",
+    ]

@@ -59,8 +59,10 @@ def test_article_round_trip_keeps_metadata_provenance_and_offsets(tmp_path: Path
     assert stored.article == article
     assert store.find_article("x") == article_id
     assert store.find_article(str(article_id)) == article_id
-    assert store.has_source("x", "0" * 64)
-    assert not store.has_source("x", "1" * 64)
+    assert store.stored_sources([("x", "0" * 64), ("x", "1" * 64), ("y", "0" * 64)]) == {("x", "0" * 64)}
+    assert store.stored_sources([]) == set()
+    many = [(f"id{i}", "0" * 64) for i in range(2000)] + [("x", "0" * 64)]  # more than one statement's worth
+    assert store.stored_sources(many) == {("x", "0" * 64)}
 
 
 def test_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:

@@ -49,14 +49,15 @@ _TEASER_MAX_LINES: Final = 3  # headline, its repeat, its section label
 _REPEAT_MIN_SENTENCE_WORDS: Final = 8  # a repeated short sentence may be real speech ("No.")
 _TRUNCATED_MIN_CHARS: Final = 20
 
-_INVISIBLE_RE: Final = re.compile("[\u200b\ufeff\u2060\u00ad]")  # zero-width space, BOM, joiner, soft hyphen
+_INVISIBLE: Final = "\u200b\ufeff\u2060\u00ad"  # zero-width space, BOM, joiner, soft hyphen
 _CLOSERS: Final = "\"'”’)]"  # may follow a sentence's final stop: 'he said."', '(… agencies.)'
 _BARE_NUMBER_RE: Final = re.compile(r"\d{1,3}[.)]?")
 _HAS_LETTER_RE: Final = re.compile(r"[^\W\d_]")
 _WORD_RE: Final = re.compile(r"[^\W\d_]+")
 _BULLET_RE: Final = re.compile(r"[•·▪◦‣●■*–-]\s")
 _LABEL_BULLET_RE: Final = re.compile(r"[•·▪◦‣●■*–-]\s*[^\W\d_][\w .&/()'-]{0,40}:")
-_MENU_SEPARATOR_RE: Final = re.compile(r"\s+[|/•·»>]\s+")
+_MENU_SEPARATORS: Final = "|/•·»>"
+_MENU_SEPARATOR_RE: Final = re.compile(rf"\s+[{_MENU_SEPARATORS}]\s+")
 _BYLINE_RE: Final = re.compile(r"(?i:by)\s+\w")
 _CREDIT_RE: Final = re.compile(
     r"(?i)[(\[—–-]*\s*(?:with inputs from|(?:additional\s+)?(?:reporting|writing|editing)\s+by|"
@@ -80,7 +81,12 @@ _PROMO_RE: Final = re.compile(
 # First words of the _PROMO_RE phrases: a line without any of them cannot match.
 _PROMO_TRIGGER_WORDS: Final = """phone tel telephone fax mobile whatsapp follow connect share subscribe sign
     register skip click download privacy terms advertisement advertising sponsored ad"""
-_PROMO_TRIGGERS: Final = frozenset(_PROMO_TRIGGER_WORDS.split())
+# One of them as a whole word (a maximal run of letters, as _WORD_RE finds words).
+_PROMO_TRIGGER_RE: Final = re.compile(
+    r"(?<![^\W\d_])(?:"
+    + "|".join(sorted(_PROMO_TRIGGER_WORDS.split(), key=len, reverse=True))
+    + r")(?![^\W\d_])"
+)
 _EMAIL_RE: Final = re.compile(r"[\w.+-]@[\w-]+\.[a-z]{2,}")
 # A navigation label that opens a line, alone or followed by a separator ('Read more: …', 'ALSO READ | …').
 _NAV_LABEL_RE: Final = re.compile(
@@ -150,8 +156,10 @@ def _paragraphs(raw: str) -> list[str]:
     """Non-blank lines with whitespace collapsed; a hard-wrapped continuation joins its line."""
     paragraphs: list[str] = []
     after_blank = True
-    for raw_line in _INVISIBLE_RE.sub("", raw).splitlines():
-        text = " ".join(raw_line.split())
+    for invisible in _INVISIBLE:  # str.replace finds nothing fast; a regex scans the whole page
+        raw = raw.replace(invisible, "")
+    for raw_line in raw.splitlines():
+        text = _collapse_spaces(raw_line)
         if not text:
             after_blank = True
             continue
@@ -161,6 +169,16 @@ def _paragraphs(raw: str) -> list[str]:
             paragraphs.append(text)
         after_blank = False
     return paragraphs
+
+
+def _collapse_spaces(line: str) -> str:
+    """``" ".join(line.split())``, without splitting the many lines that have nothing to collapse.
+
+    Every whitespace character but the space is unprintable, so a printable line holds only spaces.
+    """
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line
+    return " ".join(line.split())
 
 
 def _continues(previous: str, text: str) -> bool:
@@ -191,13 +209,12 @@ def _is_chrome_line(line: _Line, following: _Line | None) -> bool:
         return True
     if line.long:
         return False
-    words = set(_WORD_RE.findall(lowered))
-    if _is_promo(lowered, words) or _NAV_LABEL_RE.match(lowered):
+    if _is_promo(lowered) or _NAV_LABEL_RE.match(lowered):
         return True
     if line.sentence:
         return False
     return (
-        _is_menu(line, words)
+        _is_menu(line, lowered)
         or _is_separated_menu(text)
         or _is_section_label(line, following)
         or _LABEL_BULLET_RE.fullmatch(text) is not None
@@ -210,21 +227,24 @@ def _is_legal(lowered: str) -> bool:
     return (hinted or "copyright" in lowered) and _LEGAL_RE.search(lowered) is not None
 
 
-def _is_promo(lowered: str, words: set[str]) -> bool:
-    # The word-set test spares most lines the regex, which costs microseconds per line.
-    if not words.isdisjoint(_PROMO_TRIGGERS) and _PROMO_RE.search(lowered):
+def _is_promo(lowered: str) -> bool:
+    # The trigger-word test spares most lines the full regex, which costs microseconds per line.
+    if _PROMO_TRIGGER_RE.search(lowered) and _PROMO_RE.search(lowered):
         return True
     return "@" in lowered and _EMAIL_RE.search(lowered) is not None
 
 
-def _is_menu(line: _Line, words: set[str]) -> bool:
+def _is_menu(line: _Line, lowered: str) -> bool:
     if line.words > _MENU_MAX_WORDS:
         return False
+    words = set(_WORD_RE.findall(lowered))
     return bool(words) and words <= _MENU_WORDS
 
 
 def _is_separated_menu(text: str) -> bool:
     """'Home | World | Sport', 'OPINION / BLOG / INTERVIEW': short items between separators."""
+    if not any(separator in text for separator in _MENU_SEPARATORS):  # most lines: skip the regex
+        return False
     segments = _MENU_SEPARATOR_RE.split(text)
     return (
         len(segments) >= 3

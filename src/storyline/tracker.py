@@ -153,12 +153,15 @@ class Tracker:
         now = self._clock()
         prepared: list[tuple[Document, Article]] = []
         batch_rejections: list[Rejection] = []
+        stored = self.store.stored_sources(
+            [(item.external_id, item.raw_sha256) for item in batch if isinstance(item, Document)]
+        )
         for item in batch:
             counter.read += 1
             if isinstance(item, Rejection):
                 batch_rejections.append(item)
                 continue
-            if self.store.has_source(item.external_id, item.raw_sha256):
+            if (item.external_id, item.raw_sha256) in stored:
                 counter.stored += 1
                 continue
             built = build_article(item, now=now)

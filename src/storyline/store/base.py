@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.models import Article, Rejection, Sentence, Span
+from storyline.models import Article, Rejection
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +120,11 @@ class Store(ABC):
 
     # -- articles ---------------------------------------------------------------------------
     @abstractmethod
-    def has_source(self, external_id: str, raw_sha256: str) -> bool:
-        """True when this exact input (same id, same bytes) was stored before: re-ingest skips it."""
+    def stored_sources(self, sources: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which (external id, raw sha256) inputs were stored before: a re-ingest skips them.
+
+        Asked once per batch: batches, not per-record queries, on the ingest path.
+        """
 
     @abstractmethod
     def article_id_by_hash(self, content_hash: str) -> int | None: ...
@@ -209,11 +212,3 @@ class Store(ABC):
 
     @abstractmethod
     def load_clusterer_state(self) -> bytes | None: ...
-
-
-def spans_to_rows(spans: Sequence[Span]) -> list[tuple[int, int, int]]:
-    return [(i, s.start, s.end) for i, s in enumerate(spans)]
-
-
-def sentences_to_rows(sentences: Sequence[Sentence]) -> list[tuple[int, int, int, int]]:
-    return [(i, s.paragraph, s.start, s.end) for i, s in enumerate(sentences)]

@@ -34,8 +34,6 @@ from storyline.store.base import (
     StoredArticle,
     StoryMergeRow,
     StoryRow,
-    sentences_to_rows,
-    spans_to_rows,
 )
 from storyline.store.migrations import SQLITE_MIGRATIONS
 
@@ -53,6 +51,8 @@ _SUMMARY_COLUMNS = """
     (SELECT COUNT(*) FROM article_sources s WHERE s.article_id = a.id), sa.story_id
 """
 _SUMMARY_FROM = "FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id"
+# Bound parameters per statement: SQLite builds before 3.32 allow no more than 999.
+_MAX_PARAMETERS = 900
 
 
 class SQLiteStore(Store):
@@ -158,12 +158,19 @@ class SQLiteStore(Store):
             )
 
     # -- articles ---------------------------------------------------------------------------
-    def has_source(self, external_id: str, raw_sha256: str) -> bool:
-        row = self._db.execute(
-            "SELECT 1 FROM article_sources WHERE external_id = ? AND raw_sha256 = ?",
-            (external_id, raw_sha256),
-        ).fetchone()
-        return row is not None
+    def stored_sources(self, sources: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        wanted = set(sources)
+        ids = sorted({external_id for external_id, _ in wanted})
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(ids), _MAX_PARAMETERS):
+            chunk = ids[start : start + _MAX_PARAMETERS]
+            rows = self._db.execute(
+                "SELECT external_id, raw_sha256 FROM article_sources "
+                f"WHERE external_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update(row for row in rows if row in wanted)
+        return found
 
     def article_id_by_hash(self, content_hash: str) -> int | None:
         row = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
@@ -209,11 +216,11 @@ class SQLiteStore(Store):
             article_id = int(cur.lastrowid or 0)
             self._db.executemany(
                 "INSERT INTO paragraphs (article_id, idx, start, end_) VALUES (?, ?, ?, ?)",
-                [(article_id, *row) for row in spans_to_rows(article.paragraphs)],
+                [(article_id, i, span.start, span.end) for i, span in enumerate(article.paragraphs)],
             )
             self._db.executemany(
                 "INSERT INTO sentences (article_id, idx, paragraph, start, end_) VALUES (?, ?, ?, ?, ?)",
-                [(article_id, *row) for row in sentences_to_rows(article.sentences)],
+                [(article_id, i, s.paragraph, s.start, s.end) for i, s in enumerate(article.sentences)],
             )
         return article_id
 
