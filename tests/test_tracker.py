@@ -60,7 +60,7 @@ def test_three_seeds_become_three_clean_articles_and_reingest_changes_nothing(
         assert padded.article.text == padded.article.text.strip()
         assert "\n\n\n" not in padded.article.text
 
-        again = tracker.ingest([str(seeds)])
+        again = tracker.ingest([seeds])  # a Path names the same inputs as its str
         assert (again.counts.new, again.counts.already_stored) == (0, 3)
         assert tracker.store.article_count() == 3
 

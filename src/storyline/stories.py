@@ -188,6 +188,19 @@ def _normalise(token: str) -> str:
     return word
 
 
+def is_title_case(headline: str) -> bool:
+    """Whether a headline capitalises (nearly) every word, so capitals there do not mark names.
+
+    'Tesla founder planning mega solar factory in Buffalo' is sentence case: 'Buffalo' is a name.
+    'Tesla Founder Planning Mega Solar Factory In Buffalo' is not evidence of any name but 'Tesla'.
+    """
+    words = [w for w in headline.split() if w[:1].isalpha() and w.lower() not in _STOPWORDS]
+    if len(words) < 3:
+        return True  # too short to tell: treat capitals as style, the cautious reading
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised >= 0.6 * len(words)
+
+
 def terms_and_entities(text: str, *, title_case: bool) -> tuple[list[str], list[str], list[str]]:
     """Content terms, names and numbers of ``text``.
 
@@ -361,7 +374,7 @@ class StoryClusterer:
         vectors = self.embedder.encode(embed_texts) if items else np.zeros((0, self._dim), np.float32)
         out: list[_Prepared] = []
         for item, regime, vector, (title, body) in zip(items, regimes, vectors, lex_texts, strict=True):
-            t_terms, t_names, t_numbers = terms_and_entities(title, title_case=True)
+            t_terms, t_names, t_numbers = terms_and_entities(title, title_case=is_title_case(title))
             b_terms, b_names, b_numbers = terms_and_entities(body, title_case=False)
             # Names and numbers get their own vocabulary entries ('§'/'#'), hence their own IDF.
             bags = (

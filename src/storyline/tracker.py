@@ -104,13 +104,14 @@ class Tracker:
     # -- ingest -----------------------------------------------------------------------------
     def ingest(
         self,
-        paths: Sequence[str],
+        paths: Sequence[str | Path],
         *,
         stdin: BinaryIO | None = None,
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
         """Ingest files, folders and ``-`` (stdin)."""
-        return self._run(iter_documents(paths, stdin=stdin), list(paths), progress)
+        names = [str(path) for path in paths]
+        return self._run(iter_documents(names, stdin=stdin), names, progress)
 
     def add(
         self, records: Iterable[Mapping[str, Any]], *, progress: ProgressCallback | None = None
