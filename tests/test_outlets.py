@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.outlets import normalise_outlet, outlet_key
+from storyline.outlets import normalise_outlet, outlet_for_host, outlet_key
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,23 @@ def test_keys_ignore_case_accents_punctuation_and_the() -> None:
 def test_empty_input() -> None:
     assert normalise_outlet("") == ""
     assert outlet_key("   ") == ""
+
+
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        (["Inland Courier – Business"], "Inland Courier"),
+        ([None, "Kessel talks break down | Inland Courier"], "Inland Courier"),
+        (["INLAND COURIER: Markets"], "Inland Courier"),
+        # No title part is the host's name: sections and headlines never become the outlet.
+        (["Business – Markets", "Inland news: Courier strike"], "Inlandcourier"),
+        ([], "Inlandcourier"),
+    ],
+)
+def test_outlet_for_host_takes_the_spelling_a_title_gives(titles: list[str | None], expected: str) -> None:
+    assert outlet_for_host("https://inlandcourier.news/business/x", titles) == expected
+    assert outlet_key(expected) == outlet_key("inlandcourier.news")
+
+
+def test_outlet_for_host_keeps_the_table_name_of_known_outlets() -> None:
+    assert outlet_for_host("https://www.nytimes.com/x", ["nytimes – World"]) == "The New York Times"

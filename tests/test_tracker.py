@@ -115,6 +115,8 @@ def test_sample_corpus_ingests_with_every_format(tmp_path: Path) -> None:
         feed_copy = tracker.article("https://inlandcourier.news/business/kessel-talks-break-down")
         wire = tracker.article("wire-kessel-002")
         assert feed_copy is not None and wire is not None
+        # the host gives 'Inlandcourier'; the feed's title spells the name
+        assert feed_copy.article.outlet.value == "Inland Courier"
         assert (feed_copy.duplicate_of or feed_copy.id) == (wire.duplicate_of or wire.id)
         assert feed_copy.story_id == wire.story_id
 

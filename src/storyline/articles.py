@@ -26,7 +26,7 @@ from storyline.models import (
     Rejection,
     Supplied,
 )
-from storyline.outlets import normalise_outlet
+from storyline.outlets import normalise_outlet, outlet_for_host
 from storyline.segment import segment
 
 # 'Devdiscourse News Desk | Washington DC | Updated: …' — the desk/bureau byline names the outlet.
@@ -122,7 +122,10 @@ def _assemble(
     supplied = document.supplied
     warnings: list[str] = []
     url_value = _prefer(supplied, supplied.url, url)
-    outlet_value = _outlet(supplied, outlet, url_value)
+    feed_title = supplied.extra.get("feed_title")
+    titles = [supplied.title, title.value if title else None]
+    titles.append(feed_title if isinstance(feed_title, str) else None)
+    outlet_value = _outlet(supplied, outlet, url_value, titles)
     published_value = _published(supplied, published, now, warnings)
     paragraphs, sentences = segment(text)
     if not sentences:
@@ -151,12 +154,17 @@ def _prefer(supplied: Supplied, value: str | None, extracted: MetaValue | None) 
     return extracted if extracted is not None else MetaValue.missing()
 
 
-def _outlet(supplied: Supplied, extracted: MetaValue | None, url: MetaValue) -> MetaValue:
+def _outlet(
+    supplied: Supplied, extracted: MetaValue | None, url: MetaValue, titles: list[str | None]
+) -> MetaValue:
+    """The named outlet if any; else the URL's host, spelled as a title at hand spells it."""
     chosen = _prefer(supplied, supplied.outlet, extracted)
     if chosen.value is None and url.value and urlsplit(url.value).hostname:
         chosen = MetaValue(url.value, Origin.URL)
     if chosen.value is None:
         return chosen
+    if chosen.origin is Origin.URL:  # a host, whoever derived it from the URL
+        return MetaValue(outlet_for_host(chosen.value, titles), Origin.URL)
     return MetaValue(normalise_outlet(chosen.value), chosen.origin)
 
 

@@ -11,6 +11,8 @@ spellings of one publisher to compare equal, so:
 * ``normalise_outlet`` is the display form: the table's name for a well-known outlet, else the
   registered-domain label capitalised for a host ('devdiscourse.com' -> 'Devdiscourse'), else the
   name as written, re-cased only when it is all one case ('DEVDISCOURSE' -> 'Devdiscourse').
+* ``outlet_for_host`` improves on a host's capitalised label when a title at hand spells the
+  publisher's name ('Inland Courier – Business' for inlandcourier.news -> 'Inland Courier').
 
 Hosts are split with tldextract's bundled public-suffix snapshot: no network, ever.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 import tldextract
@@ -75,6 +78,8 @@ _HOST_RE = re.compile(
     r"^(?:[a-z][a-z0-9+.-]*://)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63})\.?(?::\d+)?(?:[/?#].*)?$"
 )
 _NON_WORD_RE = re.compile(r"[\W_]+")
+# Separators between a title's parts: 'Headline | Outlet', 'Outlet – Section', 'Outlet: Business'.
+_TITLE_PARTS_RE = re.compile(r"\s+[-–—|·•»:]\s+|:\s+")
 _LEADING_THE_RE = re.compile(r"^the\s+")
 # Names of this length or less in capitals are kept as acronyms (NPR, ANSA); longer ones
 # ('DEVDISCOURSE') are shouted site names and get capitalised.
@@ -152,3 +157,22 @@ def normalise_outlet(name_or_host: str) -> str:
         label = _HOST_KEYS.get(host) or _host_label(host)
         return "-".join(part.capitalize() for part in label.split("-"))
     return _recase(cleaned)
+
+
+def outlet_for_host(host_or_url: str, titles: Iterable[str | None]) -> str:
+    """Display name for the outlet behind a host, spelled as one of ``titles`` spells it if any does.
+
+    A host only gives 'Inlandcourier'; a feed titled 'Inland Courier – Business' or a page titled
+    'Talks break down | Inland Courier' shows how the publisher writes its name. A title part counts
+    only when its comparison key equals the host's, so sections and headlines never become outlets.
+
+    >>> outlet_for_host("https://inlandcourier.news/x", ["Inland Courier – Business"])
+    'Inland Courier'
+    """
+    key = outlet_key(host_or_url)
+    if key not in _DISPLAY:
+        for title in titles:
+            for part in _TITLE_PARTS_RE.split(title or ""):
+                if part.strip() and outlet_key(part) == key:
+                    return _recase(" ".join(part.split()))
+    return normalise_outlet(host_or_url)
