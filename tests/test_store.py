@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from storyline.models import (
 )
 from storyline.segment import segment
 from storyline.store import open_store
-from storyline.store.base import IngestCounts, SourceRecord, StoryMergeRow
+from storyline.store.base import ClustererState, IngestCounts, SourceRecord, StoryMergeRow
 from storyline.store.migrations import SQLITE_MIGRATIONS
 from storyline.store.sqlite import SQLiteStore
 
@@ -108,3 +109,43 @@ def test_merged_story_id_keeps_resolving(tmp_path: Path) -> None:
     story = store.story(3)
     assert story is not None and story.article_count == 3 and story.outlet_count == 1
     assert {m.absorbed for m in store.story_merges(3)} == {1, 2}
+
+
+def test_clusterer_state_is_a_full_state_plus_ordered_change_records(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    assert store.load_clusterer_state() is None
+    store.save_clusterer_state(b"full-1")
+    store.append_clusterer_changes(b"change-a")
+    store.append_clusterer_changes(b"change-b")
+    state = store.load_clusterer_state()
+    assert state is not None
+    assert (state.full, state.changes, state.size) == (b"full-1", [b"change-a", b"change-b"], (6, 16))
+    # A new full state supersedes the records written over the old one.
+    store.save_clusterer_state(b"full-2")
+    assert store.load_clusterer_state() == ClustererState(b"full-2", [])
+
+
+def test_a_rolled_back_batch_leaves_no_change_record(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "r.db")
+    store.save_clusterer_state(b"full")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.append_clusterer_changes(b"lost")
+        raise RuntimeError("crash mid-batch")
+    assert store.load_clusterer_state() == ClustererState(b"full", [])
+
+
+def test_a_store_from_before_change_records_keeps_its_state(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
+    for version, script in enumerate(SQLITE_MIGRATIONS[:2], start=1):
+        conn.executescript(script)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, "2026-01-01"))
+    conn.execute("INSERT INTO clusterer_state VALUES (1, ?, ?)", (b"old-full", "2026-01-01"))
+    conn.commit()
+    conn.close()
+    store = SQLiteStore(db)
+    assert store.schema_version == len(SQLITE_MIGRATIONS)
+    assert store.load_clusterer_state() == ClustererState(b"old-full", [])
+    store.append_clusterer_changes(b"next")
+    assert store.load_clusterer_state() == ClustererState(b"old-full", [b"next"])

@@ -324,3 +324,57 @@ def test_real_model_keeps_two_earthquakes_apart(real: StoryParams) -> None:
     c = StoryClusterer(real)
     assignments, _ = c.add(quake_stream())
     assert [a.story_id for a in assignments] == [1, 2, 1, 2]
+
+
+def _batched_stream() -> list[list[StoryInput]]:
+    stream = [
+        *quake_stream(),
+        article(5, UNRELATED, "Lindmoor votes for a library"),
+        article(6, QUAKE_B_FOLLOW, "Kestoria counts its dead"),
+        article(7, QUAKE_A, "Ridgeford quake: the first report again", duplicate_of=1),
+        article(8, UNRELATED + " Work starts in May.", "Library to open on old depot site"),
+    ]
+    return [stream[:3], stream[3:4], stream[4:7], stream[7:]]
+
+
+def test_change_records_over_a_full_state_load_the_same_clusterer() -> None:
+    live = StoryClusterer(PARAMS, HashingEmbedder())
+    first, *rest = _batched_stream()
+    live.add(first)
+    full = live.dump_state()
+    changes = []
+    for batch in rest:
+        live.add(batch)
+        changes.append(live.dump_changes())
+    loaded = StoryClusterer.load_state(full, PARAMS, HashingEmbedder(), changes=changes)
+    assert loaded.dump_state() == live.dump_state()
+    follow_up = [article(9, QUAKE_A_FOLLOW, "Ridgeford shelters fill"), article(10, UNRELATED)]
+    assert loaded.add(follow_up) == live.add(follow_up)
+
+
+def test_a_full_dump_starts_a_new_change_log() -> None:
+    live = StoryClusterer(PARAMS, HashingEmbedder())
+    batches = _batched_stream()
+    live.add(batches[0])
+    live.dump_changes()  # written, then superseded by the full state below
+    live.add(batches[1])
+    full = live.dump_state()
+    live.add(batches[2])
+    changes = [live.dump_changes()]
+    loaded = StoryClusterer.load_state(full, PARAMS, HashingEmbedder(), changes=changes)
+    assert loaded.dump_state() == live.dump_state()
+
+
+def test_change_records_must_follow_their_full_state_in_order() -> None:
+    live = StoryClusterer(PARAMS, HashingEmbedder())
+    batches = _batched_stream()
+    live.add(batches[0])
+    full = live.dump_state()
+    live.add(batches[1])
+    one = live.dump_changes()
+    live.add(batches[2])
+    two = live.dump_changes()
+    with pytest.raises(ValueError, match="out of order"):
+        StoryClusterer.load_state(full, PARAMS, HashingEmbedder(), changes=[two, one])
+    with pytest.raises(ValueError, match="one full state"):
+        StoryClusterer.load_state(one, PARAMS, HashingEmbedder())

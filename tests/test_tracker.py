@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from storyline.models import Origin
+from storyline.stories import StoryClusterer
 from storyline.tracker import Tracker
 
 from .conftest import SAMPLES, invented_text
@@ -227,3 +228,48 @@ def test_bulk_load_without_stories_is_assigned_by_the_next_run(tmp_path: Path) -
         rows = tracker.articles()
         assert rows and all(row.story_id is not None for row in rows)
         assert tracker.stories()
+
+
+def test_story_state_is_saved_as_change_records_that_load_to_the_live_state(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    records = [{"id": f"s{i}", "title": f"Report {i}", "text": invented_text(rng)} for i in range(30)]
+    db = tmp_path / "state.db"
+    with Tracker(db, batch_size=6) as tracker:
+        tracker.add(records)
+        live = tracker._story_clusterer().dump_state()
+        state = tracker.store.load_clusterer_state()
+    assert state is not None and state.changes  # later batches saved only what they changed
+    loaded = StoryClusterer.load_state(state.full, changes=state.changes)
+    assert loaded.dump_state() == live
+
+
+def test_a_batch_that_fails_after_assigning_leaves_stories_and_state_in_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(12)
+    records = [{"id": f"c{i}", "title": f"Report {i}", "text": invented_text(rng)} for i in range(30)]
+    db = tmp_path / "crash.db"
+    with Tracker(db, batch_size=6) as tracker:
+        real = tracker.store.append_clusterer_changes
+        saves = 0
+
+        def fail_on_third_save(data: bytes) -> None:
+            nonlocal saves
+            saves += 1
+            if saves == 2:  # the third batch (the first saved a full state)
+                raise RuntimeError("disk full")
+            real(data)
+
+        monkeypatch.setattr(tracker.store, "append_clusterer_changes", fail_on_third_save)
+        with pytest.raises(RuntimeError, match="disk full"):
+            tracker.add(records)
+        assert len(tracker.articles()) == 12  # the failed batch rolled back whole
+        tracker.add(records)  # resumes from the stored state
+        assignments = dict(tracker.assignments())
+    with Tracker(db) as reopened:
+        state = reopened.store.load_clusterer_state()
+        assert state is not None
+        clusterer = StoryClusterer.load_state(state.full, changes=state.changes)
+        for row in reopened.articles():
+            assert clusterer.story_of(row.id) == reopened.store.resolve_story(assignments[row.external_id])
+    assert len(assignments) == 30

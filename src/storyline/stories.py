@@ -28,6 +28,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +233,13 @@ def terms_and_entities(text: str, *, title_case: bool) -> tuple[list[str], list[
     return terms, names, numbers
 
 
+@lru_cache(maxsize=1 << 14)
+def _headline_terms(headline: str) -> tuple[str, ...]:
+    """A headline's content terms. Memoised: a story's few kept headlines are scored again for every
+    article it absorbs and every label it is asked for."""
+    return tuple(terms_and_entities(headline, title_case=True)[0])
+
+
 # ------------------------------------------------------------------------------------------ the clusterer
 
 
@@ -306,6 +314,11 @@ class StoryClusterer:
         self._article_story: dict[int, int] = {}
         self._headlines: list[list[str]] = [[]]
         self._index = self._new_index(cap)
+        # What changed since the last dump, so ``dump_changes`` costs what a batch touched, not the corpus.
+        self._changed_stories: set[int] = set()
+        self._changed_terms: set[int] = set()
+        self._changed_articles: dict[int, None] = {}
+        self._dumped_vocab = 0
 
     # ------------------------------------------------------------------------------------- public API
 
@@ -317,8 +330,13 @@ class StoryClusterer:
         for prep in prepared:
             assignment, merge = self._assign(prep)
             assignments.append(assignment)
+            self._changed_articles[assignment.article_id] = None
+            self._changed_stories.add(assignment.story_id)
+            for ids, _ in prep.bags:  # document frequencies and posting lists
+                self._changed_terms.update(ids.tolist())
             if merge is not None:
                 merges.append(merge)
+                self._changed_stories.update((merge.absorbed, merge.into))
         return assignments, merges
 
     def resolve(self, story_id: int) -> int:
@@ -590,13 +608,16 @@ class StoryClusterer:
 
     @staticmethod
     def _merge_top(ids: I32, w: F32, new_ids: I32, new_w: F32, idf: _Idf, k: int) -> tuple[I32, F32]:
-        """Add a bag to a story's top-``k`` terms, keeping the ``k`` heaviest by accumulated tf x idf."""
+        """Add a bag to a story's top-``k`` terms, keeping the ``k`` heaviest by accumulated tf x idf.
+
+        Each side holds an id at most once, so an id's weight is one float32 pair summed: bincount's
+        float64 sum rounded once to float32 is that sum to the bit, and much cheaper than ``add.at``.
+        """
         keep = ids >= 0
         all_ids = np.concatenate([ids[keep], new_ids])
         all_w = np.concatenate([w[keep], new_w])
         uniq, inverse = np.unique(all_ids, return_inverse=True)
-        summed = np.zeros(len(uniq), dtype=np.float32)
-        np.add.at(summed, inverse, all_w)
+        summed = np.bincount(inverse, weights=all_w, minlength=len(uniq)).astype(np.float32)
         rank = summed * idf[uniq]
         order = np.lexsort((uniq, -rank))[:k]
         out_ids = np.full(k, -1, dtype=np.int32)
@@ -625,8 +646,7 @@ class StoryClusterer:
         }
 
     def _centrality(self, headline: str, weight_of: dict[int, float]) -> float:
-        terms, _, _ = terms_and_entities(headline, title_case=True)
-        ids = {self._vocab.get(t, -1) for t in terms}
+        ids = {self._vocab.get(t, -1) for t in _headline_terms(headline)}
         if not ids:
             return 0.0
         # Sum of the story's term weights the headline covers, lightly normalised so that the longest
@@ -709,35 +729,62 @@ class StoryClusterer:
         self._w = [grown(a, 0.0) for a in self._w]
 
     def dump_state(self) -> bytes:
-        """Everything needed to continue online, as numpy arrays behind a small JSON header (zlib)."""
+        """Everything needed to continue online, as numpy arrays behind a small JSON header (zlib).
+
+        Also starts a new change log: a later ``dump_changes`` holds only what changed after this.
+        """
         n = self._n + 1
-        post_terms = np.array(sorted(self._postings), dtype=np.int32)
-        post_lens = np.array([len(self._postings[int(t)]) for t in post_terms], dtype=np.int64)
-        post_flat = np.array([s for t in post_terms for s in self._postings[int(t)]], dtype=np.int32)
-        headline_counts = np.array([len(h) for h in self._headlines], dtype=np.int32)
+        return self._dump(np.arange(n), sorted(self._postings), list(self._article_story), None)
+
+    def dump_changes(self) -> bytes:
+        """What changed since the last dump (or load), in the same format; ``load_state`` applies a
+        full state and then, in order, the changes dumped after it.
+
+        Its size follows what was touched (stories joined or merged, terms seen, articles added), not
+        the corpus, so a caller can persist every batch cheaply and a full state only now and then.
+        """
+        return self._dump(
+            np.array(sorted(self._changed_stories), dtype=np.int64),
+            sorted(t for t in self._changed_terms if t in self._postings),
+            list(self._changed_articles),
+            self._dumped_vocab,
+        )
+
+    def _dump(
+        self, rows: NDArray[np.int64], post_terms: list[int], articles: list[int], vocab_from: int | None
+    ) -> bytes:
+        """Pack story ``rows``, the posting lists of ``post_terms`` and the stories of ``articles``;
+        ``vocab_from`` None is a full state (all rows in order, every document frequency and term),
+        else a change record holding the terms added since that vocabulary size and the document
+        frequencies of the changed terms."""
+        full = vocab_from is None
+        headline_counts = np.array([len(self._headlines[r]) for r in rows], dtype=np.int32)
         arrays: dict[str, NDArray[Any]] = {
-            "unit": self._unit[:n],
-            "norm": self._norm[:n],
-            "size": self._size[:n],
-            "last": self._last[:n],
-            "into": self._into[:n],
-            "df": self._df[: len(self._vocab)],
-            "article_ids": np.fromiter(
-                self._article_story.keys(), dtype=np.int64, count=len(self._article_story)
-            ),
-            "article_story": np.fromiter(
-                self._article_story.values(), dtype=np.int32, count=len(self._article_story)
-            ),
-            "post_terms": post_terms,
-            "post_lens": post_lens,
-            "post_flat": post_flat,
+            **({} if full else {"rows": rows}),
+            "unit": self._unit[rows],
+            "norm": self._norm[rows],
+            "size": self._size[rows],
+            "last": self._last[rows],
+            "into": self._into[rows],
+        }
+        if full:
+            arrays["df"] = self._df[: len(self._vocab)]
+        else:
+            df_ids = np.array(sorted(self._changed_terms), dtype=np.int64)
+            arrays["df_ids"], arrays["df"] = df_ids, self._df[df_ids]
+        arrays |= {
+            "article_ids": np.array(articles, dtype=np.int64),
+            "article_story": np.array([self._article_story[a] for a in articles], dtype=np.int32),
+            "post_terms": np.array(post_terms, dtype=np.int32),
+            "post_lens": np.array([len(self._postings[t]) for t in post_terms], dtype=np.int64),
+            "post_flat": np.array([s for t in post_terms for s in self._postings[t]], dtype=np.int32),
             "headline_counts": headline_counts,
-            **{f"ids{ch}": a[:n] for ch, a in enumerate(self._ids)},
-            **{f"w{ch}": a[:n] for ch, a in enumerate(self._w)},
+            **{f"ids{ch}": a[rows] for ch, a in enumerate(self._ids)},
+            **{f"w{ch}": a[rows] for ch, a in enumerate(self._w)},
         }
         texts = {
-            "vocab": "\n".join(self._vocab_terms),
-            "headlines": "\n".join(h for hs in self._headlines for h in hs),
+            "vocab": "\n".join(self._vocab_terms[vocab_from or 0 :]),
+            "headlines": "\n".join(h for r in rows for h in self._headlines[r]),
         }
         header: dict[str, Any] = {
             "version": _STATE_VERSION,
@@ -745,6 +792,7 @@ class StoryClusterer:
             "n_docs": self._n_docs,
             "dim": self._dim,
             "embedder": self.embedder.name,
+            **({} if full else {"vocab_from": vocab_from}),
             "arrays": {},
             "texts": {},
         }
@@ -762,13 +810,88 @@ class StoryClusterer:
             offset += len(raw)
         head = json.dumps(header, sort_keys=True).encode("utf-8")
         body = len(head).to_bytes(8, "little") + head + b"".join(chunks)
-        # Level 1: the state is re-written after every committed batch, so speed beats the last few percent.
+        self._changed_stories.clear()
+        self._changed_terms.clear()
+        self._changed_articles.clear()
+        self._dumped_vocab = len(self._vocab_terms)
+        # Level 1: state is written after every committed batch, so speed beats the last few percent.
         return _STATE_MAGIC + zlib.compress(body, 1)
 
     @classmethod
     def load_state(
-        cls, data: bytes, params: StoryParams | None = None, embedder: Embedder | None = None
+        cls,
+        data: bytes,
+        params: StoryParams | None = None,
+        embedder: Embedder | None = None,
+        changes: Sequence[bytes] = (),
     ) -> StoryClusterer:
+        """A clusterer from a full state (``dump_state``) and the ``dump_changes`` records written
+        after it, in order."""
+        parts = [_StatePart.parse(data), *(_StatePart.parse(c) for c in changes)]
+        if "vocab_from" in parts[0].header or any("vocab_from" not in c.header for c in parts[1:]):
+            raise ValueError("a story state is one full state followed by change records")
+        header = parts[0].header
+        self = cls(params, embedder)
+        if self.embedder.name != header["embedder"] or self._dim != header["dim"]:
+            raise ValueError(f"state was built with {header['embedder']}, not {self.embedder.name}")
+        n = parts[-1].header["n"]
+        self._grow(max(64, 1 << (n + 1).bit_length()))
+        for part in parts:
+            self._apply(part)
+        # The ANN graph is derived data: rebuilt from the centroids in id order.
+        self._index = self._new_index(len(self._size))
+        alive = np.flatnonzero(self._into[1 : n + 1] == 0) + 1
+        if len(alive):
+            self._index.add_items(self._unit[alive], alive, num_threads=1)
+            self._indexed_size[alive] = self._size[alive]
+        self._dumped_vocab = len(self._vocab_terms)
+        return self
+
+    def _apply(self, part: _StatePart) -> None:
+        """Write one full state or change record over this clusterer's arrays."""
+        header = part.header
+        n = header["n"]
+        self._n, self._n_docs = n, header["n_docs"]
+        rows = part.array("rows") if "rows" in header["arrays"] else np.arange(n + 1)
+        for name in ("unit", "norm", "size", "last", "into"):
+            getattr(self, "_" + name)[rows] = part.array(name)
+        for ch in range(len(self._ids)):
+            self._ids[ch][rows] = part.array(f"ids{ch}")
+            self._w[ch][rows] = part.array(f"w{ch}")
+        vocab_from = header.get("vocab_from", 0)
+        if vocab_from != len(self._vocab_terms):
+            raise ValueError("story state change records are out of order")
+        for term in part.text("vocab"):
+            self._vocab[term] = len(self._vocab_terms)
+            self._vocab_terms.append(term)
+        if "df_ids" in header["arrays"]:
+            if len(self._df) < len(self._vocab):
+                self._df = np.concatenate([self._df, np.zeros(len(self._vocab) - len(self._df))])
+            self._df[part.array("df_ids")] = part.array("df")
+        else:
+            self._df = part.array("df")
+        self._article_story.update(
+            zip(part.array("article_ids").tolist(), part.array("article_story").tolist(), strict=True)
+        )
+        flat = part.array("post_flat")
+        bounds = np.concatenate([[0], np.cumsum(part.array("post_lens"))])
+        for i, term in enumerate(part.array("post_terms").tolist()):
+            self._postings[term] = array("i", flat[bounds[i] : bounds[i + 1]].tolist())
+        self._headlines.extend([] for _ in range(n + 1 - len(self._headlines)))
+        headlines = iter(part.text("headlines"))
+        for row, count in zip(rows.tolist(), part.array("headline_counts").tolist(), strict=True):
+            self._headlines[row] = [next(headlines) for _ in range(count)]
+
+
+@dataclass(frozen=True, slots=True)
+class _StatePart:
+    """One decoded ``dump_state`` or ``dump_changes`` record: its JSON header and payload."""
+
+    header: dict[str, Any]
+    payload: memoryview
+
+    @classmethod
+    def parse(cls, data: bytes) -> _StatePart:
         if not data.startswith(_STATE_MAGIC):
             raise ValueError("not a storyline story state")
         body = zlib.decompress(data[len(_STATE_MAGIC) :])
@@ -776,46 +899,14 @@ class StoryClusterer:
         header = json.loads(body[8 : 8 + head_len])
         if header["version"] != _STATE_VERSION:
             raise ValueError(f"unsupported story state version {header['version']}")
-        payload = memoryview(body)[8 + head_len :]
-        self = cls(params, embedder)
-        if self.embedder.name != header["embedder"] or self._dim != header["dim"]:
-            raise ValueError(f"state was built with {header['embedder']}, not {self.embedder.name}")
+        return cls(header, memoryview(body)[8 + head_len :])
 
-        def arr(name: str) -> NDArray[Any]:
-            dtype, shape, offset, size = header["arrays"][name]
-            return np.frombuffer(payload[offset : offset + size], dtype=np.dtype(dtype)).reshape(shape).copy()
+    def array(self, name: str) -> NDArray[Any]:
+        dtype, shape, offset, size = self.header["arrays"][name]
+        raw = self.payload[offset : offset + size]
+        return np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape).copy()
 
-        def text(name: str) -> list[str]:
-            offset, size = header["texts"][name]
-            raw = bytes(payload[offset : offset + size]).decode("utf-8")
-            return raw.split("\n") if raw else []
-
-        n = header["n"]
-        self._n, self._n_docs = n, header["n_docs"]
-        self._grow(max(64, 1 << (n + 1).bit_length()))
-        for name in ("unit", "norm", "size", "last", "into"):
-            getattr(self, "_" + name)[: n + 1] = arr(name)
-        for ch in range(len(self._ids)):
-            self._ids[ch][: n + 1] = arr(f"ids{ch}")
-            self._w[ch][: n + 1] = arr(f"w{ch}")
-        self._vocab_terms = text("vocab")
-        self._vocab = {term: i for i, term in enumerate(self._vocab_terms)}
-        self._df = arr("df")
-        self._article_story = dict(
-            zip(arr("article_ids").tolist(), arr("article_story").tolist(), strict=True)
-        )
-        flat = arr("post_flat")
-        bounds = np.concatenate([[0], np.cumsum(arr("post_lens"))])
-        self._postings = {
-            int(t): array("i", flat[bounds[i] : bounds[i + 1]].tolist())
-            for i, t in enumerate(arr("post_terms"))
-        }
-        all_headlines = iter(text("headlines"))
-        self._headlines = [[next(all_headlines) for _ in range(int(c))] for c in arr("headline_counts")]
-        # The ANN graph is derived data: rebuilt from the centroids in id order.
-        self._index = self._new_index(len(self._size))
-        alive = np.flatnonzero(self._into[1 : n + 1] == 0) + 1
-        if len(alive):
-            self._index.add_items(self._unit[alive], alive, num_threads=1)
-            self._indexed_size[alive] = self._size[alive]
-        return self
+    def text(self, name: str) -> list[str]:
+        offset, size = self.header["texts"][name]
+        raw = bytes(self.payload[offset : offset + size]).decode("utf-8")
+        return raw.split("\n") if raw else []

@@ -22,6 +22,7 @@ from storyline.sources import document_from_record, iter_documents
 from storyline.store import Store, open_store
 from storyline.store.base import (
     ArticleSummary,
+    ClustererState,
     IngestCounts,
     SourceRecord,
     StoredArticle,
@@ -91,6 +92,8 @@ class Tracker:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._near: NearDuplicateIndex | None = None
         self._clusterer = clusterer
+        # Bytes of the stored full clusterer state and of the change records since; None: none stored.
+        self._state_size: tuple[int, int] | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -253,8 +256,23 @@ class Tracker:
     def _story_clusterer(self) -> StoryClusterer:
         if self._clusterer is None:
             state = self.store.load_clusterer_state()
-            self._clusterer = StoryClusterer.load_state(state) if state else StoryClusterer()
+            self._clusterer = _load_clusterer(state)
+            self._state_size = state.size if state else None
         return self._clusterer
+
+    def _save_clusterer_state(self, clusterer: StoryClusterer) -> None:
+        """Save what this batch changed, or the whole state once the change records together
+        outgrow the last full one: a batch then costs what it touched, amortised, instead of the
+        whole corpus, and a load reads at most about twice the full state. Called inside the batch's
+        transaction, so the state never gets out of step with the assignments it belongs to."""
+        if self._state_size is None or self._state_size[1] >= self._state_size[0]:
+            data = clusterer.dump_state()
+            self.store.save_clusterer_state(data)
+            self._state_size = (len(data), 0)
+        else:
+            data = clusterer.dump_changes()
+            self.store.append_clusterer_changes(data)
+            self._state_size = (self._state_size[0], self._state_size[1] + len(data))
 
     def _assign_stories(self, new_articles: list[tuple[int, Article, int | None]]) -> None:
         if not new_articles:
@@ -284,7 +302,7 @@ class Tracker:
         for story_id in sorted(touched):
             label = clusterer.label(story_id)
             self.store.refresh_story(story_id, label.headline, label.key_terms, now)
-        self.store.save_clusterer_state(clusterer.dump_state())
+        self._save_clusterer_state(clusterer)
 
     # -- views ------------------------------------------------------------------------------
     def stories(self) -> list[StoryRow]:
@@ -313,6 +331,12 @@ class Tracker:
 def _batched(items: Iterator[Document | Rejection], size: int) -> Iterator[list[Document | Rejection]]:
     while batch := list(islice(items, size)):
         yield batch
+
+
+def _load_clusterer(state: ClustererState | None) -> StoryClusterer:
+    if state is None:
+        return StoryClusterer()
+    return StoryClusterer.load_state(state.full, changes=state.changes)
 
 
 def _supplied_dict(document: Document) -> dict[str, Any]:

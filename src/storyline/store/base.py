@@ -20,6 +20,19 @@ from storyline.models import Article, Rejection
 
 
 @dataclass(frozen=True, slots=True)
+class ClustererState:
+    """The stored clusterer state: a full state and the change records written since, in order."""
+
+    full: bytes
+    changes: list[bytes]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Bytes of the full state and of all change records together."""
+        return len(self.full), sum(len(c) for c in self.changes)
+
+
+@dataclass(frozen=True, slots=True)
 class SourceRecord:
     """One place an article was read from; an article read from three places has three."""
 
@@ -208,7 +221,12 @@ class Store(ABC):
         """(external id of every source, story id) — one row per input record."""
 
     @abstractmethod
-    def save_clusterer_state(self, data: bytes) -> None: ...
+    def save_clusterer_state(self, data: bytes) -> None:
+        """Store a full clusterer state, replacing the previous one and every change record."""
 
     @abstractmethod
-    def load_clusterer_state(self) -> bytes | None: ...
+    def append_clusterer_changes(self, data: bytes) -> None:
+        """Store a change record to be applied, after those before it, over the full state."""
+
+    @abstractmethod
+    def load_clusterer_state(self) -> ClustererState | None: ...

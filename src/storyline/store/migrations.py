@@ -100,4 +100,13 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         saved_at TEXT NOT NULL
     )
     """,
+    # 3: the clusterer state as one full state plus the change records written after it, so a batch
+    # saves what it touched instead of rewriting the whole state
+    """
+    CREATE TABLE clusterer_state_changes (
+        seq INTEGER PRIMARY KEY,
+        data BLOB NOT NULL,
+        saved_at TEXT NOT NULL
+    )
+    """,
 )

@@ -27,6 +27,7 @@ from storyline.models import (
 )
 from storyline.store.base import (
     ArticleSummary,
+    ClustererState,
     IngestCounts,
     IngestRun,
     SourceRecord,
@@ -448,10 +449,20 @@ class SQLiteStore(Store):
                    ON CONFLICT(id) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at""",
                 (data, _now()),
             )
+            self._db.execute("DELETE FROM clusterer_state_changes")
 
-    def load_clusterer_state(self) -> bytes | None:
+    def append_clusterer_changes(self, data: bytes) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO clusterer_state_changes (data, saved_at) VALUES (?, ?)", (data, _now())
+            )
+
+    def load_clusterer_state(self) -> ClustererState | None:
         row = self._db.execute("SELECT data FROM clusterer_state WHERE id = 1").fetchone()
-        return bytes(row[0]) if row else None
+        if row is None:
+            return None
+        changes = self._db.execute("SELECT data FROM clusterer_state_changes ORDER BY seq")
+        return ClustererState(bytes(row[0]), [bytes(c[0]) for c in changes])
 
 
 def _utc(value: datetime | None) -> str | None:
