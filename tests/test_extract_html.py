@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from htmldate import find_date
 from lxml.etree import tostring
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
@@ -230,3 +231,13 @@ def test_metadata_pass_agrees_with_trafilatura_on_real_pages() -> None:
         assert (ours.title, ours.url, ours.date) == (theirs.title, theirs.url, theirs.date)
         assert ours.author in (None, theirs.author)
         assert ours.sitename in (None, theirs.sitename)
+
+
+def test_warm_up_page_reaches_the_external_date_parser() -> None:
+    """The warm-up page must need dateparser: htmldate's own patterns find no date there, the
+    extensive search (which hands text to dateparser) does. Otherwise warming up would pay nothing."""
+    page = extract_module._UNMATCHED_DATE_PAGE
+    params = extract_module._date_params()
+    assert find_date(page, **{**params, "extensive_search": False}) is None
+    assert find_date(page, **params) is not None
+    extract_module.warm_up()

@@ -153,6 +153,21 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     )
 
 
+# A date line in a script dateparser recognises in no language: asking about it makes dateparser load
+# and compile the patterns of all its ~200 locales, once per process (global caches).
+_UNMATCHED_DATE_PAGE = "<html><body><p>Германия 15 августа 2016, 13:43</p></body></html>"
+
+
+def warm_up() -> None:
+    """Pay the date search's one-time set-up now rather than on some later page.
+
+    The first date string htmldate hands to dateparser that matches no language costs ~2 s of CPU
+    (dateparser compiles every locale's patterns); every later one costs ~20 ms. Long-running
+    processes and benchmarks call this once up front, as they load models up front.
+    """
+    find_date(_UNMATCHED_DATE_PAGE, **_date_params())
+
+
 def _parse(html: str) -> HtmlElement | None:
     """The page's tree, as trafilatura.utils.load_html (pinned 2.3.1) builds it, on our parser.
 

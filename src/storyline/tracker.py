@@ -15,6 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from storyline import extract_html
 from storyline.articles import build_article
 from storyline.duplicates import NearDuplicateIndex, fingerprint
 from storyline.models import Article, Document, Rejection
@@ -239,9 +240,12 @@ class Tracker:
 
     # -- stories ----------------------------------------------------------------------------
     def warm_up(self) -> None:
-        """Load the story model and indexes now rather than on the first article."""
-        self._story_clusterer().embedder.encode(["warm up"])
+        """Pay one-time costs now rather than on the first articles: the date search's set-up, the
+        duplicate index and, when stories are assigned, the story model."""
+        extract_html.warm_up()
         self._near_index()
+        if self._assign:
+            self._story_clusterer().embedder.encode(["warm up"])
 
     def _assign_pending(self) -> None:
         if not self._assign:
