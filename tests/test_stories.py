@@ -378,3 +378,21 @@ def test_change_records_must_follow_their_full_state_in_order() -> None:
         StoryClusterer.load_state(full, PARAMS, HashingEmbedder(), changes=[two, one])
     with pytest.raises(ValueError, match="one full state"):
         StoryClusterer.load_state(one, PARAMS, HashingEmbedder())
+
+
+def test_label_of_an_untitled_story_is_its_opening_cut_at_a_word() -> None:
+    opening = "Rescue teams " + "searched the collapsed homes of the old town through the night " * 4
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    c.add([article(1, opening + "\nMore text follows here.")])
+    headline = c.label(1).headline
+    assert headline.endswith("…") and len(headline) <= 160
+    assert opening.startswith(headline[:-1])
+    assert headline[:-1].endswith(("night", "town", "the", "of", "homes", "through", "searched"))
+
+
+def test_key_terms_leave_out_bare_numbers() -> None:
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    c.add([article(1, "Updated: 05-02-2026 06:25 IST\n" + QUAKE_A, "Earthquake kills 12 in Valdoria")])
+    terms = c.label(1).key_terms
+    assert terms and not any(t[0].isdigit() for t in terms)
+    assert "ridgeford" in terms

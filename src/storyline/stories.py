@@ -20,6 +20,7 @@ dicts so ``dump_state`` is compact and deterministic.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -279,11 +280,18 @@ def _epoch(value: datetime | None) -> float:
     return value.timestamp()
 
 
+_MAX_LEAD_HEADLINE = 160
+
+
 def _display_headline(item: StoryInput) -> str:
+    """The title, else the opening line standing in for one, cut at a word and marked as cut."""
     if item.title and item.title.strip():
         return " ".join(item.title.split())
-    first = item.text.strip().split("\n", 1)[0]
-    return " ".join(first.split())[:160]
+    first = " ".join(item.text.strip().split("\n", 1)[0].split())
+    if len(first) <= _MAX_LEAD_HEADLINE:
+        return first
+    cut = first[: _MAX_LEAD_HEADLINE - 1].rsplit(" ", 1)[0].rstrip(",;:–—-")
+    return cut + "…"
 
 
 class StoryClusterer:
@@ -362,7 +370,9 @@ class StoryClusterer:
         ids = self._ids[0][sid]
         weights = self._weighted(ids, self._w[0][sid], idf)
         order = np.lexsort((ids, -weights))
-        key_terms = tuple(self._vocab_terms[int(ids[i])] for i in order[:n_terms] if ids[i] >= 0)
+        # Bare numbers ('05', '2026' from a dateline) say nothing on their own in a label.
+        words = (self._vocab_terms[int(ids[i])] for i in order if ids[i] >= 0)
+        key_terms = tuple(itertools.islice((w for w in words if not w[0].isdigit()), n_terms))
         weight_of = {int(t): float(w) for t, w in zip(ids, weights, strict=True) if t >= 0}
         headline = max(self._headlines[sid], key=lambda h: self._centrality(h, weight_of), default="")
         return StoryLabel(sid, headline, key_terms, int(self._size[sid]))
