@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rich.console import Console
 
-from storyline.stories import StoryClusterer, StoryInput, StoryParams
+from storyline.stories import KeptHeadline, StoryClusterer, StoryInput, StoryParams
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DIM = 384
@@ -83,7 +83,7 @@ def build(
     c._vocab = {t: i for i, t in enumerate(c._vocab_terms)}
     c._df = np.maximum(np.bincount(c._ids[0][1 : n + 1].ravel(), minlength=3 * vocab), 1).astype(np.float64)
     c._n_docs = 3 * n
-    c._headlines = [[]] + [[f"synthetic story {i}"] for i in range(1, n + 1)]
+    c._headlines = [[]] + [[KeptHeadline(f"synthetic story {i}", titled=True)] for i in range(1, n + 1)]
     for sid in range(1, n + 1, 1):
         for tid in c._ids[0][sid][: params.posting_terms]:
             posting = c._postings.setdefault(int(tid), array("i"))

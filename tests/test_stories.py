@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import zlib
 from collections.abc import Sequence
@@ -17,9 +18,17 @@ from numpy.typing import NDArray
 from storyline.articles import build_article
 from storyline.models import Article
 from storyline.sources import document_from_record
-from storyline.stories import RegimeParams, StoryClusterer, StoryInput, StoryParams
+from storyline.stories import (
+    _STATE_MAGIC,
+    RegimeParams,
+    StoryClusterer,
+    StoryInput,
+    StoryParams,
+    _StatePart,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_003_TITLE = "Exposing Truth and Securing Freedom: Guan Heng's Fight for Justice"
 
 
 class HashingEmbedder:
@@ -309,6 +318,8 @@ def test_cleaned_seed_reports_form_one_story_in_every_arrival_order(real: StoryP
         assert {c.story_of(r.article_id) for r in reports} == {c.story_of(order[0].article_id)}, [
             r.article_id for r in order
         ]
+        # The one report with a real title labels the story, not a more central opening line.
+        assert c.label(c.story_of(1) or 0).headline == SEED_003_TITLE
 
 
 @pytest.mark.slow
@@ -396,3 +407,24 @@ def test_key_terms_leave_out_bare_numbers() -> None:
     terms = c.label(1).key_terms
     assert terms and not any(t[0].isdigit() for t in terms)
     assert "ridgeford" in terms
+
+
+def test_a_members_title_beats_a_more_central_opening_line() -> None:
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    c.add([article(1, QUAKE_A), article(2, QUAKE_A_FOLLOW, "Ridgeford survivors")])
+    assert c.story_of(2) == 1
+    assert c.label(1).headline == "Ridgeford survivors"
+
+
+def test_a_state_saved_before_titles_were_flagged_still_loads() -> None:
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    c.add([article(1, QUAKE_A), article(2, QUAKE_A_FOLLOW, "Ridgeford survivors")])
+    part = _StatePart.parse(c.dump_state())
+    header = {**part.header, "arrays": dict(part.header["arrays"])}
+    del header["arrays"]["headline_titled"]
+    head = json.dumps(header, sort_keys=True).encode("utf-8")
+    body = len(head).to_bytes(8, "little") + head + bytes(part.payload)
+    old = StoryClusterer.load_state(_STATE_MAGIC + zlib.compress(body), PARAMS, HashingEmbedder())
+    # Without flags every kept headline counts as a title, as every label candidate used to.
+    assert old.story_of(2) == 1
+    assert [h.titled for h in old._headlines[1]] == [True, True]

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import hnswlib
 import numpy as np
@@ -251,7 +251,14 @@ class _Prepared:
     vector: F32
     bags: tuple[tuple[I32, F32], ...]  # per channel: sorted unique vocabulary ids, sub-linear tf
     time: float  # seconds since epoch, NaN when unknown
-    headline: str
+    headline: KeptHeadline
+
+
+class KeptHeadline(NamedTuple):
+    """A label candidate; ``titled`` is False for an untitled article's opening line standing in."""
+
+    text: str
+    titled: bool
 
 
 class _Idf:
@@ -283,15 +290,14 @@ def _epoch(value: datetime | None) -> float:
 _MAX_LEAD_HEADLINE = 160
 
 
-def _display_headline(item: StoryInput) -> str:
+def _display_headline(item: StoryInput) -> KeptHeadline:
     """The title, else the opening line standing in for one, cut at a word and marked as cut."""
     if item.title and item.title.strip():
-        return " ".join(item.title.split())
+        return KeptHeadline(" ".join(item.title.split()), titled=True)
     first = " ".join(item.text.strip().split("\n", 1)[0].split())
-    if len(first) <= _MAX_LEAD_HEADLINE:
-        return first
-    cut = first[: _MAX_LEAD_HEADLINE - 1].rsplit(" ", 1)[0].rstrip(",;:–—-")
-    return cut + "…"
+    if len(first) > _MAX_LEAD_HEADLINE:
+        first = first[: _MAX_LEAD_HEADLINE - 1].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
+    return KeptHeadline(first, titled=False)
 
 
 class StoryClusterer:
@@ -320,7 +326,7 @@ class StoryClusterer:
         self._n_docs = 0
         self._postings: dict[int, array[int]] = {}
         self._article_story: dict[int, int] = {}
-        self._headlines: list[list[str]] = [[]]
+        self._headlines: list[list[KeptHeadline]] = [[]]
         self._index = self._new_index(cap)
         # What changed since the last dump, so ``dump_changes`` costs what a batch touched, not the corpus.
         self._changed_stories: set[int] = set()
@@ -374,8 +380,13 @@ class StoryClusterer:
         words = (self._vocab_terms[int(ids[i])] for i in order if ids[i] >= 0)
         key_terms = tuple(itertools.islice((w for w in words if not w[0].isdigit()), n_terms))
         weight_of = {int(t): float(w) for t, w in zip(ids, weights, strict=True) if t >= 0}
-        headline = max(self._headlines[sid], key=lambda h: self._centrality(h, weight_of), default="")
-        return StoryLabel(sid, headline, key_terms, int(self._size[sid]))
+        # A member's real title beats an opening line standing in for one, however central.
+        best = max(
+            self._headlines[sid],
+            key=lambda h: (h.titled, self._centrality(h.text, weight_of)),
+            default=KeptHeadline("", titled=False),
+        )
+        return StoryLabel(sid, best.text, key_terms, int(self._size[sid]))
 
     # -------------------------------------------------------------------------------- feature extraction
 
@@ -636,15 +647,23 @@ class StoryClusterer:
         out_w[: len(order)] = summed[order]
         return out_ids, out_w
 
-    def _keep_headline(self, sid: int, headline: str) -> None:
+    def _keep_headline(self, sid: int, headline: KeptHeadline) -> None:
         kept = self._headlines[sid]
-        if not headline or headline in kept:
+        if not headline.text:
             return
+        for i, have in enumerate(kept):
+            if have.text == headline.text:
+                kept[i] = KeptHeadline(have.text, have.titled or headline.titled)
+                return
         kept.append(headline)
         if len(kept) > self.params.label_candidates:
             weight_of = self._story_weights(sid)
-            # Drop the least central; ties drop the newest so labels stay stable.
-            worst = min(range(len(kept)), key=lambda i: (self._centrality(kept[i], weight_of), -i))
+            # Drop a stand-in before a title, then the least central; ties drop the newest so labels
+            # stay stable.
+            worst = min(
+                range(len(kept)),
+                key=lambda i: (kept[i].titled, self._centrality(kept[i].text, weight_of), -i),
+            )
             del kept[worst]
 
     def _story_weights(self, sid: int) -> dict[int, float]:
@@ -789,12 +808,13 @@ class StoryClusterer:
             "post_lens": np.array([len(self._postings[t]) for t in post_terms], dtype=np.int64),
             "post_flat": np.array([s for t in post_terms for s in self._postings[t]], dtype=np.int32),
             "headline_counts": headline_counts,
+            "headline_titled": np.array([h.titled for r in rows for h in self._headlines[r]], dtype=np.int8),
             **{f"ids{ch}": a[rows] for ch, a in enumerate(self._ids)},
             **{f"w{ch}": a[rows] for ch, a in enumerate(self._w)},
         }
         texts = {
             "vocab": "\n".join(self._vocab_terms[vocab_from or 0 :]),
-            "headlines": "\n".join(h for r in rows for h in self._headlines[r]),
+            "headlines": "\n".join(h.text for r in rows for h in self._headlines[r]),
         }
         header: dict[str, Any] = {
             "version": _STATE_VERSION,
@@ -888,7 +908,14 @@ class StoryClusterer:
         for i, term in enumerate(part.array("post_terms").tolist()):
             self._postings[term] = array("i", flat[bounds[i] : bounds[i + 1]].tolist())
         self._headlines.extend([] for _ in range(n + 1 - len(self._headlines)))
-        headlines = iter(part.text("headlines"))
+        texts = part.text("headlines")
+        # States written before titles were told apart hold no flags: count their headlines as titles.
+        flags = (
+            part.array("headline_titled").astype(bool).tolist()
+            if "headline_titled" in part.header["arrays"]
+            else [True] * len(texts)
+        )
+        headlines = iter(KeptHeadline(t, f) for t, f in zip(texts, flags, strict=True))
         for row, count in zip(rows.tolist(), part.array("headline_counts").tolist(), strict=True):
             self._headlines[row] = [next(headlines) for _ in range(count)]
 
