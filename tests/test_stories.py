@@ -168,45 +168,9 @@ def test_dump_and_load_continue_identically() -> None:
     assert resumed.label(2) == whole.label(2)
 
 
-def test_stories_merge_and_the_absorbed_id_redirects() -> None:
-    regime = replace(
-        REGIME,
-        w_terms=0.0,
-        w_names=0.0,
-        w_numbers=0.0,
-        threshold=0.5,
-        merge_threshold=0.3,
-        bridge_threshold=99.0,  # off: this test is about centroids converging
-    )
-    c = StoryClusterer(replace(PARAMS, headline=regime, full_text=regime), HashingEmbedder())
-    assignments, merges = c.add(
-        [
-            article(1, "", "alpha beta gamma delta"),
-            article(2, "", "epsilon zeta eta theta"),
-            # Joins story 1, whose centroid then comes close enough to story 2.
-            article(3, "", "alpha beta gamma delta epsilon zeta eta theta"),
-        ]
-    )
-    assert [a.story_id for a in assignments] == [1, 2, 1]
-    assert [(m.absorbed, m.into, m.after_article) for m in merges] == [(2, 1, 3)]
-    assert merges[0].reason == "centroids converged"
-    assert c.resolve(2) == 1
-    assert stories_of(c, [1, 2, 3]) == [1, 1, 1]
-    assert c.story_count == 1
-    assert c.label(2).story_id == 1 and c.label(1).size == 3
-
-
-def _bridging_regime(margin: float) -> StoryParams:
-    regime = replace(
-        REGIME,
-        w_terms=0.0,
-        w_names=0.0,
-        w_numbers=0.0,
-        threshold=0.5,
-        merge_threshold=99.0,  # off: this test is about one article bridging two stories
-        bridge_threshold=0.6,
-        bridge_margin=margin,
-    )
+def _dense_only(**thresholds: float) -> StoryParams:
+    """Scoring by the embedding alone, so word overlap decides in these hand-made merge cases."""
+    regime = replace(REGIME, w_terms=0.0, w_names=0.0, w_numbers=0.0, threshold=0.5, **thresholds)
     return replace(PARAMS, headline=regime, full_text=regime)
 
 
@@ -216,10 +180,26 @@ BRIDGED = [
     # As close to story 1 as to story 2: one story that started twice.
     article(3, "", "alpha beta gamma delta epsilon zeta eta theta"),
 ]
+# Bridging on, centroid merging off: the merges seen are bridges.
+BRIDGING = _dense_only(merge_threshold=99.0, bridge_threshold=0.6, bridge_margin=0.05)
+
+
+def test_stories_merge_and_the_absorbed_id_redirects() -> None:
+    # Bridging off: this test is about centroids converging.
+    c = StoryClusterer(_dense_only(merge_threshold=0.3, bridge_threshold=99.0), HashingEmbedder())
+    # Article 3 joins story 1, whose centroid then comes close enough to story 2.
+    assignments, merges = c.add(BRIDGED)
+    assert [a.story_id for a in assignments] == [1, 2, 1]
+    assert [(m.absorbed, m.into, m.after_article) for m in merges] == [(2, 1, 3)]
+    assert merges[0].reason == "centroids converged"
+    assert c.resolve(2) == 1
+    assert stories_of(c, [1, 2, 3]) == [1, 1, 1]
+    assert c.story_count == 1
+    assert c.label(2).story_id == 1 and c.label(1).size == 3
 
 
 def test_an_article_matching_two_stories_equally_well_merges_them() -> None:
-    c = StoryClusterer(_bridging_regime(margin=0.05), HashingEmbedder())
+    c = StoryClusterer(BRIDGING, HashingEmbedder())
     assignments, merges = c.add(BRIDGED)
     assert [a.story_id for a in assignments] == [1, 2, 1]
     assert [(m.absorbed, m.into, m.after_article, m.reason) for m in merges] == [
@@ -230,7 +210,7 @@ def test_an_article_matching_two_stories_equally_well_merges_them() -> None:
 
 def test_a_clear_winner_bridges_nothing() -> None:
     lopsided = [*BRIDGED[:2], article(3, "", "alpha beta gamma delta epsilon zeta")]
-    c = StoryClusterer(_bridging_regime(margin=0.05), HashingEmbedder())
+    c = StoryClusterer(BRIDGING, HashingEmbedder())
     assignments, merges = c.add(lopsided)
     assert [a.story_id for a in assignments] == [1, 2, 1]
     assert merges == [] and c.story_count == 2
@@ -361,6 +341,17 @@ def test_change_records_over_a_full_state_load_the_same_clusterer() -> None:
     assert loaded.dump_state() == live.dump_state()
     follow_up = [article(9, QUAKE_A_FOLLOW, "Ridgeford shelters fill"), article(10, UNRELATED)]
     assert loaded.add(follow_up) == live.add(follow_up)
+
+
+def test_change_records_carry_a_merge() -> None:
+    live = StoryClusterer(BRIDGING, HashingEmbedder())
+    live.add(BRIDGED[:2])
+    full = live.dump_state()
+    _, merges = live.add(BRIDGED[2:])
+    assert merges  # the absorbed story's row must travel in the change record
+    loaded = StoryClusterer.load_state(full, BRIDGING, HashingEmbedder(), changes=[live.dump_changes()])
+    assert loaded.dump_state() == live.dump_state()
+    assert loaded.resolve(2) == 1 and loaded.story_count == 1
 
 
 def test_a_full_dump_starts_a_new_change_log() -> None:
