@@ -127,14 +127,3 @@ class Article:
     sentences: tuple[Sentence, ...]
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
-
-    def sentence_text(self, sentence: Sentence) -> str:
-        return self.text[sentence.start : sentence.end]
-
-    @property
-    def lead(self) -> str:
-        """First paragraph: the part of a news report that carries its who/what/where."""
-        if not self.paragraphs:
-            return ""
-        first = self.paragraphs[0]
-        return self.text[first.start : first.end]
