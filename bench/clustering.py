@@ -1,6 +1,6 @@
 """Story clustering benchmark: the library pipeline vs. an online single-pass TF-IDF peer.
 
-    .venv/bin/python bench/clustering.py uci|ecbplus|PATH [--limit N] [--json OUT] [--direct]
+    .venv/bin/python bench/clustering.py uci|ecbplus|PATH [--limit N] [--shuffle SEED] [--json OUT] [--direct]
 
 Ours: the records (with `story` stripped) go through ``storyline.Tracker.add`` into a fresh temporary
 SQLite store, exactly as a user would feed them, and the assignments are read back from the store.
@@ -31,7 +31,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clustering_metrics import ClusteringScores, score_clustering
-from fit_stories import DATASETS, load_stream, to_inputs
+from fit_stories import DATASETS, arrival_orders, load_stream, to_inputs
 
 # Best B-cubed F1 of the thresholds tried on each full development stream (UCI: 0.2 0.25 0.3 0.4;
 # ECB+: 0.1 to 0.4 step 0.05), see docs/benchmarks.md.
@@ -151,9 +151,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--direct", action="store_true", help="drive StoryClusterer only, not the Tracker")
+    parser.add_argument(
+        "--shuffle",
+        type=int,
+        default=None,
+        metavar="SEED",
+        help="feed both methods a seeded shuffle of the stream instead of its file order, to see"
+        " how much a single-pass result owes to the one order the file has",
+    )
     args = parser.parse_args(argv)
 
     records = load_stream(args.dataset, args.limit)
+    if args.shuffle is not None:
+        records = [records[i] for i in arrival_orders(len(records), [args.shuffle])[1]]
     gold = {str(r["id"]): str(r["story"]) for r in records}
     stripped = [{k: v for k, v in r.items() if k != "story"} for r in records]
     regime = _regime(stripped)
@@ -164,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     s_base: ClusteringScores = score_clustering(gold, base)
 
     name = Path(args.dataset).stem if args.dataset not in DATASETS else args.dataset
+    if args.shuffle is not None:
+        name += f"-shuffle{args.shuffle}"
     print(f"dataset {name}: {len(records)} articles, {s_ours.gold_clusters} gold stories, regime {regime}")
     print(f"{'':<22}{'storyline':>12}{'tfidf-peer':>12}")
     for label, attr in [

@@ -17,13 +17,14 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import itertools
 import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from clustering_metrics import ClusteringScores, score_clustering  # noqa: E402
+from storyline.articles import build_article  # noqa: E402
 from storyline.embeddings import Embedder, MiniLMEmbedder  # noqa: E402
+from storyline.models import Article, Document  # noqa: E402
+from storyline.sources import document_from_record  # noqa: E402
 from storyline.stories import RegimeParams, StoryClusterer, StoryInput, StoryParams  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
@@ -153,17 +157,70 @@ def evaluate(
     return score_clustering(gold, predicted)
 
 
+def arrival_orders(n: int, shuffles: Sequence[int]) -> list[list[int]]:
+    """The file order, then one seeded shuffle per entry of ``shuffles``.
+
+    A single-pass clusterer's result depends on arrival order, and a development stream is one
+    order among many: parameters fitted on it alone fit that order (on ECB+, 0.903 in file order
+    but 0.864 over ten other shuffles). Averaging over several orders fits the stream instead.
+    """
+    orders = [list(range(n))]
+    for seed in shuffles:
+        order = list(range(n))
+        np.random.default_rng(seed).shuffle(order)
+        orders.append(order)
+    return orders
+
+
+def mean_over_orders(
+    records: Sequence[Mapping[str, Any]],
+    inputs: Sequence[StoryInput],
+    params: StoryParams,
+    embedder: Embedder,
+    orders: Sequence[Sequence[int]],
+) -> float:
+    """Mean B-cubed F1 over arrival ``orders`` (each a permutation of ``inputs``' positions)."""
+    scores = [evaluate(records, [inputs[i] for i in order], params, embedder).bcubed_f1 for order in orders]
+    return float(np.mean(scores))
+
+
 Objective = Callable[[RegimeParams], float]
 
-# Hand override of the fitted full-text threshold, applied after the search so that re-running
-# reproduces the shipped file. The three Guan Heng seed reports (../shared/seeds) must form one story
-# in every arrival order; with the long wire report arriving last, its best score against the other
-# two is ~0.85 (it names its subject only after the first 64 embedded word-pieces), below the ~0.95
-# that ECB+ alone chooses: its two-events-per-topic hard negatives reward a stricter scorer than
-# ordinary news needs. The cost on ECB+ is measured in docs/benchmarks.md. Fitting the weights with
-# the threshold held at 0.80 scores higher on ECB+ (0.880) but moves weight off names and splits the
-# seeds again, so the weights stay those fitted without the override.
-FULL_TEXT_THRESHOLD_OVERRIDE = 0.80
+# The product's defining example: the three Guan Heng seed reports (../shared/seeds), cleaned as the
+# ingest cleans them, must form one story in every arrival order. ECB+ alone, with its two same-type
+# events per topic, rewards a scorer stricter than that; the long wire report names its subject only
+# after the first 64 embedded word-pieces and is the weakest link. So the full-text search maximises
+# ECB+ B-cubed F1 among the configurations that keep the seeds together: a configuration that splits
+# them scores one less than its F1, which steers the search away without a hand-set value.
+SEEDS = ROOT.parent / "shared" / "seeds"
+_ARRIVAL_NOW = datetime(2026, 11, 1, tzinfo=UTC)  # only bounds implausible future dates in the pages
+
+
+@functools.cache
+def seed_reports() -> tuple[StoryInput, ...]:
+    reports = []
+    for i, path in enumerate(sorted(SEEDS.glob("*.txt")), start=1):
+        document = document_from_record({"text": path.read_text(encoding="utf-8")}, path.name, path.name)
+        built = build_article(document, now=_ARRIVAL_NOW) if isinstance(document, Document) else document
+        if not isinstance(built, Article):
+            raise SystemExit(f"{path}: {built.reason}")
+        reports.append(StoryInput(i, built.title.value, built.text, built.published.value))
+    return tuple(reports)
+
+
+def splits_seed_story(params: StoryParams, embedder: Embedder) -> bool:
+    """Whether some arrival order of the seed reports leaves them in more than one story."""
+    for order in itertools.permutations(seed_reports()):
+        clusterer = StoryClusterer(params, embedder)
+        clusterer.add(order)
+        if len({clusterer.story_of(r.article_id) for r in order}) > 1:
+            return True
+    return False
+
+
+# Seeds of the arrival-order shuffles the fit averages over, and of others it never sees, for checking.
+FIT_SHUFFLES = tuple(range(1, 9))
+CHECK_SHUFFLES = tuple(range(100, 120))
 
 # Coordinate search: each field is tried at these offsets from its current value, repeatedly, until no
 # single move improves the objective. Small, fixed steps keep the search cheap and the result explainable.
@@ -250,31 +307,44 @@ def fit_regime(
     half: int | None,
     samples: int,
     rounds: int,
+    shuffles: int,
     log: Callable[[str], None],
 ) -> RegimeParams:
     records = _subset(load_stream(dataset), half)
     inputs = to_inputs(records)
     embedder = cached_embedder(dataset)
+    orders = arrival_orders(len(inputs), FIT_SHUFFLES[:shuffles])
+    seeds_embedder = CachedEmbedder(MiniLMEmbedder(), CACHE / "seeds.npz")
 
     def objective(rp: RegimeParams) -> float:
         params = replace(base, headline=rp) if regime == "headline" else replace(base, full_text=rp)
-        return evaluate(records, inputs, params, embedder).bcubed_f1
+        f1 = mean_over_orders(records, inputs, params, embedder, orders)
+        if regime == "full_text" and splits_seed_story(params, seeds_embedder):
+            return f1 - 1.0
+        return f1
 
     steps = {**_STEPS, **(_BRIDGE_STEPS if regime == "full_text" else {})}
     start, start_score = random_search(base.regime(regime), objective, samples, log)
     return coordinate_search(start, start_score, objective, steps, rounds, log)
 
 
-def report(dataset: str, params: StoryParams, half: int | None) -> ClusteringScores:
+def report(dataset: str, params: StoryParams, half: int | None, shuffles: int) -> ClusteringScores:
+    """Scores in file order, and the mean over ``shuffles`` orders the fit never saw."""
     records = _subset(load_stream(dataset), half)
     inputs = to_inputs(records)
     t0 = time.perf_counter()
-    scores = evaluate(records, inputs, params, cached_embedder(dataset))
+    embedder = cached_embedder(dataset)
+    scores = evaluate(records, inputs, params, embedder)
+    unseen = ""
+    if shuffles:
+        orders = arrival_orders(len(inputs), CHECK_SHUFFLES[:shuffles])[1:]
+        f1s = [evaluate(records, [inputs[i] for i in o], params, embedder).bcubed_f1 for o in orders]
+        unseen = f"; {shuffles} unseen shuffles: mean {np.mean(f1s):.4f} min {min(f1s):.4f}"
     print(
         f"{dataset} half={half}: B3 F1 {scores.bcubed_f1:.4f}"
         f" (P {scores.bcubed_precision:.4f} R {scores.bcubed_recall:.4f})"
         f" pairwise F1 {scores.pairwise_f1:.4f} stories {scores.predicted_clusters}/{scores.gold_clusters}"
-        f" [{time.perf_counter() - t0:.1f}s, cached embeddings]",
+        f"{unseen} [{time.perf_counter() - t0:.1f}s, cached embeddings]",
         flush=True,
     )
     return scores
@@ -289,6 +359,18 @@ def main(argv: Iterable[str] | None = None) -> None:
     )
     parser.add_argument("--samples", type=int, default=40, help="random-search draws per regime")
     parser.add_argument("--rounds", type=int, default=2, help="coordinate-search rounds per regime")
+    parser.add_argument(
+        "--shuffles",
+        type=int,
+        default=4,
+        help=f"fit on the file order plus this many shuffles (at most {len(FIT_SHUFFLES)})",
+    )
+    parser.add_argument(
+        "--check-shuffles",
+        type=int,
+        default=10,
+        help="report ECB+ also over this many unseen shuffles (UCI: file order only, minutes a pass)",
+    )
     parser.add_argument("--out", type=Path, default=PARAMS_OUT)
     parser.add_argument("--eval-only", action="store_true", help="score the shipped params, do not fit")
     parser.add_argument(
@@ -303,7 +385,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     if args.eval_only:
         for dataset in DATASETS:
             for half in (None, 0, 1):
-                report(dataset, base, half)
+                report(dataset, base, half, args.check_shuffles if dataset == "ecbplus" else 0)
         return
     fit_half = 0 if args.split == "half" else None
     where = " (gold stories with even sha1)" if fit_half == 0 else ""
@@ -320,23 +402,28 @@ def main(argv: Iterable[str] | None = None) -> None:
             fit_half,
             args.samples,
             args.rounds,
+            args.shuffles,
             functools.partial(print, f"[{dataset}]", flush=True),
         )
-        fitted_on[regime] = f"{DATASETS[dataset].parent.name}/stream.jsonl{where}"
+        fitted_on[regime] = (
+            f"{DATASETS[dataset].parent.name}/stream.jsonl{where}: mean B-cubed F1 over the file order"
+            f" and {args.shuffles} shuffles, by bench/fit_stories.py --regime {regime}"
+            f" --split {args.split} --shuffles {args.shuffles}"
+        )
         if regime == "headline":
             fitted = replace(fitted, headline=regime_params)
         else:
-            fitted_on[regime] += (
-                f"; threshold hand-set to {FULL_TEXT_THRESHOLD_OVERRIDE} (fitted"
-                f" {regime_params.threshold}), see FULL_TEXT_THRESHOLD_OVERRIDE in the script"
-            )
-            fitted = replace(fitted, full_text=replace(regime_params, threshold=FULL_TEXT_THRESHOLD_OVERRIDE))
-    fitted_on.update({"objective": "B-cubed F1", "script": f"bench/fit_stories.py --split {args.split}"})
+            fitted_on[regime] += "; constrained to keep the seed reports one story in every order"
+            fitted = replace(fitted, full_text=regime_params)
+    for stale in ("objective", "script"):  # now said per regime
+        fitted_on.pop(stale, None)
     fitted = replace(fitted, fitted_on=fitted_on)
     for regime, dataset in streams.items():
         if args.regime in (regime, "both"):
             for half in (None, 0, 1):
-                report(dataset, fitted, half)
+                report(dataset, fitted, half, args.check_shuffles if dataset == "ecbplus" else 0)
+    split = splits_seed_story(fitted, CachedEmbedder(MiniLMEmbedder(), CACHE / "seeds.npz"))
+    print(f"seed reports one story in every arrival order: {'no' if split else 'yes'}")
     args.out.write_text(json.dumps(fitted.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 

@@ -10,13 +10,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from storyline.models import Origin
-from storyline.stories import StoryClusterer
+from storyline.stories import StoryClusterer, StoryParams
 from storyline.tracker import Tracker
 
 from .conftest import SAMPLES, invented_text
@@ -234,13 +235,16 @@ def test_story_state_is_saved_as_change_records_that_load_to_the_live_state(tmp_
     rng = random.Random(11)
     records = [{"id": f"s{i}", "title": f"Report {i}", "text": invented_text(rng)} for i in range(30)]
     db = tmp_path / "state.db"
+    with_changes = 0
     with Tracker(db, batch_size=6) as tracker:
-        tracker.add(records)
-        live = tracker._story_clusterer().dump_state()
-        state = tracker.store.load_clusterer_state()
-    assert state is not None and state.changes  # later batches saved only what they changed
-    loaded = StoryClusterer.load_state(state.full, changes=state.changes)
-    assert loaded.dump_state() == live
+        for start in range(0, len(records), 6):
+            tracker.add(records[start : start + 6])
+            live = tracker._story_clusterer().dump_state()
+            state = tracker.store.load_clusterer_state()
+            assert state is not None
+            with_changes += bool(state.changes)
+            assert StoryClusterer.load_state(state.full, changes=state.changes).dump_state() == live
+    assert with_changes  # some batches saved only what they changed
 
 
 def test_a_batch_that_fails_after_assigning_leaves_stories_and_state_in_step(
@@ -273,3 +277,31 @@ def test_a_batch_that_fails_after_assigning_leaves_stories_and_state_in_step(
         for row in reopened.articles():
             assert clusterer.story_of(row.id) == reopened.store.resolve_story(assignments[row.external_id])
     assert len(assignments) == 30
+
+
+def test_story_params_given_to_the_tracker_survive_a_rolled_back_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = StoryParams.load()
+    # Thresholds no score reaches: every article must start its own story, before and after the failure.
+    never = {"threshold": 99.0, "merge_threshold": 99.0, "bridge_threshold": 99.0}
+    apart = replace(
+        shipped,
+        headline=replace(shipped.headline, **never),
+        full_text=replace(shipped.full_text, **never),
+    )
+    rng = random.Random(13)
+    records = [{"id": f"r{i}", "title": f"Report {i}", "text": invented_text(rng)} for i in range(12)]
+    with Tracker(tmp_path / "p.db", batch_size=6, story_params=apart) as tracker:
+        real = tracker.store.append_clusterer_changes
+
+        def fail_once(data: bytes) -> None:
+            monkeypatch.setattr(tracker.store, "append_clusterer_changes", real)
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(tracker.store, "append_clusterer_changes", fail_once)
+        with pytest.raises(RuntimeError, match="disk full"):
+            tracker.add(records)
+        tracker.add(records)
+        assert tracker._story_clusterer().params is apart
+        assert len(tracker.stories()) == 12

@@ -124,6 +124,8 @@ class StoryParams:
     top_terms: int = 32  # terms kept per story (its lexical centroid)
     top_names: int = 16  # names kept per story
     top_numbers: int = 8  # numbers kept per story
+    # IDF counts this many background documents in which no term occurs (see ``_Idf``).
+    idf_prior_docs: int = 300
     recent_window: int = 2048  # most recent stories searched exactly
     recent_k: int = 12
     ann_k: int = 12
@@ -265,14 +267,17 @@ class _Idf:
     """IDF from the document frequencies seen so far in the stream, computed only for the ids read.
 
     The weights adapt to whatever is being fed without shipping a corpus-specific vocabulary, and the
-    cost per article does not grow with the vocabulary.
+    cost per article does not grow with the vocabulary. ``prior_docs`` background documents, in which
+    no term occurs, are counted as well: early in a stream plain IDF punishes exactly what the first
+    reports share (a name in all three of three reports gets the lowest weight although it is rare in
+    news at large), which split a developing story's first reports. The prior fades as the stream grows.
     """
 
     __slots__ = ("_df", "_n")
 
-    def __init__(self, df: NDArray[np.float64], n_docs: int) -> None:
+    def __init__(self, df: NDArray[np.float64], n_docs: int, prior_docs: int) -> None:
         self._df = df
-        self._n = n_docs
+        self._n = n_docs + prior_docs
 
     def __getitem__(self, ids: NDArray[np.int32] | int) -> NDArray[np.float64]:
         out: NDArray[np.float64] = np.log((self._n + 1.0) / (self._df[ids] + 1.0)) + 1.0
@@ -440,7 +445,7 @@ class StoryClusterer:
     def _idf(self) -> _Idf:
         if len(self._df) < len(self._vocab):
             self._df = np.concatenate([self._df, np.zeros(len(self._vocab) * 2 - len(self._df))])
-        return _Idf(self._df, self._n_docs)
+        return _Idf(self._df, self._n_docs, self.params.idf_prior_docs)
 
     # ------------------------------------------------------------------------------------------ scoring
 

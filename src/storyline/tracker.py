@@ -18,19 +18,19 @@ from typing import Any, BinaryIO
 from storyline import extract_html
 from storyline.articles import build_article
 from storyline.duplicates import NearDuplicateIndex, fingerprint
+from storyline.embeddings import Embedder
 from storyline.models import Article, Document, Rejection
 from storyline.sources import document_from_record, iter_documents
 from storyline.store import Store, open_store
 from storyline.store.base import (
     ArticleSummary,
-    ClustererState,
     IngestCounts,
     SourceRecord,
     StoredArticle,
     StoryMergeRow,
     StoryRow,
 )
-from storyline.stories import StoryClusterer, StoryInput
+from storyline.stories import StoryClusterer, StoryInput, StoryParams
 
 BATCH_SIZE = 512
 
@@ -82,17 +82,24 @@ class Tracker:
         *,
         batch_size: int = BATCH_SIZE,
         clock: Callable[[], datetime] | None = None,
-        clusterer: StoryClusterer | None = None,
+        story_params: StoryParams | None = None,
+        embedder: Embedder | None = None,
         assign_stories: bool = True,
     ) -> None:
         """``assign_stories=False`` bulk-loads articles only; the next run with stories enabled
-        assigns everything left unassigned, in arrival order."""
+        assigns everything left unassigned, in arrival order.
+
+        ``story_params`` and ``embedder`` default to the shipped ones. The clusterer's state always
+        comes from the store, so they must be the ones the store's stories were built with (a
+        different embedder is refused when the state loads)."""
         self.store = db if isinstance(db, Store) else open_store(db)
         self._assign = assign_stories
         self._batch_size = batch_size
         self._clock = clock or (lambda: datetime.now(UTC))
         self._near: NearDuplicateIndex | None = None
-        self._clusterer = clusterer
+        self._story_params = story_params
+        self._embedder = embedder
+        self._clusterer: StoryClusterer | None = None
         # Bytes of the stored full clusterer state and of the change records since; None: none stored.
         self._state_size: tuple[int, int] | None = None
 
@@ -260,7 +267,13 @@ class Tracker:
     def _story_clusterer(self) -> StoryClusterer:
         if self._clusterer is None:
             state = self.store.load_clusterer_state()
-            self._clusterer = _load_clusterer(state)
+            self._clusterer = (
+                StoryClusterer(self._story_params, self._embedder)
+                if state is None
+                else StoryClusterer.load_state(
+                    state.full, self._story_params, self._embedder, changes=state.changes
+                )
+            )
             self._state_size = state.size if state else None
         return self._clusterer
 
@@ -335,12 +348,6 @@ class Tracker:
 def _batched(items: Iterator[Document | Rejection], size: int) -> Iterator[list[Document | Rejection]]:
     while batch := list(islice(items, size)):
         yield batch
-
-
-def _load_clusterer(state: ClustererState | None) -> StoryClusterer:
-    if state is None:
-        return StoryClusterer()
-    return StoryClusterer.load_state(state.full, changes=state.changes)
 
 
 def _supplied_dict(document: Document) -> dict[str, Any]:
