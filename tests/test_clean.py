@@ -325,6 +325,14 @@ def test_a_sentence_title_is_not_taken_for_a_headline() -> None:
     assert cleaned.text == "The minister resigned on Friday.\n\nShe had been in office for two years."
 
 
+def test_a_timestamp_line_is_not_taken_for_a_headline() -> None:
+    body = "The port reopened on Sunday.\nShips began unloading at dawn."
+    assert clean_scraped_text(f"POSTED: 04 / 02 / 07, 9: 00 PM PDT |\n{body}").title is None
+    assert clean_scraped_text(f"Port reopens: 2 ships in, 40 to go\n{body}").title == (
+        "Port reopens: 2 ships in, 40 to go"
+    )
+
+
 def test_short_report_without_long_paragraphs_is_kept() -> None:
     text = "Port reopens after strike\n\nThe port reopened on Sunday.\nShips began unloading at dawn.\n"
     cleaned = clean_scraped_text(text)

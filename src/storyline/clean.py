@@ -340,4 +340,12 @@ def _is_title_like(line: _Line) -> bool:
         and not line.text.endswith(":")
         and _BYLINE_RE.match(line.text) is None
         and date_in_line(line.text) is None
+        and _mostly_words(line.text)
     )
+
+
+def _mostly_words(text: str) -> bool:
+    """Whether most space-separated tokens hold a letter: a headline is words, while a timestamp the
+    date parser does not read ('POSTED: 04 / 02 / 07, 9: 00 PM PDT |') is mostly figures and marks."""
+    tokens = text.split()
+    return 2 * sum(1 for t in tokens if any(c.isalpha() for c in t)) > len(tokens)
