@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,6 +83,23 @@ def test_runs_and_rejections_are_recorded(tmp_path: Path) -> None:
     store.finish_run(run, IngestCounts(read=3, new=2, rejected=1), "partial")
     (only,) = store.runs()
     assert only.status == "partial" and only.counts.rejected == 1 and only.finished_at is not None
+
+
+def test_a_run_whose_process_is_gone_is_marked_interrupted_by_the_next(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "runs.db")
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    dead_pid = int(finished.stdout)
+    dead, elsewhere, live = (store.start_run([name]) for name in ("dead", "elsewhere", "live"))
+    with sqlite3.connect(tmp_path / "runs.db") as db:
+        db.execute("UPDATE ingest_runs SET pid = ? WHERE id = ?", (dead_pid, dead))
+        db.execute(
+            "UPDATE ingest_runs SET host = 'another-host', pid = ? WHERE id = ?", (dead_pid, elsewhere)
+        )
+    store.start_run(["next"])
+    status = {run.id: run.status for run in store.runs()}
+    assert status[dead] == "interrupted"
+    assert status[elsewhere] == "running"  # another machine's process can't be checked from here
+    assert status[live] == "running"  # this test's own process
 
 
 def test_merged_story_id_keeps_resolving(tmp_path: Path) -> None:

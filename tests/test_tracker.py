@@ -185,7 +185,9 @@ def test_kill_minus_nine_mid_ingest_then_resume_finishes_without_duplicates(tmp_
     assert _count(db, "SELECT COUNT(*) FROM articles") == total
     assert _count(db, "SELECT COUNT(DISTINCT external_id) FROM article_sources") == total
     assert _count(db, "SELECT COUNT(*) FROM article_sources") == total
-    assert _count(db, "SELECT COUNT(*) FROM ingest_runs WHERE status = 'running'") == 1  # the killed run
+    # the resumed run saw that the killed one's process was gone
+    assert _count(db, "SELECT COUNT(*) FROM ingest_runs WHERE status = 'running'") == 0
+    assert _count(db, "SELECT COUNT(*) FROM ingest_runs WHERE status = 'interrupted'") == 1
 
 
 def _count(db: Path, sql: str) -> int:

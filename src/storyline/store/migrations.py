@@ -109,4 +109,9 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         saved_at TEXT NOT NULL
     )
     """,
+    # 4: which process ran an ingest, so a run killed mid-way can be told from one still going
+    """
+    ALTER TABLE ingest_runs ADD COLUMN host TEXT;
+    ALTER TABLE ingest_runs ADD COLUMN pid INTEGER
+    """,
 )

@@ -7,6 +7,8 @@ batch is one ``BEGIN IMMEDIATE`` transaction so a killed process leaves only who
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -41,6 +43,16 @@ from storyline.store.migrations import SQLITE_MIGRATIONS
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 delivers nothing; it only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -109,10 +121,21 @@ class SQLiteStore(Store):
 
     # -- ingest runs ------------------------------------------------------------------------
     def start_run(self, arguments: Sequence[str]) -> int:
+        host = socket.gethostname()
         with self.transaction():
+            # A run still 'running' whose process is gone was killed mid-way; its batches were each
+            # committed whole, so only its status needs telling. Runs from other hosts, and runs from
+            # before hosts were recorded (host NULL), can't be checked and are left as they are.
+            stale = self._db.execute(
+                "SELECT id, pid FROM ingest_runs WHERE status = 'running' AND host = ?", (host,)
+            ).fetchall()
+            for run_id, pid in stale:
+                if not _process_alive(pid):
+                    self._db.execute("UPDATE ingest_runs SET status = 'interrupted' WHERE id = ?", (run_id,))
             cur = self._db.execute(
-                "INSERT INTO ingest_runs (started_at, arguments, status) VALUES (?, ?, 'running')",
-                (_now(), json.dumps(list(arguments))),
+                """INSERT INTO ingest_runs (started_at, arguments, status, host, pid)
+                   VALUES (?, ?, 'running', ?, ?)""",
+                (_now(), json.dumps(list(arguments)), host, os.getpid()),
             )
         return int(cur.lastrowid or 0)
 
