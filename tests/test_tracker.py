@@ -64,6 +64,9 @@ def test_three_seeds_become_three_clean_articles_and_reingest_changes_nothing(
 
         again = tracker.ingest([seeds])  # a Path names the same inputs as its str
         assert (again.counts.new, again.counts.already_stored) == (0, 3)
+        for lone in (seeds / SEED_000, str(seeds / SEED_000)):  # one path, not a list of one
+            once_more = tracker.ingest(lone)
+            assert (once_more.counts.read, once_more.counts.already_stored) == (1, 1)
         assert tracker.store.article_count() == 3
 
 

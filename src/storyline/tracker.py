@@ -115,13 +115,14 @@ class Tracker:
     # -- ingest -----------------------------------------------------------------------------
     def ingest(
         self,
-        paths: Sequence[str | Path],
+        paths: str | Path | Sequence[str | Path],
         *,
         stdin: BinaryIO | None = None,
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
-        """Ingest files, folders and ``-`` (stdin)."""
-        names = [str(path) for path in paths]
+        """Ingest files, folders and ``-`` (stdin): one path or several."""
+        # A lone string is one path, never a sequence of one-letter paths.
+        names = [str(paths)] if isinstance(paths, str | Path) else [str(path) for path in paths]
         return self._run(iter_documents(names, stdin=stdin), names, progress)
 
     def add(
