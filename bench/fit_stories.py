@@ -178,16 +178,15 @@ def arrival_orders(n: int, shuffles: Sequence[int]) -> list[list[int]]:
     return orders
 
 
-def mean_over_orders(
+def f1_over_orders(
     records: Sequence[Mapping[str, Any]],
     inputs: Sequence[StoryInput],
     params: StoryParams,
     embedder: Embedder,
     orders: Sequence[Sequence[int]],
-) -> float:
-    """Mean B-cubed F1 over arrival ``orders`` (each a permutation of ``inputs``' positions)."""
-    scores = [evaluate(records, [inputs[i] for i in order], params, embedder).bcubed_f1 for order in orders]
-    return float(np.mean(scores))
+) -> list[float]:
+    """B-cubed F1 for each arrival order (a permutation of ``inputs``' positions)."""
+    return [evaluate(records, [inputs[i] for i in order], params, embedder).bcubed_f1 for order in orders]
 
 
 Objective = Callable[[RegimeParams], float]
@@ -324,7 +323,7 @@ def fit_regime(
 
     def objective(rp: RegimeParams) -> float:
         params = replace(base, headline=rp) if regime == "headline" else replace(base, full_text=rp)
-        f1 = mean_over_orders(records, inputs, params, embedder, orders)
+        f1 = float(np.mean(f1_over_orders(records, inputs, params, embedder, orders)))
         if regime == "full_text" and splits_seed_story(params, seeds_embedder):
             return f1 - 1.0
         return f1
@@ -344,7 +343,7 @@ def report(dataset: str, params: StoryParams, half: int | None, shuffles: int) -
     unseen = ""
     if shuffles:
         orders = arrival_orders(len(inputs), CHECK_SHUFFLES[:shuffles])[1:]
-        f1s = [evaluate(records, [inputs[i] for i in o], params, embedder).bcubed_f1 for o in orders]
+        f1s = f1_over_orders(records, inputs, params, embedder, orders)
         unseen = f"; {shuffles} unseen shuffles: mean {np.mean(f1s):.4f} min {min(f1s):.4f}"
     print(
         f"{dataset} half={half}: B3 F1 {scores.bcubed_f1:.4f}"
@@ -369,13 +368,17 @@ def main(argv: Iterable[str] | None = None) -> None:
         "--shuffles",
         type=int,
         default=4,
-        help=f"fit on the file order plus this many shuffles (at most {len(FIT_SHUFFLES)})",
+        choices=range(len(FIT_SHUFFLES) + 1),
+        metavar="N",
+        help=f"fit on the file order plus N shuffles (0 to {len(FIT_SHUFFLES)})",
     )
     parser.add_argument(
         "--check-shuffles",
         type=int,
         default=10,
-        help="report ECB+ also over this many unseen shuffles (UCI: file order only, minutes a pass)",
+        choices=range(len(CHECK_SHUFFLES) + 1),
+        metavar="N",
+        help="report ECB+ also over N unseen shuffles (UCI: file order only, minutes a pass)",
     )
     parser.add_argument("--out", type=Path, default=PARAMS_OUT)
     parser.add_argument("--eval-only", action="store_true", help="score the shipped params, do not fit")
@@ -421,8 +424,6 @@ def main(argv: Iterable[str] | None = None) -> None:
         else:
             fitted_on[regime] += "; constrained to keep the seed reports one story in every order"
             fitted = replace(fitted, full_text=regime_params)
-    for stale in ("objective", "script"):  # now said per regime
-        fitted_on.pop(stale, None)
     fitted = replace(fitted, fitted_on=fitted_on)
     for regime, dataset in streams.items():
         if args.regime in (regime, "both"):
