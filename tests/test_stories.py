@@ -198,6 +198,25 @@ def test_stories_merge_and_the_absorbed_id_redirects() -> None:
     assert c.label(2).story_id == 1 and c.label(1).size == 3
 
 
+def test_two_full_text_stories_are_compared_as_full_text_when_a_short_report_joins_one() -> None:
+    # Headline pairs merge easily here, full-text pairs never: a one-line report joining a full-text
+    # story must not bring the headline threshold to a comparison of two full texts.
+    hair_trigger = _dense_only(merge_threshold=0.3, bridge_threshold=99.0)
+    params = replace(hair_trigger, full_text=replace(hair_trigger.full_text, merge_threshold=99.0))
+    long_stream = [
+        article(1, " ".join(["alpha beta gamma delta"] * 8)),
+        article(2, " ".join(["epsilon zeta eta theta"] * 8)),
+        article(3, "", "alpha beta gamma delta epsilon zeta eta theta"),
+    ]
+    c = StoryClusterer(params, HashingEmbedder())
+    assignments, merges = c.add(long_stream)
+    assert [a.story_id for a in assignments] == [1, 2, 1]
+    assert merges == [] and c.story_count == 2
+    # The same three as headlines are a headline pair, and merge as in the test above.
+    assignments, merges = StoryClusterer(params, HashingEmbedder()).add(BRIDGED)
+    assert [(m.absorbed, m.into) for m in merges] == [(2, 1)]
+
+
 def test_an_article_matching_two_stories_equally_well_merges_them() -> None:
     c = StoryClusterer(BRIDGING, HashingEmbedder())
     assignments, merges = c.add(BRIDGED)
@@ -407,15 +426,20 @@ def test_a_members_title_beats_a_more_central_opening_line() -> None:
     assert c.label(1).headline == "Ridgeford survivors"
 
 
-def test_a_state_saved_before_titles_were_flagged_still_loads() -> None:
+def test_a_state_saved_before_titles_and_full_texts_were_flagged_still_loads() -> None:
     c = StoryClusterer(PARAMS, HashingEmbedder())
     c.add([article(1, QUAKE_A), article(2, QUAKE_A_FOLLOW, "Ridgeford survivors")])
+    assert c._full[1]
     part = _StatePart.parse(c.dump_state())
     header = {**part.header, "arrays": dict(part.header["arrays"])}
-    del header["arrays"]["headline_titled"]
+    del header["arrays"]["headline_titled"], header["arrays"]["full"]
     head = json.dumps(header, sort_keys=True).encode("utf-8")
     body = len(head).to_bytes(8, "little") + head + bytes(part.payload)
     old = StoryClusterer.load_state(_STATE_MAGIC + zlib.compress(body), PARAMS, HashingEmbedder())
     # Without flags every kept headline counts as a title, as every label candidate used to.
     assert old.story_of(2) == 1
     assert [h.titled for h in old._headlines[1]] == [True, True]
+    # Without the full-text flag a story counts as headline-only until a full text joins it.
+    assert not old._full[1]
+    old.add([article(3, QUAKE_A_FOLLOW)])
+    assert old.story_of(3) == 1 and old._full[1]

@@ -14,7 +14,9 @@ Single pass, never re-clustering the corpus. For each article, in arrival order:
    absorbed id redirects).
 
 Headline-only records and full texts are scored with separate fitted parameters (``regime``), chosen
-from what the record has, never from where it came from. All state lives in numpy arrays and a few
+from what the record has, never from where it came from. Two stories are compared with the
+full-text parameters when either holds a full text, whatever regime the article that prompted the
+comparison had. All state lives in numpy arrays and a few
 dicts so ``dump_state`` is compact and deterministic.
 """
 
@@ -321,6 +323,7 @@ class StoryClusterer:
         self._indexed_size = np.zeros(cap, dtype=np.int32)  # story size when its ANN vector was written
         self._last = np.full(cap, np.nan, dtype=np.float64)  # newest known publication time
         self._into = np.zeros(cap, dtype=np.int32)  # 0 = alive, else the story that absorbed it
+        self._full = np.zeros(cap, dtype=np.bool_)  # has a full-text member (see ``_maybe_merge``)
         # Per channel (terms, names, numbers): the story's top-k vocabulary ids (-1 = empty) and their
         # accumulated tf; weighted by the current IDF at scoring time.
         self._ids = [np.full((cap, k), -1, dtype=np.int32) for k in p.channel_sizes]
@@ -558,7 +561,7 @@ class StoryClusterer:
                 idf,
             )
         elif not created:
-            merge = self._maybe_merge(sid, cands, regime, idf, item.article_id)
+            merge = self._maybe_merge(sid, cands, idf, item.article_id)
         return Assignment(item.article_id, sid, score, created), merge
 
     @staticmethod
@@ -597,6 +600,7 @@ class StoryClusterer:
         total = self._unit[sid] * self._norm[sid] + prep.vector
         self._set_centroid(sid, total)
         self._size[sid] += 1
+        self._full[sid] |= prep.regime == FULL_TEXT
         self._sync_index(sid)
         if not math.isnan(prep.time):
             self._last[sid] = np.fmax(self._last[sid], prep.time)
@@ -689,9 +693,14 @@ class StoryClusterer:
 
     # -------------------------------------------------------------------------------------------- merging
 
-    def _maybe_merge(
-        self, sid: int, cands: I32, regime: RegimeParams, idf: _Idf, after_article: int
-    ) -> StoryMerge | None:
+    def _maybe_merge(self, sid: int, cands: I32, idf: _Idf, after_article: int) -> StoryMerge | None:
+        """Merge the story ``sid`` with the candidate it now matches best, if that reaches the merge
+        threshold.
+
+        A pair of stories is compared as full text when either holds a full text. The headline
+        parameters are calibrated on headline-only stories; applied to two full-text stories because a
+        one-line report joined one of them, their lower threshold merged two different jewel heists.
+        """
         others = cands[cands != sid]
         if len(others) == 0:
             return None
@@ -699,9 +708,16 @@ class StoryClusterer:
         for ids, w in zip(self._ids, self._w, strict=True):
             order = np.argsort(ids[sid], kind="stable")
             bags.append((ids[sid][order], self._weighted(ids[sid], w[sid], idf)[order]))
-        scores = self._scores(regime, self._unit[sid], bags, self._last[sid], others, idf)
-        best = int(np.argmax(scores))
-        if scores[best] < regime.merge_threshold:
+        scores = np.zeros(len(others))
+        margins = np.zeros(len(others))
+        pair_full = self._full[others] | self._full[sid]
+        for name, mask in ((HEADLINE, ~pair_full), (FULL_TEXT, pair_full)):
+            if mask.any():
+                regime = self.params.regime(name)
+                scores[mask] = self._scores(regime, self._unit[sid], bags, self._last[sid], others[mask], idf)
+                margins[mask] = scores[mask] - regime.merge_threshold
+        best = int(np.argmax(margins))
+        if margins[best] < 0:
             return None
         return self._merge_pair(
             sid, int(others[best]), float(scores[best]), "centroids converged", after_article, idf
@@ -720,6 +736,7 @@ class StoryClusterer:
         total = self._unit[into] * self._norm[into] + self._unit[absorbed] * self._norm[absorbed]
         self._set_centroid(into, total)
         self._size[into] += self._size[absorbed]
+        self._full[into] |= self._full[absorbed]
         self._sync_index(into)
         self._last[into] = np.fmax(self._last[into], self._last[absorbed])
         for ch, (ids, w) in enumerate(zip(self._ids, self._w, strict=True)):
@@ -759,6 +776,7 @@ class StoryClusterer:
         self._indexed_size = grown(self._indexed_size, 0)
         self._last = grown(self._last, np.nan)
         self._into = grown(self._into, 0)
+        self._full = grown(self._full, False)
         self._ids = [grown(a, -1) for a in self._ids]
         self._w = [grown(a, 0.0) for a in self._w]
 
@@ -800,6 +818,7 @@ class StoryClusterer:
             "size": self._size[rows],
             "last": self._last[rows],
             "into": self._into[rows],
+            "full": self._full[rows],
         }
         if full:
             arrays["df"] = self._df[: len(self._vocab)]
@@ -890,6 +909,10 @@ class StoryClusterer:
         rows = part.array("rows") if "rows" in header["arrays"] else np.arange(n + 1)
         for name in ("unit", "norm", "size", "last", "into"):
             getattr(self, "_" + name)[rows] = part.array(name)
+        # States written before the flag was kept lack it: their stories count as headline-only until
+        # a full text joins them.
+        if "full" in header["arrays"]:
+            self._full[rows] = part.array("full")
         for ch in range(len(self._ids)):
             self._ids[ch][rows] = part.array(f"ids{ch}")
             self._w[ch][rows] = part.array(f"w{ch}")
