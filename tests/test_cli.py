@@ -96,6 +96,10 @@ def test_stories_and_story_views(sample_db: str) -> None:
     shown = storyline("story", str(kessel), "--db", sample_db)
     assert shown.returncode == 0
     assert "wire-kessel-001" in shown.stdout
+    # The Kessel strike runs from 2 to 7 March in the samples: one bar row per day, quiet days too.
+    chart = shown.stdout[shown.stdout.index("coverage per day (UTC)") :]
+    assert all(f"2026-03-0{d}" in chart for d in range(2, 8))
+    assert "█" in chart
 
 
 def test_partial_ingest_exits_3_and_names_the_bad_record(tmp_path: Path) -> None:

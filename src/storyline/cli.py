@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from storyline.coverage import Coverage
 from storyline.store import default_location
 from storyline.store.base import ArticleSummary, StoredArticle
 from storyline.tracker import IngestReport, Tracker
@@ -302,8 +303,29 @@ def story(
     if view.story.key_terms:
         out.print(f"key terms: {escape(', '.join(view.story.key_terms))}")
     out.print(_article_table(view.articles))
+    out.print(_coverage_chart(view.coverage()))
     for merge in view.merges:
         out.print(
             f"merged story {merge.absorbed} into {merge.into} at {merge.merged_at.isoformat()}: "
             f"{escape(merge.reason)} (score {merge.score:.2f})"
         )
+
+
+_BAR_WIDTH = 40
+
+
+def _coverage_chart(coverage: Coverage) -> Table:
+    """Reports per period as horizontal bars, empty periods included so that silences show."""
+    table = Table(title=f"coverage per {coverage.period} (UTC)", title_justify="left", box=None)
+    for column in (coverage.period, "", "reports", "outlets"):
+        table.add_column(column, justify="right" if column in ("reports", "outlets") else "left")
+    peak = coverage.peak
+    for bucket in coverage.buckets:
+        label = bucket.start.strftime("%Y-%m") if coverage.period == "month" else bucket.start.isoformat()
+        # A period with any report gets at least one cell, so that one report beside a peak of 300
+        # still shows.
+        cells = max(1, round(_BAR_WIDTH * bucket.articles / peak)) if bucket.articles else 0
+        table.add_row(label, "[cyan]" + "█" * cells + "[/]", str(bucket.articles), str(bucket.outlets))
+    if coverage.undated:
+        table.add_row("no date", "", str(coverage.undated), "")
+    return table

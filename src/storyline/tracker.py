@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from storyline import extract_html
 from storyline.articles import build_article
+from storyline.coverage import Coverage, story_coverage
 from storyline.duplicates import NearDuplicateIndex, fingerprint
 from storyline.embeddings import Embedder
 from storyline.models import Article, Document, Rejection
@@ -55,6 +56,10 @@ class StoryView:
     story: StoryRow
     articles: list[ArticleSummary]
     merges: list[StoryMergeRow]
+
+    def coverage(self, max_periods: int = 40) -> Coverage:
+        """Reports per day, week or month (see :func:`storyline.coverage.story_coverage`)."""
+        return story_coverage(((a.published, a.outlet) for a in self.articles), max_periods)
 
 
 @dataclass
