@@ -1,4 +1,5 @@
-"""The arrival orders the story fit averages over: the file order first, then fixed seeded shuffles."""
+"""What the story fit feeds the clusterer: arrival orders (the file order first, then fixed seeded
+shuffles) and the mixed stream of headlines among full texts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from fit_stories import arrival_orders
+from fit_stories import arrival_orders, headline_only, mixed_stream
 
 
 def test_file_order_comes_first_then_one_permutation_per_seed() -> None:
@@ -24,3 +25,34 @@ def test_the_same_seed_gives_the_same_order_every_time() -> None:
     # Reported figures (and `bench/clustering.py --shuffle SEED`) must be reproducible.
     assert arrival_orders(50, [7]) == arrival_orders(50, [7])
     assert arrival_orders(50, []) == [list(range(50))]
+
+
+def test_headline_only_keeps_the_opening_line_and_drops_the_body() -> None:
+    record = {
+        "id": "x",
+        "story": "s",
+        "text": "Fire guts Banstead store\nA fire destroyed the shop on Sunday.",
+    }
+    expected = {"id": "x", "story": "s", "title": "Fire guts Banstead store", "text": None}
+    assert headline_only(record) == expected
+    # A dateline is no feed's title: the first line with four real words and no date is.
+    for dateline in ("Updated 4 / 11 / 2007 1: 26 PM", "Posted on Thu Jun 13, 2013 08: 45 AM PDT"):
+        assert headline_only({**record, "text": dateline + "\n" + record["text"]}) == expected
+    lead = "A fire destroyed the Waitrose store in Banstead on Sunday. " + "Crews fought it for hours. " * 10
+    assert (
+        headline_only({"id": "y", "text": lead})["title"]
+        == "A fire destroyed the Waitrose store in Banstead on Sunday."
+    )
+
+
+def test_the_mixed_stream_cuts_a_fixed_three_in_ten_by_id_alone() -> None:
+    records = [
+        {"id": f"doc-{i}", "story": str(i % 7), "text": f"Line {i}\nBody {i} " * 20} for i in range(1000)
+    ]
+    mixed = mixed_stream(records)
+    cut = [m["text"] is None for m in mixed]
+    assert 250 < sum(cut) < 350
+    assert [m["id"] for m in mixed] == [r["id"] for r in records]
+    assert [m["story"] for m in mixed] == [r["story"] for r in records]
+    # By id, not by position or label: the same record is cut wherever it stands.
+    assert [m["text"] is None for m in mixed_stream(records[::-1])] == cut[::-1]

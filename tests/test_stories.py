@@ -60,7 +60,7 @@ REGIME = RegimeParams(
     cold_penalty_per_day=0.05,
     max_cold_penalty=0.6,
 )
-PARAMS = replace(StoryParams.load(), headline=REGIME, full_text=REGIME)
+PARAMS = replace(StoryParams.load(), headline=REGIME, full_text=REGIME, mixed=REGIME)
 
 QUAKE_A = (
     "A magnitude 6.1 earthquake struck near Ridgeford in northern Valdoria on Monday, killing 12 people, the "
@@ -171,7 +171,7 @@ def test_dump_and_load_continue_identically() -> None:
 def _dense_only(**thresholds: float) -> StoryParams:
     """Scoring by the embedding alone, so word overlap decides in these hand-made merge cases."""
     regime = replace(REGIME, w_terms=0.0, w_names=0.0, w_numbers=0.0, threshold=0.5, **thresholds)
-    return replace(PARAMS, headline=regime, full_text=regime)
+    return replace(PARAMS, headline=regime, full_text=regime, mixed=regime)
 
 
 BRIDGED = [
@@ -215,6 +215,29 @@ def test_two_full_text_stories_are_compared_as_full_text_when_a_short_report_joi
     # The same three as headlines are a headline pair, and merge as in the test above.
     assignments, merges = StoryClusterer(params, HashingEmbedder()).add(BRIDGED)
     assert [(m.absorbed, m.into) for m in merges] == [(2, 1)]
+
+
+def test_each_pair_is_scored_in_the_regime_of_what_its_two_sides_hold() -> None:
+    never = {"threshold": 99.0, "merge_threshold": 99.0, "bridge_threshold": 99.0}
+    base = _dense_only()
+    params = replace(
+        base,
+        headline=replace(base.headline, **never),
+        full_text=replace(base.full_text, **never),
+        mixed=replace(base.mixed, **{**never, "threshold": 0.5}),
+    )
+    full = " ".join(["alpha beta gamma delta"] * 8)
+    assignments, merges = StoryClusterer(params, HashingEmbedder()).add(
+        [
+            article(1, full),
+            article(2, "", "alpha beta gamma delta"),  # a headline and a full-text story: mixed, joins
+            article(3, full),  # full text and a story holding one: full_text, never joins
+            article(4, "", "epsilon zeta eta"),
+            article(5, "", "epsilon zeta eta"),  # a headline and a headline-only story: never joins
+        ]
+    )
+    assert [a.story_id for a in assignments] == [1, 1, 2, 3, 4]
+    assert merges == []
 
 
 def test_an_article_matching_two_stories_equally_well_merges_them() -> None:

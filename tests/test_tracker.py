@@ -294,6 +294,7 @@ def test_story_params_given_to_the_tracker_survive_a_rolled_back_batch(
         shipped,
         headline=replace(shipped.headline, **never),
         full_text=replace(shipped.full_text, **never),
+        mixed=replace(shipped.mixed, **never),
     )
     rng = random.Random(13)
     records = [{"id": f"r{i}", "title": f"Report {i}", "text": invented_text(rng)} for i in range(12)]

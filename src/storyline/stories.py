@@ -8,16 +8,17 @@ Single pass, never re-clustering the corpus. For each article, in arrival order:
    article's title and lead to the story's top terms, cosine over names and numbers (what tells two
    earthquakes apart), minus a penalty for the time gap when both sides have a real publication time
    and the story has gone cold (a strong enough match still revives it);
-3. join the best candidate if its score reaches the regime's threshold, else start a new story;
+3. join the candidate that clears its threshold by the widest margin, else start a new story;
 4. the story the article joined is compared with the other candidates; if they now look like one
    story, the younger is absorbed into the older and the merge is returned (ids never change, the
    absorbed id redirects).
 
-Headline-only records and full texts are scored with separate fitted parameters (``regime``), chosen
-from what the record has, never from where it came from. Two stories are compared with the
-full-text parameters when either holds a full text, whatever regime the article that prompted the
-comparison had. All state lives in numpy arrays and a few
-dicts so ``dump_state`` is compact and deterministic.
+Weights and thresholds are fitted per *regime*, the kind of pair being compared, chosen from what the
+two sides hold, never from where they came from: two headline-only sides (``headline``), two that
+hold full texts (``full_text``), or one of each (``mixed``, as when a feed's one-line summary meets
+a story of full reports). A story holds a full text once any member does.
+
+All state lives in numpy arrays and a few dicts so ``dump_state`` is compact and deterministic.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import re
 import zlib
 from array import array
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +47,7 @@ I32 = NDArray[np.int32]
 
 HEADLINE = "headline"
 FULL_TEXT = "full_text"
+MIXED = "mixed"
 _STATE_MAGIC = b"STORYLINE-STORIES\x00"
 _STATE_VERSION = 1
 
@@ -98,7 +100,7 @@ class StoryLabel:
 
 @dataclass(frozen=True, slots=True)
 class RegimeParams:
-    """Scorer weights and thresholds for one input regime (headline-only or full text)."""
+    """Scorer weights and thresholds for one regime: headline pairs, full-text pairs or mixed pairs."""
 
     w_dense: float
     w_terms: float  # TF-IDF cosine of content words
@@ -119,6 +121,7 @@ class RegimeParams:
 class StoryParams:
     headline: RegimeParams
     full_text: RegimeParams
+    mixed: RegimeParams
     # A record whose body (beyond its title) has fewer words than this is scored as a headline.
     min_body_words: int = 25
     embed_chars: int = 600  # title + this much of the body is embedded (the model truncates further)
@@ -146,7 +149,17 @@ class StoryParams:
         return (self.top_terms, self.top_names, self.top_numbers)
 
     def regime(self, name: str) -> RegimeParams:
-        return self.headline if name == HEADLINE else self.full_text
+        regime: RegimeParams = getattr(self, name)
+        return regime
+
+    def with_regime(self, name: str, regime: RegimeParams) -> StoryParams:
+        changes: dict[str, Any] = {name: regime}
+        return replace(self, **changes)
+
+    @property
+    def pair_regimes(self) -> tuple[RegimeParams, RegimeParams, RegimeParams]:
+        """The regimes by how many of the two sides compared hold a full text: 0, 1 or 2."""
+        return (self.headline, self.mixed, self.full_text)
 
     @classmethod
     def load(cls, path: Path | None = None) -> StoryParams:
@@ -156,8 +169,8 @@ class StoryParams:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StoryParams:
         data = dict(data)
-        data["headline"] = RegimeParams(**data["headline"])
-        data["full_text"] = RegimeParams(**data["full_text"])
+        for name in (HEADLINE, FULL_TEXT, MIXED):
+            data[name] = RegimeParams(**data[name])
         return cls(**data)
 
     def to_dict(self) -> dict[str, Any]:
@@ -251,7 +264,7 @@ def _headline_terms(headline: str) -> tuple[str, ...]:
 @dataclass(slots=True)
 class _Prepared:
     item: StoryInput
-    regime: str
+    full: bool  # the record has a body of at least ``min_body_words`` beyond its title
     vector: F32
     bags: tuple[tuple[I32, F32], ...]  # per channel: sorted unique vocabulary ids, sub-linear tf
     time: float  # seconds since epoch, NaN when unknown
@@ -400,7 +413,7 @@ class StoryClusterer:
 
     def _prepare(self, items: Sequence[StoryInput]) -> list[_Prepared]:
         p = self.params
-        regimes: list[str] = []
+        fulls: list[bool] = []
         embed_texts: list[str] = []
         lex_texts: list[tuple[str, str]] = []
         for item in items:
@@ -409,9 +422,9 @@ class StoryClusterer:
             if title and body.startswith(title):
                 body = body[len(title) :]
             body_words = len(body[: p.lex_chars].split())
-            regime = HEADLINE if body_words < p.min_body_words else FULL_TEXT
-            regimes.append(regime)
-            if regime == HEADLINE:
+            full = body_words >= p.min_body_words
+            fulls.append(full)
+            if not full:
                 embed_texts.append(title or body.strip())
             else:
                 embed_texts.append(
@@ -420,7 +433,7 @@ class StoryClusterer:
             lex_texts.append((title, body[: p.lex_chars]))
         vectors = self.embedder.encode(embed_texts) if items else np.zeros((0, self._dim), np.float32)
         out: list[_Prepared] = []
-        for item, regime, vector, (title, body) in zip(items, regimes, vectors, lex_texts, strict=True):
+        for item, full, vector, (title, body) in zip(items, fulls, vectors, lex_texts, strict=True):
             t_terms, t_names, t_numbers = terms_and_entities(title, title_case=is_title_case(title))
             b_terms, b_names, b_numbers = terms_and_entities(body, title_case=False)
             # Names and numbers get their own vocabulary entries ('§'/'#'), hence their own IDF.
@@ -429,7 +442,7 @@ class StoryClusterer:
                 self._bag(["§" + e for e in t_names + b_names]),
                 self._bag(["#" + e for e in t_numbers + b_numbers]),
             )
-            out.append(_Prepared(item, regime, vector, bags, _epoch(item.published), _display_headline(item)))
+            out.append(_Prepared(item, full, vector, bags, _epoch(item.published), _display_headline(item)))
         return out
 
     def _bag(self, tokens: list[str]) -> tuple[I32, F32]:
@@ -528,24 +541,52 @@ class StoryClusterer:
             score -= np.nan_to_num(penalty, nan=0.0)
         return score
 
+    def _pair_scores(
+        self,
+        full: bool,
+        vector: F32,
+        bags: Sequence[tuple[I32, NDArray[np.float64]]],
+        time: float,
+        cands: I32,
+        idf: _Idf,
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+        """Scores of one side (an article, or a story when merging; ``full`` if it holds a full text)
+        against candidate stories, each pair in its own regime, and that regime's index in
+        ``StoryParams.pair_regimes``.
+
+        Parameters fitted on one kind of pair are miscalibrated for another: when a one-line report
+        joined a full-text story and the merge check that followed ran in the headline regime, its
+        threshold (0.72 against 1.331) merged two different jewel heists.
+        """
+        kinds = self._full[cands].astype(np.intp) + int(full)
+        scores = np.zeros(len(cands))
+        regimes = self.params.pair_regimes
+        for kind in np.unique(kinds).tolist():
+            mask = kinds == kind
+            scores[mask] = self._scores(regimes[kind], vector, bags, time, cands[mask], idf)
+        return scores, kinds
+
+    def _thresholds(self, field_name: str, kinds: NDArray[np.intp]) -> NDArray[np.float64]:
+        return np.array([getattr(r, field_name) for r in self.params.pair_regimes])[kinds]
+
     # ------------------------------------------------------------------------------------------ assigning
 
     def _assign(self, prep: _Prepared) -> tuple[Assignment, StoryMerge | None]:
-        regime = self.params.regime(prep.regime)
         item = prep.item
         self._count_doc(prep)
         idf = self._idf()
         bags = [(ids, (tf * idf[ids]).astype(np.float64)) for ids, tf in prep.bags]
         cands = self._candidates(prep, idf)
         forced = self.story_of(item.duplicate_of) if item.duplicate_of is not None else None
-        scores = self._scores(regime, prep.vector, bags, prep.time, cands, idf) if len(cands) else np.zeros(0)
+        scores, kinds = self._pair_scores(prep.full, prep.vector, bags, prep.time, cands, idf)
+        margins = scores - self._thresholds("threshold", kinds)
         runner_up: int | None = None
         if forced is not None:
             sid, score, created = forced, 1.0, False
-        elif len(cands) and scores.max() >= regime.threshold:
-            best = int(np.argmax(scores))  # first maximum: lowest (oldest) id on ties
+        elif len(cands) and margins.max() >= 0:
+            best = int(np.argmax(margins))  # first maximum: lowest (oldest) id on ties
             sid, score, created = int(cands[best]), float(scores[best]), False
-            runner_up = self._runner_up(scores, best, regime)
+            runner_up = self._runner_up(scores, margins, kinds, best)
         else:
             sid, score, created = self._new_story(), 0.0, True
         self._absorb_article(sid, prep, idf)
@@ -564,20 +605,26 @@ class StoryClusterer:
             merge = self._maybe_merge(sid, cands, idf, item.article_id)
         return Assignment(item.article_id, sid, score, created), merge
 
-    @staticmethod
-    def _runner_up(scores: NDArray[np.float64], best: int, regime: RegimeParams) -> int | None:
+    def _runner_up(
+        self, scores: NDArray[np.float64], margins: NDArray[np.float64], kinds: NDArray[np.intp], best: int
+    ) -> int | None:
         """The second story an article matches about as strongly as its best, if any.
 
         Two stories that one report fits equally well are one story that started twice (a long wire
         report and a short rewrite each seeded their own before anything linked them). A clear
         winner, as when a report names which of two similar events it is about, bridges nothing.
+        Margins over each pair's threshold compare candidates scored in different regimes.
         """
         if len(scores) < 2:
             return None
-        others = scores.copy()
+        others = margins.copy()
         others[best] = -np.inf
         second = int(np.argmax(others))
-        if others[second] >= max(regime.bridge_threshold, scores[best] - regime.bridge_margin):
+        regime = self.params.pair_regimes[int(kinds[second])]
+        if (
+            scores[second] >= regime.bridge_threshold
+            and others[second] >= margins[best] - regime.bridge_margin
+        ):
             return second
         return None
 
@@ -600,7 +647,7 @@ class StoryClusterer:
         total = self._unit[sid] * self._norm[sid] + prep.vector
         self._set_centroid(sid, total)
         self._size[sid] += 1
-        self._full[sid] |= prep.regime == FULL_TEXT
+        self._full[sid] |= prep.full
         self._sync_index(sid)
         if not math.isnan(prep.time):
             self._last[sid] = np.fmax(self._last[sid], prep.time)
@@ -694,13 +741,8 @@ class StoryClusterer:
     # -------------------------------------------------------------------------------------------- merging
 
     def _maybe_merge(self, sid: int, cands: I32, idf: _Idf, after_article: int) -> StoryMerge | None:
-        """Merge the story ``sid`` with the candidate it now matches best, if that reaches the merge
-        threshold.
-
-        A pair of stories is compared as full text when either holds a full text. The headline
-        parameters are calibrated on headline-only stories; applied to two full-text stories because a
-        one-line report joined one of them, their lower threshold merged two different jewel heists.
-        """
+        """Merge the story ``sid`` with the candidate that clears its merge threshold by the widest
+        margin, if any does."""
         others = cands[cands != sid]
         if len(others) == 0:
             return None
@@ -708,14 +750,10 @@ class StoryClusterer:
         for ids, w in zip(self._ids, self._w, strict=True):
             order = np.argsort(ids[sid], kind="stable")
             bags.append((ids[sid][order], self._weighted(ids[sid], w[sid], idf)[order]))
-        scores = np.zeros(len(others))
-        margins = np.zeros(len(others))
-        pair_full = self._full[others] | self._full[sid]
-        for name, mask in ((HEADLINE, ~pair_full), (FULL_TEXT, pair_full)):
-            if mask.any():
-                regime = self.params.regime(name)
-                scores[mask] = self._scores(regime, self._unit[sid], bags, self._last[sid], others[mask], idf)
-                margins[mask] = scores[mask] - regime.merge_threshold
+        scores, kinds = self._pair_scores(
+            bool(self._full[sid]), self._unit[sid], bags, float(self._last[sid]), others, idf
+        )
+        margins = scores - self._thresholds("merge_threshold", kinds)
         best = int(np.argmax(margins))
         if margins[best] < 0:
             return None
