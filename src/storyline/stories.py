@@ -122,7 +122,7 @@ class StoryParams:
     headline: RegimeParams
     full_text: RegimeParams
     mixed: RegimeParams
-    # A record whose body (beyond its title) has fewer words than this is scored as a headline.
+    # A record whose body (beyond its title) has fewer words than this counts as headline-only.
     min_body_words: int = 25
     embed_chars: int = 600  # title + this much of the body is embedded (the model truncates further)
     lex_chars: int = 3000  # title + this much of the body feeds the term and name vectors
@@ -336,7 +336,7 @@ class StoryClusterer:
         self._indexed_size = np.zeros(cap, dtype=np.int32)  # story size when its ANN vector was written
         self._last = np.full(cap, np.nan, dtype=np.float64)  # newest known publication time
         self._into = np.zeros(cap, dtype=np.int32)  # 0 = alive, else the story that absorbed it
-        self._full = np.zeros(cap, dtype=np.bool_)  # has a full-text member (see ``_maybe_merge``)
+        self._full = np.zeros(cap, dtype=np.bool_)  # has a full-text member (see ``_pair_scores``)
         # Per channel (terms, names, numbers): the story's top-k vocabulary ids (-1 = empty) and their
         # accumulated tf; weighted by the current IDF at scoring time.
         self._ids = [np.full((cap, k), -1, dtype=np.int32) for k in p.channel_sizes]
