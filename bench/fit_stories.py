@@ -288,6 +288,11 @@ _BRIDGE_STEPS: dict[str, tuple[float, ...]] = {
     "bridge_threshold": (-0.1, -0.05, 0.05, 0.1),
     "bridge_margin": (-0.02, 0.02, 0.04),
 }
+# Splitting likewise: a headline story's members are one line each, too little to cut a story by.
+_SPLIT_STEPS: dict[str, tuple[float, ...]] = {
+    "split_threshold": (-0.1, -0.05, 0.05, 0.1),
+    "split_gap": (-0.1, -0.05, 0.05, 0.1),
+}
 
 # Random search box (seeded) before the coordinate refinement: the objective is bumpy (single-pass
 # order effects), so a local search from one start point gets stuck.
@@ -383,7 +388,7 @@ def fit_regime(
             return f1 - 1.0
         return f1
 
-    steps = {**_STEPS, **(_BRIDGE_STEPS if regime == "full_text" else {})}
+    steps = {**_STEPS, **(_BRIDGE_STEPS | _SPLIT_STEPS if regime == "full_text" else {})}
     start, start_score = random_search(base.regime(regime), objective, samples, log)
     return coordinate_search(start, start_score, objective, steps, rounds, log)
 

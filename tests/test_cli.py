@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import SAMPLES
+from .test_tracker import ingest_two_quakes_in_one_loose_story
 
 pytestmark = pytest.mark.slow
 
@@ -117,3 +118,12 @@ def test_unreadable_store_is_a_clear_error(tmp_path: Path) -> None:
     result = storyline("articles", "--db", str(bogus))
     assert result.returncode == 1
     assert "cannot open store" in result.stderr
+
+
+def test_story_view_shows_where_a_split_story_came_from(tmp_path: Path) -> None:
+    db = tmp_path / "split.db"
+    ingest_two_quakes_in_one_loose_story(db)
+    for story_id in ("1", "2"):
+        shown = storyline("story", story_id, "--db", str(db))
+        assert shown.returncode == 0, shown.stderr
+        assert "split 3 reports off story 1 into story 2" in shown.stdout

@@ -17,7 +17,13 @@ from storyline.models import (
 )
 from storyline.segment import segment
 from storyline.store import open_store
-from storyline.store.base import ClustererState, IngestCounts, SourceRecord, StoryMergeRow
+from storyline.store.base import (
+    ClustererState,
+    IngestCounts,
+    SourceRecord,
+    StoryMergeRow,
+    StorySplitRow,
+)
 from storyline.store.migrations import SQLITE_MIGRATIONS
 from storyline.store.sqlite import SQLiteStore
 
@@ -128,6 +134,29 @@ def test_merged_story_id_keeps_resolving(tmp_path: Path) -> None:
     story = store.story(3)
     assert story is not None and story.article_count == 3 and story.outlet_count == 1
     assert {m.absorbed for m in store.story_merges(3)} == {1, 2}
+
+
+def test_a_split_moves_only_the_listed_articles_and_keeps_its_lineage(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    run = store.start_run(["x"])
+    ids = []
+    for n in range(4):
+        article_id = store.insert_article(
+            make_article(f"Story text number {n}.", f"a{n}"), f"h{n}", None, None, None
+        )
+        store.add_source(article_id, SourceRecord(f"a{n}", f"a{n}", str(n) * 64, run, {}))
+        store.assign_story(article_id, 1, 1.0)
+        ids.append(article_id)
+    now = datetime(2026, 3, 3, tzinfo=UTC)
+    split = StorySplitRow(1, 2, now, 0.4, "its reports fell into two groups that score apart", 2)
+    store.record_split(split, ids[2:])
+    for story_id in (1, 2):
+        store.refresh_story(story_id, f"label {story_id}", ["kessel"], now)
+    assert [a.id for a in store.story_articles(1)] == ids[:2]
+    assert [a.id for a in store.story_articles(2)] == ids[2:]
+    assert store.resolve_story(2) == 2
+    assert store.story_splits(1) == store.story_splits(2) == [split]
+    assert dict(store.story_assignments()) == {"a0": 1, "a1": 1, "a2": 2, "a3": 2}
 
 
 def test_clusterer_state_is_a_full_state_plus_ordered_change_records(tmp_path: Path) -> None:

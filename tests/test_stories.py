@@ -24,7 +24,9 @@ from storyline.stories import (
     StoryClusterer,
     StoryInput,
     StoryParams,
+    StorySplit,
     _StatePart,
+    split_in_two,
 )
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -86,6 +88,16 @@ QUAKE_B_FOLLOW = (
     "Tomas Oyelaran "
     "said, as the Kestorian navy unloaded tents in the harbour and aftershocks kept Port Ambry "
     "residents outdoors."
+)
+QUAKE_A_THIRD = (
+    "Schools in Ridgeford stayed shut on Wednesday, two days after the 6.1 earthquake that killed 12 "
+    "people in northern Valdoria. Mayor Elena Brask said engineers from the Valdorian Red Cross would "
+    "inspect every building in the old town before residents return."
+)
+QUAKE_B_THIRD = (
+    "Aftershocks rattled Port Ambry again on Sunday as Kestoria buried the 58 victims of Friday's 7.3 "
+    "earthquake. Governor Tomas Oyelaran thanked the Kestorian navy, whose ships brought water and "
+    "tents to the harbour."
 )
 UNRELATED = (
     "The Lindmoor city council voted 7 to 2 on Wednesday to build a new public library on the site "
@@ -466,3 +478,121 @@ def test_a_state_saved_before_titles_and_full_texts_were_flagged_still_loads() -
     assert not old._full[1]
     old.add([article(3, QUAKE_A_FOLLOW)])
     assert old.story_of(3) == 1 and old._full[1]
+
+
+# ------------------------------------------------------------------------------------------- splitting
+
+# Joining so loosely that both earthquakes land in one story, merging off: what the split must undo.
+_LOOSE = replace(REGIME, threshold=0.3, merge_threshold=9.0, bridge_threshold=99.0)
+# Pairs within one earthquake score ~1.5 here, across the two ~0.4.
+_SPLITTING = replace(_LOOSE, split_threshold=1.0, split_gap=0.5)
+
+
+def split_test_params(regime: RegimeParams = _SPLITTING, **top: int) -> StoryParams:
+    return replace(PARAMS, headline=regime, full_text=regime, mixed=regime, **top)
+
+
+def two_quakes_interleaved() -> list[StoryInput]:
+    return [
+        article(1, QUAKE_A),
+        article(2, QUAKE_B),
+        article(3, QUAKE_A_FOLLOW),
+        article(4, QUAKE_B_FOLLOW),
+        article(5, QUAKE_A_THIRD),
+        article(6, QUAKE_B_THIRD),
+    ]
+
+
+def test_without_splitting_a_loose_join_leaves_two_earthquakes_in_one_story() -> None:
+    c = StoryClusterer(split_test_params(_LOOSE), HashingEmbedder())
+    assignments, changes = c.add(two_quakes_interleaved())
+    assert {a.story_id for a in assignments} == {1} and not changes
+
+
+def test_a_story_holding_two_events_is_split_once_both_show() -> None:
+    c = StoryClusterer(split_test_params(), HashingEmbedder())
+    assignments, changes = c.add(two_quakes_interleaved())
+    assert {a.story_id for a in assignments} == {1}  # each joined the one story on arrival
+    (split,) = changes
+    assert isinstance(split, StorySplit)
+    # The part with the story's first report keeps its id; the other becomes a new story.
+    assert (split.story_id, split.new_story_id, split.article_ids, split.after_article) == (
+        1,
+        2,
+        (2, 4, 6),
+        6,
+    )
+    assert split.score < 1.0
+    assert stories_of(c, range(1, 7)) == [1, 2, 1, 2, 1, 2]
+    assert c.label(1).size == 3 and c.label(2).size == 3
+    assert "ridgeford" in c.label(1).key_terms and "ambry" in c.label(2).key_terms
+    # The new story is a story like any other: the next Port Ambry report finds it.
+    (more,), _ = c.add([article(7, QUAKE_B_FOLLOW, "Kestoria counts its dead")])
+    assert more.story_id == 2
+
+
+def test_a_part_smaller_than_split_min_part_is_not_split_off() -> None:
+    c = StoryClusterer(split_test_params(split_min_part=4), HashingEmbedder())
+    _, changes = c.add(two_quakes_interleaved())
+    assert not changes and set(stories_of(c, range(1, 7))) == {1}
+
+
+def test_a_story_past_split_max_members_is_settled() -> None:
+    c = StoryClusterer(split_test_params(split_max_members=5), HashingEmbedder())
+    _, changes = c.add(two_quakes_interleaved())
+    assert not changes and set(stories_of(c, range(1, 7))) == {1}
+    assert not c._member  # nothing is kept for a story that will not be split
+
+
+def test_split_in_two_follows_the_scores_and_keeps_groups_whole() -> None:
+    scores = np.full((5, 5), 0.1)
+    scores[np.ix_([0, 1, 2], [0, 1, 2])] = 1.0
+    scores[np.ix_([3, 4], [3, 4])] = 1.0
+    assert split_in_two(scores, [0, 1, 2, 3, 4]) == ([0, 1, 2], [3, 4])
+    # Item 4 belongs to item 0's group (a near-duplicate): it goes where its group goes.
+    assert split_in_two(scores, [0, 1, 2, 3, 0]) == ([0, 1, 2, 4], [3])
+
+
+def test_a_duplicate_group_is_never_split_apart() -> None:
+    stream = two_quakes_interleaved()
+    # Article 6 reads like Port Ambry but is flagged a near-duplicate of article 1.
+    stream[5] = replace(stream[5], duplicate_of=1)
+    c = StoryClusterer(split_test_params(), HashingEmbedder())
+    c.add(stream)
+    assert c.story_of(6) == c.story_of(1)
+
+
+def test_kept_members_travel_in_the_state_so_a_resumed_clusterer_splits_the_same() -> None:
+    params = split_test_params()
+    stream = [*two_quakes_interleaved(), article(7, QUAKE_B_FOLLOW, "Kestoria counts its dead")]
+    whole = StoryClusterer(params, HashingEmbedder())
+    expected = whole.add(stream)
+
+    first = StoryClusterer(params, HashingEmbedder())
+    head = first.add(stream[:2])
+    full = first.dump_state()
+    middle = first.add(stream[2:4])
+    changes = [first.dump_changes()]
+    resumed = StoryClusterer.load_state(full, params, HashingEmbedder(), changes=changes)
+    tail = resumed.add(stream[4:])
+    assert head[0] + middle[0] + tail[0] == expected[0]
+    assert expected[1] and tail[1] == expected[1]  # the split, found after a reload
+    assert resumed.dump_state() == whole.dump_state()
+    # And its state reloads again, moved articles and all.
+    again = StoryClusterer.load_state(resumed.dump_state(), params, HashingEmbedder())
+    assert stories_of(again, range(1, 8)) == stories_of(whole, range(1, 8))
+    assert again._members == whole._members
+
+
+def test_a_state_saved_before_members_were_kept_loads_and_does_not_split() -> None:
+    params = split_test_params()
+    c = StoryClusterer(params, HashingEmbedder())
+    c.add(two_quakes_interleaved()[:4])
+    part = _StatePart.parse(c.dump_state())
+    header = {**part.header, "arrays": dict(part.header["arrays"])}
+    header["arrays"] = {k: v for k, v in header["arrays"].items() if not k.startswith("member")}
+    head = json.dumps(header, sort_keys=True).encode("utf-8")
+    body = len(head).to_bytes(8, "little") + head + bytes(part.payload)
+    old = StoryClusterer.load_state(_STATE_MAGIC + zlib.compress(body), params, HashingEmbedder())
+    _, changes = old.add(two_quakes_interleaved()[4:])
+    assert not changes and set(stories_of(old, range(1, 7))) == {1}

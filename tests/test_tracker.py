@@ -22,6 +22,16 @@ from storyline.tracker import Tracker
 
 from .conftest import SAMPLES, invented_text
 from .test_duplicates import edited_copy
+from .test_stories import (
+    QUAKE_A,
+    QUAKE_A_FOLLOW,
+    QUAKE_A_THIRD,
+    QUAKE_B,
+    QUAKE_B_FOLLOW,
+    QUAKE_B_THIRD,
+    HashingEmbedder,
+    split_test_params,
+)
 
 pytestmark = pytest.mark.slow  # the story stage loads the real sentence-embedding model
 
@@ -311,3 +321,49 @@ def test_story_params_given_to_the_tracker_survive_a_rolled_back_batch(
         tracker.add(records)
         assert tracker._story_clusterer().params is apart
         assert len(tracker.stories()) == 12
+
+
+def ingest_two_quakes_in_one_loose_story(db: Path) -> dict[str, int]:
+    """Six reports of two earthquakes, two per batch, into a store whose scorer joins loosely enough
+    that both land in one story until the split; returns each input id's story."""
+    texts = {
+        "quake-a1": QUAKE_A,
+        "quake-b1": QUAKE_B,
+        "quake-a2": QUAKE_A_FOLLOW,
+        "quake-b2": QUAKE_B_FOLLOW,
+        "quake-a3": QUAKE_A_THIRD,
+        "quake-b3": QUAKE_B_THIRD,
+    }
+    params = split_test_params()
+    with Tracker(db, batch_size=2, story_params=params, embedder=HashingEmbedder()) as tracker:
+        tracker.add([{"id": key, "text": text} for key, text in texts.items()])
+        return dict(tracker.assignments())
+
+
+def test_a_split_moves_articles_in_the_store_and_is_recorded(tmp_path: Path) -> None:
+    db = tmp_path / "split.db"
+    assignments = ingest_two_quakes_in_one_loose_story(db)
+    assert assignments == {
+        "quake-a1": 1,
+        "quake-b1": 2,
+        "quake-a2": 1,
+        "quake-b2": 2,
+        "quake-a3": 1,
+        "quake-b3": 2,
+    }
+    with Tracker(db, story_params=split_test_params(), embedder=HashingEmbedder()) as tracker:
+        kept, new = tracker.story(1), tracker.story(2)
+        assert kept is not None and new is not None
+        assert kept.story.article_count == 3 and new.story.article_count == 3
+        assert "Ridgeford" in kept.story.label and "Ambry" in new.story.label
+        assert kept.splits == new.splits
+        (split,) = new.splits
+        assert (split.story_id, split.new_story_id, split.article_count) == (1, 2, 3)
+        # The store and the clusterer's saved state agree on every article's story.
+        state = tracker.store.load_clusterer_state()
+        assert state is not None
+        clusterer = StoryClusterer.load_state(
+            state.full, split_test_params(), HashingEmbedder(), changes=state.changes
+        )
+        for row in tracker.articles():
+            assert row.story_id == clusterer.story_of(row.id)

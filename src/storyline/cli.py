@@ -309,6 +309,12 @@ def story(
             f"merged story {merge.absorbed} into {merge.into} at {merge.merged_at.isoformat()}: "
             f"{escape(merge.reason)} (score {merge.score:.2f})"
         )
+    for split in view.splits:
+        out.print(
+            f"split {split.article_count} reports off story {split.story_id} into story"
+            f" {split.new_story_id} at {split.split_at.isoformat()}: {escape(split.reason)}"
+            f" (score between the parts {split.score:.2f})"
+        )
 
 
 _BAR_WIDTH = 40

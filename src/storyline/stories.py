@@ -23,6 +23,7 @@ All state lives in numpy arrays and a few dicts so ``dump_state`` is compact and
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import math
@@ -91,6 +92,22 @@ class StoryMerge:
 
 
 @dataclass(frozen=True, slots=True)
+class StorySplit:
+    """``article_ids`` left ``story_id`` (which keeps its id and its first report) for the new story
+    ``new_story_id``; ``score`` is the mean score between the two parts."""
+
+    story_id: int
+    new_story_id: int
+    article_ids: tuple[int, ...]
+    score: float
+    reason: str
+    after_article: int
+
+
+StoryChange = StoryMerge | StorySplit
+
+
+@dataclass(frozen=True, slots=True)
 class StoryLabel:
     story_id: int
     headline: str
@@ -115,6 +132,12 @@ class RegimeParams:
     cold_days: float  # a story silent for longer than this is cold ...
     cold_penalty_per_day: float  # ... and its score drops by this per further day ...
     max_cold_penalty: float  # ... up to this cap, so a strong match can still revive it
+    # A story of this regime whose members fall into two parts that score below ``split_threshold``
+    # with each other on average, and at least ``split_gap`` below the members of either part among
+    # themselves, is two stories: the first report of a second event of the same kind joined it
+    # before anything told them apart (see ``StoryClusterer._maybe_split``). 0 turns splitting off.
+    split_threshold: float = 0.0
+    split_gap: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +161,11 @@ class StoryParams:
     posting_depth: int = 16  # newest stories read per posting list
     posting_cap: int = 64  # stories kept per posting list
     label_candidates: int = 3  # headlines kept per story to choose its label from
+    # Each part of a split needs this many members: fewer is an outlier of the story, not a second one.
+    split_min_part: int = 3
+    # Members are kept (vector, term bags) while a story has at most this many, so splitting costs
+    # bounded time and memory; a larger story is settled and no longer split.
+    split_max_members: int = 64
     hnsw_m: int = 16
     hnsw_ef_construction: int = 100
     hnsw_ef: int = 64
@@ -258,6 +286,51 @@ def _headline_terms(headline: str) -> tuple[str, ...]:
     return tuple(terms_and_entities(headline, title_case=True)[0])
 
 
+def split_in_two(scores: NDArray[np.float64], groups: Sequence[int]) -> tuple[list[int], list[int]]:
+    """The two parts average-linkage clustering of items scored pairwise by ``scores`` ends with,
+    each as ascending item indices, the part holding item 0 first.
+
+    Items of one group start (and so stay) together. Ties join the lowest-numbered parts first, so
+    the result depends on the scores alone.
+    """
+    first_of: dict[int, int] = {}
+    parts: list[list[int]] = []
+    for i, group in enumerate(groups):
+        if group not in first_of:
+            first_of[group] = len(parts)
+            parts.append([])
+        parts[first_of[group]].append(i)
+    if len(parts) < 2:
+        return parts[0] if parts else [], []
+    member_of = np.zeros((len(parts), len(groups)))
+    for k, part in enumerate(parts):
+        member_of[k, part] = 1.0
+    sums = member_of @ scores @ member_of.T  # summed pair scores between parts
+    sizes = member_of.sum(axis=1)
+    alive = np.ones(len(parts), dtype=np.bool_)
+    for _ in range(len(parts) - 2):
+        mean = sums / np.outer(sizes, sizes)
+        mean[~alive, :] = -np.inf
+        mean[:, ~alive] = -np.inf
+        np.fill_diagonal(mean, -np.inf)
+        i, j = sorted(int(x) for x in np.unravel_index(int(np.argmax(mean)), mean.shape))
+        parts[i] += parts[j]
+        sums[i, :] += sums[j, :]
+        sums[:, i] += sums[:, j]
+        sizes[i] += sizes[j]
+        alive[j] = False
+    a, b = (sorted(parts[k]) for k in np.flatnonzero(alive))
+    return (a, b) if a[0] == 0 else (b, a)
+
+
+def _mean_off_diagonal(scores: NDArray[np.float64], part: Sequence[int]) -> float:
+    n = len(part)
+    if n < 2:
+        return math.inf  # a lone member has no pairs: nothing to fall short of
+    block = scores[np.ix_(part, part)]
+    return float((block.sum() - np.trace(block)) / (n * (n - 1)))
+
+
 # ------------------------------------------------------------------------------------------ the clusterer
 
 
@@ -276,6 +349,19 @@ class KeptHeadline(NamedTuple):
 
     text: str
     titled: bool
+
+
+class _Member(NamedTuple):
+    """What a story keeps of a member while it may still be split: enough to score its members
+    against each other and to rebuild each part's centroid, term bags and label candidates."""
+
+    article_id: int
+    group: int  # the first article of its near-duplicate group: a group is never split apart
+    full: bool
+    time: float
+    vector: NDArray[np.float16]  # half precision: it only scores members against each other
+    bags: tuple[tuple[I32, F32], ...]
+    headline: KeptHeadline
 
 
 class _Idf:
@@ -348,6 +434,11 @@ class StoryClusterer:
         self._postings: dict[int, array[int]] = {}
         self._article_story: dict[int, int] = {}
         self._headlines: list[list[KeptHeadline]] = [[]]
+        # Stories that may still be split keep their members (see ``_keep_member``): by article, and
+        # per story its members' article ids in ascending order.
+        self._member: dict[int, _Member] = {}
+        self._members: dict[int, list[int]] = {}
+        self._dropped_members: set[int] = set()  # members no longer kept since the last dump
         self._index = self._new_index(cap)
         # What changed since the last dump, so ``dump_changes`` costs what a batch touched, not the corpus.
         self._changed_stories: set[int] = set()
@@ -357,22 +448,29 @@ class StoryClusterer:
 
     # ------------------------------------------------------------------------------------- public API
 
-    def add(self, items: Sequence[StoryInput]) -> tuple[list[Assignment], list[StoryMerge]]:
-        """Assign ``items`` one by one in the given order; embeddings are computed in one batch."""
+    def add(self, items: Sequence[StoryInput]) -> tuple[list[Assignment], list[StoryChange]]:
+        """Assign ``items`` one by one in the given order; embeddings are computed in one batch.
+
+        Returns each item's assignment when it arrived and the merges and splits that followed, in
+        the order they happened: replaying them over the assignments gives every item's story now.
+        """
         prepared = self._prepare(items)
         assignments: list[Assignment] = []
-        merges: list[StoryMerge] = []
+        changes: list[StoryChange] = []
         for prep in prepared:
-            assignment, merge = self._assign(prep)
+            assignment, following = self._assign(prep)
             assignments.append(assignment)
             self._changed_articles[assignment.article_id] = None
             self._changed_stories.add(assignment.story_id)
             for ids, _ in prep.bags:  # document frequencies and posting lists
                 self._changed_terms.update(ids.tolist())
-            if merge is not None:
-                merges.append(merge)
-                self._changed_stories.update((merge.absorbed, merge.into))
-        return assignments, merges
+            for change in following:
+                changes.append(change)
+                if isinstance(change, StoryMerge):
+                    self._changed_stories.update((change.absorbed, change.into))
+                else:
+                    self._changed_stories.update((change.story_id, change.new_story_id))
+        return assignments, changes
 
     def resolve(self, story_id: int) -> int:
         """The live story a (possibly absorbed) id now refers to."""
@@ -480,15 +578,15 @@ class StoryClusterer:
                 if k > 0:
                     labels, _ = self._index.knn_query(prep.vector[None, :], k=k, num_threads=1)
                     found.update(int(i) for i in labels[0])
-            for tid in self._salient(prep, idf):
+            for tid in self._salient(prep.bags[0], idf):
                 posting = self._postings.get(tid)
                 if posting is not None:
                     found.update(posting[-p.posting_depth :])
         alive = sorted({self.resolve(s) for s in found})
         return np.array(alive, dtype=np.int32)
 
-    def _salient(self, prep: _Prepared, idf: _Idf) -> list[int]:
-        ids, tf = prep.bags[0]
+    def _salient(self, terms: tuple[I32, F32], idf: _Idf) -> list[int]:
+        ids, tf = terms
         weights = tf * idf[ids]
         order = np.lexsort((ids, -weights))
         return [int(ids[i]) for i in order[: self.params.posting_terms]]
@@ -571,7 +669,7 @@ class StoryClusterer:
 
     # ------------------------------------------------------------------------------------------ assigning
 
-    def _assign(self, prep: _Prepared) -> tuple[Assignment, StoryMerge | None]:
+    def _assign(self, prep: _Prepared) -> tuple[Assignment, list[StoryChange]]:
         item = prep.item
         self._count_doc(prep)
         idf = self._idf()
@@ -591,6 +689,8 @@ class StoryClusterer:
             sid, score, created = self._new_story(), 0.0, True
         self._absorb_article(sid, prep, idf)
         self._article_story[item.article_id] = sid
+        group = item.article_id if item.duplicate_of is None else item.duplicate_of
+        self._keep_member(sid, prep, group)
         merge = None
         if runner_up is not None:
             merge = self._merge_pair(
@@ -603,7 +703,12 @@ class StoryClusterer:
             )
         elif not created:
             merge = self._maybe_merge(sid, cands, idf, item.article_id)
-        return Assignment(item.article_id, sid, score, created), merge
+        changes: list[StoryChange] = [] if merge is None else [merge]
+        if not created:
+            split = self._maybe_split(self.resolve(sid), item.article_id, idf)
+            if split is not None:
+                changes.append(split)
+        return Assignment(item.article_id, sid, score, created), changes
 
     def _runner_up(
         self, scores: NDArray[np.float64], margins: NDArray[np.float64], kinds: NDArray[np.intp], best: int
@@ -655,13 +760,19 @@ class StoryClusterer:
             self._ids[ch][sid], self._w[ch][sid] = self._merge_top(
                 self._ids[ch][sid], self._w[ch][sid], ids, tf, idf, p.channel_sizes[ch]
             )
-        for tid in self._salient(prep, idf):
+        self._post(sid, prep.bags[0], idf)
+        self._keep_headline(sid, prep.headline)
+
+    def _post(self, sid: int, terms: tuple[I32, F32], idf: _Idf) -> None:
+        """List story ``sid`` under the salient terms of a member's ``terms``."""
+        cap = self.params.posting_cap
+        for tid in self._salient(terms, idf):
             posting = self._postings.setdefault(tid, array("i"))
             if not posting or posting[-1] != sid:
                 posting.append(sid)
-                if len(posting) > 2 * p.posting_cap:
-                    del posting[: -p.posting_cap]
-        self._keep_headline(sid, prep.headline)
+                self._changed_terms.add(tid)
+                if len(posting) > 2 * cap:
+                    del posting[:-cap]
 
     def _set_centroid(self, sid: int, total: F32) -> None:
         norm = float(np.linalg.norm(total))
@@ -738,6 +849,106 @@ class StoryClusterer:
         # headline does not always win.
         return sum(weight_of.get(i, 0.0) for i in ids) / math.sqrt(len(ids))
 
+    # ------------------------------------------------------------------------------------------ splitting
+
+    def _keep_member(self, sid: int, prep: _Prepared, group: int) -> None:
+        """Keep what a split of ``sid`` needs of its new member ``prep``, while the story keeps its
+        members: all of them are known (a state written before members were kept knows none) and
+        there are at most ``split_max_members``."""
+        members = self._members.pop(sid, [])
+        if len(members) != self._size[sid] - 1 or self._size[sid] > self.params.split_max_members:
+            self._forget_members(members)
+            return
+        aid = prep.item.article_id
+        self._member[aid] = _Member(
+            aid, group, prep.full, prep.time, prep.vector.astype(np.float16), prep.bags, prep.headline
+        )
+        bisect.insort(members, aid)
+        self._members[sid] = members
+
+    def _forget_members(self, article_ids: Sequence[int]) -> None:
+        for aid in article_ids:
+            del self._member[aid]
+            self._dropped_members.add(aid)
+
+    def _maybe_split(self, sid: int, after_article: int, idf: _Idf) -> StorySplit | None:
+        """Split ``sid`` in two if its members fall into two parts that score apart (see
+        ``RegimeParams.split_threshold``).
+
+        Single-pass assignment cannot tell two events of the same kind apart when the second one's
+        first report arrives: it is the best match of the first event's story, and later reports of
+        the second event follow it there. Once both events have several reports the story's members
+        show it, and the story is cut along that line. The part holding the story's first report
+        keeps its id; the other becomes a new story.
+        """
+        p = self.params
+        regime = p.pair_regimes[2 if self._full[sid] else 0]
+        members = self._members.get(sid, [])
+        if regime.split_threshold <= 0 or len(members) < 2 * p.split_min_part:
+            return None
+        kept = [self._member[aid] for aid in members]
+        scores = self._member_scores(kept, idf)
+        first, second = split_in_two(scores, [m.group for m in kept])
+        if min(len(first), len(second)) < p.split_min_part:
+            return None
+        between = float(scores[np.ix_(first, second)].mean())
+        within = min(_mean_off_diagonal(scores, first), _mean_off_diagonal(scores, second))
+        if between >= regime.split_threshold or within - between < regime.split_gap:
+            return None
+        new = self._new_story()
+        self._rebuild_story(sid, [kept[i] for i in first], idf)  # ``first`` holds member 0
+        self._rebuild_story(new, [kept[i] for i in second], idf)
+        return StorySplit(
+            sid,
+            new,
+            tuple(kept[i].article_id for i in second),
+            between,
+            "its reports fell into two groups that score apart",
+            after_article,
+        )
+
+    def _member_scores(self, members: Sequence[_Member], idf: _Idf) -> NDArray[np.float64]:
+        """The scorer's linear score of every pair of ``members``, each pair in its own regime."""
+        full = np.array([m.full for m in members], dtype=np.intp)
+        weights = np.array(
+            [(r.w_dense, r.w_terms, r.w_names, r.w_numbers) for r in self.params.pair_regimes]
+        )[full[:, None] + full[None, :]]
+        vectors = np.stack([m.vector for m in members]).astype(np.float64)
+        scores: NDArray[np.float64] = weights[..., 0] * (vectors @ vectors.T)
+        for ch in range(len(self._ids)):
+            bags = [m.bags[ch] for m in members]
+            vocab = np.unique(np.concatenate([ids for ids, _ in bags]))
+            matrix = np.zeros((len(members), len(vocab)))
+            for row, (ids, tf) in zip(matrix, bags, strict=True):
+                row[np.searchsorted(vocab, ids)] = tf * idf[ids]
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            matrix = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+            scores += weights[..., ch + 1] * (matrix @ matrix.T)
+        return scores
+
+    def _rebuild_story(self, sid: int, members: Sequence[_Member], idf: _Idf) -> None:
+        """Make ``sid`` the story of exactly ``members``: centroid, bags, label candidates, postings."""
+        p = self.params
+        self._set_centroid(sid, np.sum([m.vector for m in members], axis=0, dtype=np.float32))
+        self._size[sid] = len(members)
+        self._full[sid] = any(m.full for m in members)
+        times = [m.time for m in members if not math.isnan(m.time)]
+        self._last[sid] = max(times) if times else math.nan
+        self._indexed_size[sid] = 0  # re-index now: the centroid moved by more than growth would
+        self._sync_index(sid)
+        for ch, k in enumerate(p.channel_sizes):
+            ids, w = np.full(k, -1, dtype=np.int32), np.zeros(k, dtype=np.float32)
+            for m in members:
+                ids, w = self._merge_top(ids, w, *m.bags[ch], idf, k)
+            self._ids[ch][sid], self._w[ch][sid] = ids, w
+        self._headlines[sid] = []
+        for m in members:
+            self._keep_headline(sid, m.headline)
+            self._post(sid, m.bags[0], idf)
+            self._article_story[m.article_id] = sid
+            self._changed_articles[m.article_id] = None
+        self._members[sid] = [m.article_id for m in members]
+
     # -------------------------------------------------------------------------------------------- merging
 
     def _maybe_merge(self, sid: int, cands: I32, idf: _Idf, after_article: int) -> StoryMerge | None:
@@ -771,6 +982,11 @@ class StoryClusterer:
 
     def _merge_stories(self, absorbed: int, into: int, idf: _Idf) -> None:
         p = self.params
+        kept = self._members.pop(absorbed, []) + self._members.pop(into, [])
+        if len(kept) == self._size[absorbed] + self._size[into] <= p.split_max_members:
+            self._members[into] = sorted(kept)
+        else:
+            self._forget_members(kept)
         total = self._unit[into] * self._norm[into] + self._unit[absorbed] * self._norm[absorbed]
         self._set_centroid(into, total)
         self._size[into] += self._size[absorbed]
@@ -874,9 +1090,26 @@ class StoryClusterer:
             **{f"ids{ch}": a[rows] for ch, a in enumerate(self._ids)},
             **{f"w{ch}": a[rows] for ch, a in enumerate(self._w)},
         }
+        # Kept members go with their articles: each is written once, when it arrives (or moves).
+        kept = [self._member[a] for a in articles if a in self._member]
+        arrays |= {
+            "member_ids": np.array([m.article_id for m in kept], dtype=np.int64),
+            "member_groups": np.array([m.group for m in kept], dtype=np.int64),
+            "member_full": np.array([m.full for m in kept], dtype=np.bool_),
+            "member_times": np.array([m.time for m in kept], dtype=np.float64),
+            "member_vectors": np.array([m.vector for m in kept], dtype=np.float16).reshape(-1, self._dim),
+            "member_titled": np.array([m.headline.titled for m in kept], dtype=np.bool_),
+            "members_dropped": np.array([] if full else sorted(self._dropped_members), dtype=np.int64),
+        }
+        for ch in range(len(self._ids)):
+            ids, tfs = [m.bags[ch][0] for m in kept], [m.bags[ch][1] for m in kept]
+            arrays[f"member_lens{ch}"] = np.array([len(i) for i in ids], dtype=np.int32)
+            arrays[f"member_ids{ch}"] = np.concatenate([np.zeros(0, np.int32), *ids])
+            arrays[f"member_tf{ch}"] = np.concatenate([np.zeros(0, np.float32), *tfs])
         texts = {
             "vocab": "\n".join(self._vocab_terms[vocab_from or 0 :]),
             "headlines": "\n".join(h.text for r in rows for h in self._headlines[r]),
+            "member_headlines": json.dumps([m.headline.text for m in kept]),
         }
         header: dict[str, Any] = {
             "version": _STATE_VERSION,
@@ -905,6 +1138,7 @@ class StoryClusterer:
         self._changed_stories.clear()
         self._changed_terms.clear()
         self._changed_articles.clear()
+        self._dropped_members.clear()
         self._dumped_vocab = len(self._vocab_terms)
         # Level 1: state is written after every committed batch, so speed beats the last few percent.
         return _STATE_MAGIC + zlib.compress(body, 1)
@@ -930,6 +1164,8 @@ class StoryClusterer:
         self._grow(max(64, 1 << (n + 1).bit_length()))
         for part in parts:
             self._apply(part)
+        for aid in sorted(self._member):
+            self._members.setdefault(self.resolve(self._article_story[aid]), []).append(aid)
         # The ANN graph is derived data: rebuilt from the centroids in id order.
         self._index = self._new_index(len(self._size))
         alive = np.flatnonzero(self._into[1 : n + 1] == 0) + 1
@@ -969,6 +1205,7 @@ class StoryClusterer:
         self._article_story.update(
             zip(part.array("article_ids").tolist(), part.array("article_story").tolist(), strict=True)
         )
+        self._apply_members(part)
         flat = part.array("post_flat")
         bounds = np.concatenate([[0], np.cumsum(part.array("post_lens"))])
         for i, term in enumerate(part.array("post_terms").tolist()):
@@ -984,6 +1221,34 @@ class StoryClusterer:
         headlines = iter(KeptHeadline(t, f) for t, f in zip(texts, flags, strict=True))
         for row, count in zip(rows.tolist(), part.array("headline_counts").tolist(), strict=True):
             self._headlines[row] = [next(headlines) for _ in range(count)]
+
+    def _apply_members(self, part: _StatePart) -> None:
+        """Kept members in one state record; states written before members were kept have none,
+        and their stories are not split."""
+        if "member_ids" not in part.header["arrays"]:
+            return
+        for aid in part.array("members_dropped").tolist():
+            self._member.pop(aid, None)
+        bags = []
+        for ch in range(len(self._ids)):
+            bounds = np.concatenate([[0], np.cumsum(part.array(f"member_lens{ch}"))]).tolist()
+            ids, tf = part.array(f"member_ids{ch}"), part.array(f"member_tf{ch}")
+            bags.append([(ids[a:b], tf[a:b]) for a, b in itertools.pairwise(bounds)])
+        columns = zip(
+            part.array("member_ids").tolist(),
+            part.array("member_groups").tolist(),
+            part.array("member_full").tolist(),
+            part.array("member_times").tolist(),
+            part.array("member_vectors"),
+            zip(*bags, strict=True),
+            json.loads(part.raw_text("member_headlines")),
+            part.array("member_titled").tolist(),
+            strict=True,
+        )
+        for aid, group, full, time, vector, member_bags, text, titled in columns:
+            self._member[aid] = _Member(
+                aid, group, full, time, vector, tuple(member_bags), KeptHeadline(text, titled)
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -1009,7 +1274,10 @@ class _StatePart:
         raw = self.payload[offset : offset + size]
         return np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape).copy()
 
-    def text(self, name: str) -> list[str]:
+    def raw_text(self, name: str) -> str:
         offset, size = self.header["texts"][name]
-        raw = bytes(self.payload[offset : offset + size]).decode("utf-8")
+        return bytes(self.payload[offset : offset + size]).decode("utf-8")
+
+    def text(self, name: str) -> list[str]:
+        raw = self.raw_text(name)
         return raw.split("\n") if raw else []

@@ -30,8 +30,9 @@ from storyline.store.base import (
     StoredArticle,
     StoryMergeRow,
     StoryRow,
+    StorySplitRow,
 )
-from storyline.stories import StoryClusterer, StoryInput, StoryParams
+from storyline.stories import StoryClusterer, StoryInput, StoryMerge, StoryParams
 
 BATCH_SIZE = 512
 
@@ -56,6 +57,7 @@ class StoryView:
     story: StoryRow
     articles: list[ArticleSummary]
     merges: list[StoryMergeRow]
+    splits: list[StorySplitRow]
 
     def coverage(self, max_periods: int = 40) -> Coverage:
         """Reports per day, week or month (see :func:`storyline.coverage.story_coverage`)."""
@@ -312,16 +314,32 @@ class Tracker:
             )
             for article_id, article, canonical in _in_time_order(new_articles)
         ]
-        assignments, merges = clusterer.add(inputs)
+        assignments, changes = clusterer.add(inputs)
         now = self._clock()
         touched: set[int] = set()
         for assignment in assignments:
             self.store.assign_story(assignment.article_id, assignment.story_id, assignment.score)
             touched.add(assignment.story_id)
-        for merge in merges:
-            self.store.record_merge(StoryMergeRow(merge.absorbed, merge.into, now, merge.score, merge.reason))
-            touched.discard(merge.absorbed)
-            touched.add(merge.into)
+        # Replayed in the order they happened, merges and splits over the assignments leave every
+        # article in the story the clusterer now holds it in.
+        for change in changes:
+            if isinstance(change, StoryMerge):
+                self.store.record_merge(
+                    StoryMergeRow(change.absorbed, change.into, now, change.score, change.reason)
+                )
+                touched.discard(change.absorbed)
+                touched.add(change.into)
+            else:
+                row = StorySplitRow(
+                    change.story_id,
+                    change.new_story_id,
+                    now,
+                    change.score,
+                    change.reason,
+                    len(change.article_ids),
+                )
+                self.store.record_split(row, change.article_ids)
+                touched.update((change.story_id, change.new_story_id))
         for story_id in sorted(touched):
             label = clusterer.label(story_id)
             self.store.refresh_story(story_id, label.headline, label.key_terms, now)
@@ -338,7 +356,12 @@ class Tracker:
         row = self.store.story(resolved)
         if row is None:
             return None
-        return StoryView(row, self.store.story_articles(resolved), self.store.story_merges(resolved))
+        return StoryView(
+            row,
+            self.store.story_articles(resolved),
+            self.store.story_merges(resolved),
+            self.store.story_splits(resolved),
+        )
 
     def article(self, key: str) -> StoredArticle | None:
         article_id = self.store.find_article(key)

@@ -107,6 +107,18 @@ class StoryMergeRow:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class StorySplitRow:
+    """``article_count`` articles left ``story_id`` for the new story ``new_story_id``."""
+
+    story_id: int
+    new_story_id: int
+    split_at: datetime
+    score: float
+    reason: str
+    article_count: int
+
+
 class Store(ABC):
     """Persistent state of a storyline corpus."""
 
@@ -201,6 +213,10 @@ class Store(ABC):
         """Move the absorbed story's articles into the surviving one and keep a redirect."""
 
     @abstractmethod
+    def record_split(self, split: StorySplitRow, article_ids: Sequence[int]) -> None:
+        """Move ``article_ids`` to the new story and record where it came from."""
+
+    @abstractmethod
     def resolve_story(self, story_id: int) -> int | None:
         """Follow merge redirects; None for an id that never existed."""
 
@@ -215,6 +231,10 @@ class Store(ABC):
 
     @abstractmethod
     def story_merges(self, story_id: int) -> list[StoryMergeRow]: ...
+
+    @abstractmethod
+    def story_splits(self, story_id: int) -> list[StorySplitRow]:
+        """Splits the story came from or gave articles to, oldest first."""
 
     @abstractmethod
     def story_assignments(self) -> Iterator[tuple[str, int]]:

@@ -114,4 +114,17 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE ingest_runs ADD COLUMN host TEXT;
     ALTER TABLE ingest_runs ADD COLUMN pid INTEGER
     """,
+    # 5: split lineage: a story that turned out to be two gave some of its articles to a new story
+    """
+    CREATE TABLE story_splits (
+        id INTEGER PRIMARY KEY,
+        story_id INTEGER NOT NULL,
+        new_story_id INTEGER NOT NULL UNIQUE,
+        split_at TEXT NOT NULL,
+        score REAL NOT NULL,
+        reason TEXT NOT NULL,
+        article_count INTEGER NOT NULL
+    );
+    CREATE INDEX story_splits_story ON story_splits(story_id)
+    """,
 )

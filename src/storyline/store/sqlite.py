@@ -37,6 +37,7 @@ from storyline.store.base import (
     StoredArticle,
     StoryMergeRow,
     StoryRow,
+    StorySplitRow,
 )
 from storyline.store.migrations import SQLITE_MIGRATIONS
 
@@ -419,6 +420,25 @@ class SQLiteStore(Store):
             )
             self._db.execute("DELETE FROM stories WHERE id = ?", (merge.absorbed,))
 
+    def record_split(self, split: StorySplitRow, article_ids: Sequence[int]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "UPDATE story_articles SET story_id = ? WHERE article_id = ?",
+                [(split.new_story_id, a) for a in article_ids],
+            )
+            self._db.execute(
+                """INSERT INTO story_splits (story_id, new_story_id, split_at, score, reason, article_count)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (
+                    split.story_id,
+                    split.new_story_id,
+                    split.split_at.isoformat(),
+                    split.score,
+                    split.reason,
+                    split.article_count,
+                ),
+            )
+
     def resolve_story(self, story_id: int) -> int | None:
         row = self._db.execute("SELECT into_ FROM story_merges WHERE absorbed = ?", (story_id,)).fetchone()
         if row:
@@ -456,6 +476,14 @@ class SQLiteStore(Store):
             (story_id, story_id),
         ).fetchall()
         return [StoryMergeRow(r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+
+    def story_splits(self, story_id: int) -> list[StorySplitRow]:
+        rows = self._db.execute(
+            """SELECT story_id, new_story_id, split_at, score, reason, article_count FROM story_splits
+               WHERE story_id = ? OR new_story_id = ? ORDER BY id""",
+            (story_id, story_id),
+        ).fetchall()
+        return [StorySplitRow(r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4], r[5]) for r in rows]
 
     def story_assignments(self) -> Iterator[tuple[str, int]]:
         cur = self._db.execute(
