@@ -596,3 +596,17 @@ def test_a_state_saved_before_members_were_kept_loads_and_does_not_split() -> No
     old = StoryClusterer.load_state(_STATE_MAGIC + zlib.compress(body), params, HashingEmbedder())
     _, changes = old.add(two_quakes_interleaved()[4:])
     assert not changes and set(stories_of(old, range(1, 7))) == {1}
+
+
+def test_two_stories_that_would_split_again_at_once_are_not_merged() -> None:
+    bridging = replace(_SPLITTING, threshold=0.9, bridge_threshold=0.5, bridge_margin=0.5)
+    c = StoryClusterer(split_test_params(bridging), HashingEmbedder())
+    a = [article(1, QUAKE_A), article(2, QUAKE_A_FOLLOW), article(3, QUAKE_A_THIRD)]
+    b = [article(4, QUAKE_B), article(5, QUAKE_B_FOLLOW), article(6, QUAKE_B_THIRD)]
+    _, changes = c.add(a + b)
+    assert not changes and stories_of(c, range(1, 7)) == [1, 1, 1, 2, 2, 2]
+    # A round-up of both earthquakes matches both stories about equally: a bridge, were it not that
+    # the merged story's members would fall apart again straight away.
+    (roundup,), changes = c.add([article(7, QUAKE_A + " " + QUAKE_B)])
+    assert not changes and c.story_count == 2
+    assert roundup.story_id in (1, 2)

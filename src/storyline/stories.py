@@ -136,6 +136,7 @@ class RegimeParams:
     # with each other on average, and at least ``split_gap`` below the members of either part among
     # themselves, is two stories: the first report of a second event of the same kind joined it
     # before anything told them apart (see ``StoryClusterer._maybe_split``). 0 turns splitting off.
+    # A story is headline-only or holds a full text, so the mixed regime's values are never used.
     split_threshold: float = 0.0
     split_gap: float = 0.0
 
@@ -881,9 +882,33 @@ class StoryClusterer:
         show it, and the story is cut along that line. The part holding the story's first report
         keeps its id; the other becomes a new story.
         """
+        plan = self._split_plan(self._members.get(sid, []), bool(self._full[sid]), idf)
+        if plan is None:
+            return None
+        first, second, between = plan
+        new = self._new_story()
+        self._rebuild_story(sid, first, idf)
+        self._rebuild_story(new, second, idf)
+        # The old story stays listed under the moved members' terms: postings only propose candidates.
+        for member in second:
+            self._post(new, member.bags[0], idf)
+        return StorySplit(
+            sid,
+            new,
+            tuple(m.article_id for m in second),
+            between,
+            "its reports fell into two groups that score apart",
+            after_article,
+        )
+
+    def _split_plan(
+        self, members: Sequence[int], full: bool, idf: _Idf
+    ) -> tuple[list[_Member], list[_Member], float] | None:
+        """The two parts a story of ``members`` (article ids, ascending; ``full`` if it holds a full
+        text) should be split into, the one holding the first member first, and the mean score
+        between them; None if it is one story."""
         p = self.params
-        regime = p.pair_regimes[2 if self._full[sid] else 0]
-        members = self._members.get(sid, [])
+        regime = p.pair_regimes[2 if full else 0]
         if regime.split_threshold <= 0 or len(members) < 2 * p.split_min_part:
             return None
         kept = [self._member[aid] for aid in members]
@@ -895,17 +920,7 @@ class StoryClusterer:
         within = min(_mean_off_diagonal(scores, first), _mean_off_diagonal(scores, second))
         if between >= regime.split_threshold or within - between < regime.split_gap:
             return None
-        new = self._new_story()
-        self._rebuild_story(sid, [kept[i] for i in first], idf)  # ``first`` holds member 0
-        self._rebuild_story(new, [kept[i] for i in second], idf)
-        return StorySplit(
-            sid,
-            new,
-            tuple(kept[i].article_id for i in second),
-            between,
-            "its reports fell into two groups that score apart",
-            after_article,
-        )
+        return [kept[i] for i in first], [kept[i] for i in second], between
 
     def _member_scores(self, members: Sequence[_Member], idf: _Idf) -> NDArray[np.float64]:
         """The scorer's linear score of every pair of ``members``, each pair in its own regime."""
@@ -927,7 +942,7 @@ class StoryClusterer:
         return scores
 
     def _rebuild_story(self, sid: int, members: Sequence[_Member], idf: _Idf) -> None:
-        """Make ``sid`` the story of exactly ``members``: centroid, bags, label candidates, postings."""
+        """Make ``sid`` the story of exactly ``members``: centroid, bags, label candidates."""
         p = self.params
         self._set_centroid(sid, np.sum([m.vector for m in members], axis=0, dtype=np.float32))
         self._size[sid] = len(members)
@@ -944,7 +959,6 @@ class StoryClusterer:
         self._headlines[sid] = []
         for m in members:
             self._keep_headline(sid, m.headline)
-            self._post(sid, m.bags[0], idf)
             self._article_story[m.article_id] = sid
             self._changed_articles[m.article_id] = None
         self._members[sid] = [m.article_id for m in members]
@@ -974,8 +988,16 @@ class StoryClusterer:
 
     def _merge_pair(
         self, sid: int, other: int, score: float, reason: str, after_article: int, idf: _Idf
-    ) -> StoryMerge:
-        """Merge two live stories; the older id survives so that earlier references stay valid."""
+    ) -> StoryMerge | None:
+        """Merge two live stories; the older id survives so that earlier references stay valid.
+
+        Not if the merged story would split at once: that pair of changes would only churn ids and
+        lineage (over ECB+ arrival orders it halves the merges and splits, at the same F1).
+        """
+        both = self._members.get(sid, []) + self._members.get(other, [])
+        complete = len(both) == self._size[sid] + self._size[other] <= self.params.split_max_members
+        if complete and self._split_plan(sorted(both), bool(self._full[sid] or self._full[other]), idf):
+            return None
         into, absorbed = min(sid, other), max(sid, other)
         self._merge_stories(absorbed, into, idf)
         return StoryMerge(absorbed, into, score, reason, after_article)
