@@ -11,7 +11,11 @@ Single pass, never re-clustering the corpus. For each article, in arrival order:
 3. join the candidate that clears its threshold by the widest margin, else start a new story;
 4. the story the article joined is compared with the other candidates; if they now look like one
    story, the younger is absorbed into the older and the merge is returned (ids never change, the
-   absorbed id redirects).
+   absorbed id redirects);
+5. a story whose members now fall into two parts that score apart is split: the part holding its
+   first report keeps the id, the other becomes a new story, and the split is returned. This undoes
+   what a single pass cannot avoid: the first report of a second event of the same kind joining
+   the first event's story.
 
 Weights and thresholds are fitted per *regime*, the kind of pair being compared, chosen from what the
 two sides hold, never from where they came from: two headline-only sides (``headline``), two that
@@ -360,7 +364,7 @@ class _Member(NamedTuple):
     group: int  # the first article of its near-duplicate group: a group is never split apart
     full: bool
     time: float
-    vector: NDArray[np.float16]  # half precision: it only scores members against each other
+    vector: NDArray[np.float16]  # half precision: enough to compare members and rebuild a centroid
     bags: tuple[tuple[I32, F32], ...]
     headline: KeptHeadline
 
