@@ -96,6 +96,7 @@ def build(
         hi = min(n + 1, lo + chunk)
         c._index.add_items(c._unit[lo:hi], np.arange(lo, hi), num_threads=2)
         STDERR.log(f"  {hi - 1}/{n}")
+    c._indexed_size[1 : n + 1] = c._size[1 : n + 1]
     return c, topics
 
 

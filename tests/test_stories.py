@@ -610,3 +610,18 @@ def test_two_stories_that_would_split_again_at_once_are_not_merged() -> None:
     (roundup,), changes = c.add([article(7, QUAKE_A + " " + QUAKE_B)])
     assert not changes and c.story_count == 2
     assert roundup.story_id in (1, 2)
+
+
+def test_a_story_enters_the_ann_index_when_it_leaves_the_recent_window() -> None:
+    # Two stories searched exactly, no posting lists: an older story can only be found through the index.
+    params = replace(PARAMS, recent_window=2, posting_terms=0)
+    c = StoryClusterer(params, HashingEmbedder())
+    ferry = "The Orsk ferry company added two sailings to Lake Varn for the summer, its director said."
+    c.add([article(1, QUAKE_A), article(2, UNRELATED)])
+    assert c._index.get_current_count() == 0  # both still among the two newest
+    c.add([article(3, ferry)])
+    assert c._index.get_current_count() == 1  # story 1 left the window and was indexed
+    (follow,), _ = c.add([article(4, QUAKE_A_FOLLOW)])
+    assert follow.story_id == 1
+    loaded = StoryClusterer.load_state(c.dump_state(), params, HashingEmbedder())
+    assert loaded._index.get_current_count() == 1

@@ -750,6 +750,9 @@ class StoryClusterer:
         if sid >= len(self._size):
             self._grow(2 * len(self._size))
         self._headlines.append([])
+        leaving = sid - self.params.recent_window  # no longer among the stories searched exactly
+        if leaving > 0 and not self._into[leaving]:
+            self._sync_index(leaving)
         return sid
 
     def _absorb_article(self, sid: int, prep: _Prepared, idf: _Idf) -> None:
@@ -789,8 +792,12 @@ class StoryClusterer:
 
         The index only proposes candidates (scores use the exact centroid), and a centroid moves less
         with every member, so re-indexing at geometric sizes keeps it close at O(log size) updates
-        instead of one costly graph update per article.
+        instead of one costly graph update per article. A story among the ``recent_window`` newest
+        is searched exactly and enters the index only when it leaves them (``_new_story``): one
+        insert with a settled centroid instead of several while it grows fastest.
         """
+        if sid > self._n - self.params.recent_window:
+            return
         size = int(self._size[sid])
         if self._indexed_size[sid] and size * 4 < self._indexed_size[sid] * 5:
             return
@@ -1028,8 +1035,9 @@ class StoryClusterer:
             self._keep_headline(into, headline)
         self._headlines[absorbed] = []
         self._into[absorbed] = into
-        self._index.mark_deleted(absorbed)
-        self._index_deleted += 1
+        if self._indexed_size[absorbed]:
+            self._index.mark_deleted(absorbed)
+            self._index_deleted += 1
 
     # ------------------------------------------------------------------------------------------- storage
 
@@ -1192,9 +1200,11 @@ class StoryClusterer:
             self._apply(part)
         for aid in sorted(self._member):
             self._members.setdefault(self.resolve(self._article_story[aid]), []).append(aid)
-        # The ANN graph is derived data: rebuilt from the centroids in id order.
+        # The ANN graph is derived data: rebuilt from the centroids in id order, of the stories no
+        # longer searched exactly (see ``_sync_index``).
         self._index = self._new_index(len(self._size))
-        alive = np.flatnonzero(self._into[1 : n + 1] == 0) + 1
+        indexed = max(0, n - self.params.recent_window)
+        alive = np.flatnonzero(self._into[1 : indexed + 1] == 0) + 1
         if len(alive):
             self._index.add_items(self._unit[alive], alive, num_threads=1)
             self._indexed_size[alive] = self._size[alive]
