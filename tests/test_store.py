@@ -16,7 +16,7 @@ from storyline.models import (
     Rejection,
 )
 from storyline.segment import segment
-from storyline.store import open_store
+from storyline.store import Store, open_store
 from storyline.store.base import (
     ClustererState,
     IngestCounts,
@@ -108,16 +108,22 @@ def test_a_run_whose_process_is_gone_is_marked_interrupted_by_the_next(tmp_path:
     assert status[live] == "running"  # this test's own process
 
 
-def test_merged_story_id_keeps_resolving(tmp_path: Path) -> None:
+def _store_with_articles(tmp_path: Path, count: int) -> tuple[Store, list[int]]:
+    """A store holding ``count`` short articles with sources ``a0``, ``a1``, …; their ids."""
     store = open_store(tmp_path / "s.db")
     run = store.start_run(["x"])
     ids = []
-    for n in range(3):
+    for n in range(count):
         article_id = store.insert_article(
             make_article(f"Story text number {n}.", f"a{n}"), f"h{n}", None, None, None
         )
         store.add_source(article_id, SourceRecord(f"a{n}", f"a{n}", str(n) * 64, run, {}))
         ids.append(article_id)
+    return store, ids
+
+
+def test_merged_story_id_keeps_resolving(tmp_path: Path) -> None:
+    store, ids = _store_with_articles(tmp_path, 3)
     now = datetime(2026, 3, 3, tzinfo=UTC)
     store.assign_story(ids[0], 1, 1.0)
     store.assign_story(ids[1], 2, 1.0)
@@ -137,16 +143,9 @@ def test_merged_story_id_keeps_resolving(tmp_path: Path) -> None:
 
 
 def test_a_split_moves_only_the_listed_articles_and_keeps_its_lineage(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "s.db")
-    run = store.start_run(["x"])
-    ids = []
-    for n in range(4):
-        article_id = store.insert_article(
-            make_article(f"Story text number {n}.", f"a{n}"), f"h{n}", None, None, None
-        )
-        store.add_source(article_id, SourceRecord(f"a{n}", f"a{n}", str(n) * 64, run, {}))
+    store, ids = _store_with_articles(tmp_path, 4)
+    for article_id in ids:
         store.assign_story(article_id, 1, 1.0)
-        ids.append(article_id)
     now = datetime(2026, 3, 3, tzinfo=UTC)
     split = StorySplitRow(1, 2, now, 0.4, "its reports fell into two groups that score apart", 2)
     store.record_split(split, ids[2:])
