@@ -878,6 +878,14 @@ class StoryClusterer:
         bisect.insort(members, aid)
         self._members[sid] = members
 
+    def _kept_members_of(self, sid: int, other: int) -> list[int] | None:
+        """The members of ``sid`` and ``other`` together (ascending), if a story of both would keep
+        them: each keeps all of its own and together they are at most ``split_max_members``."""
+        both = self._members.get(sid, []) + self._members.get(other, [])
+        if len(both) != self._size[sid] + self._size[other] or len(both) > self.params.split_max_members:
+            return None
+        return sorted(both)
+
     def _forget_members(self, article_ids: Sequence[int]) -> None:
         for aid in article_ids:
             del self._member[aid]
@@ -1005,9 +1013,8 @@ class StoryClusterer:
         Not if the merged story would split at once: that pair of changes would only churn ids and
         lineage (over ECB+ arrival orders it halves the merges and splits, at the same F1).
         """
-        both = self._members.get(sid, []) + self._members.get(other, [])
-        complete = len(both) == self._size[sid] + self._size[other] <= self.params.split_max_members
-        if complete and self._split_plan(sorted(both), bool(self._full[sid] or self._full[other]), idf):
+        both = self._kept_members_of(sid, other)
+        if both is not None and self._split_plan(both, bool(self._full[sid] or self._full[other]), idf):
             return None
         into, absorbed = min(sid, other), max(sid, other)
         self._merge_stories(absorbed, into, idf)
@@ -1015,11 +1022,12 @@ class StoryClusterer:
 
     def _merge_stories(self, absorbed: int, into: int, idf: _Idf) -> None:
         p = self.params
-        kept = self._members.pop(absorbed, []) + self._members.pop(into, [])
-        if len(kept) == self._size[absorbed] + self._size[into] <= p.split_max_members:
-            self._members[into] = sorted(kept)
+        both = self._kept_members_of(absorbed, into)
+        if both is not None:
+            self._members[into] = both
+            self._members.pop(absorbed, None)
         else:
-            self._forget_members(kept)
+            self._forget_members(self._members.pop(absorbed, []) + self._members.pop(into, []))
         total = self._unit[into] * self._norm[into] + self._unit[absorbed] * self._norm[absorbed]
         self._set_centroid(into, total)
         self._size[into] += self._size[absorbed]
