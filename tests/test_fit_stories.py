@@ -1,5 +1,6 @@
 """What the story fit feeds the clusterer: arrival orders (the file order first, then fixed seeded
-shuffles) and the mixed stream of headlines among full texts."""
+shuffles), the records as the ingest builds and orders them, and the mixed stream of headlines among
+full texts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from fit_stories import arrival_orders, headline_only, mixed_stream
+from fit_stories import arrival_orders, as_ingested, headline_only, ingested_inputs, mixed_stream
 
 
 def test_file_order_comes_first_then_one_permutation_per_seed() -> None:
@@ -56,3 +57,20 @@ def test_the_mixed_stream_cuts_a_fixed_three_in_ten_by_id_alone() -> None:
     assert [m["story"] for m in mixed] == [r["story"] for r in records]
     # By id, not by position or label: the same record is cut wherever it stands.
     assert [m["text"] is None for m in mixed_stream(records[::-1])] == cut[::-1]
+
+
+def test_the_fit_sees_records_as_the_ingest_builds_and_orders_them() -> None:
+    body = "The council approved the new budget after a long debate over school funding. " * 4
+    records = [
+        {"id": "late", "title": "Budget passes", "text": body, "published": "2026-03-03T10:00:00+00:00"},
+        {"id": "undated", "title": "Budget reaction", "text": body + "Parents welcomed it."},
+        {"id": "empty", "text": "   "},
+        {"id": "early", "title": "Budget debate opens", "text": body, "published": "2026-03-01T09:00:00Z"},
+    ]
+    inputs = ingested_inputs(records)
+    assert inputs[2] is None  # the ingest rejects an empty record, so the clusterer never sees it
+    assert [item.article_id for item in inputs if item is not None] == [0, 1, 3]
+    assert inputs[0] is not None and inputs[0].title == "Budget passes"
+    # One batch: dated reports in time order, the undated one after the report it arrived behind.
+    assert [item.article_id for item in as_ingested(inputs, [0, 1, 2, 3])] == [3, 0, 1]
+    assert [item.article_id for item in as_ingested(inputs, [1, 3, 0])] == [1, 3, 0]

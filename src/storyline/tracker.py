@@ -303,17 +303,19 @@ class Tracker:
         if not new_articles:
             return
         clusterer = self._story_clusterer()
-        inputs = [
-            StoryInput(
-                article_id=article_id,
-                title=article.title.value,
-                text=article.text,
-                published=article.published.value,
-                outlet=article.outlet.value,
-                duplicate_of=canonical,
-            )
-            for article_id, article, canonical in _in_time_order(new_articles)
-        ]
+        inputs = in_time_order(
+            [
+                StoryInput(
+                    article_id=article_id,
+                    title=article.title.value,
+                    text=article.text,
+                    published=article.published.value,
+                    outlet=article.outlet.value,
+                    duplicate_of=canonical,
+                )
+                for article_id, article, canonical in new_articles
+            ]
+        )
         assignments, changes = clusterer.add(inputs)
         now = self._clock()
         touched: set[int] = set()
@@ -393,17 +395,16 @@ def _supplied_dict(document: Document) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None} | ({"extra": s.extra} if s.extra else {})
 
 
-def _in_time_order(
-    new_articles: list[tuple[int, Article, int | None]],
-) -> list[tuple[int, Article, int | None]]:
+def in_time_order(batch: Sequence[StoryInput]) -> list[StoryInput]:
     """Order a batch by published time where known; an undated article keeps its place after the
-    dated one that arrived before it, so arrival order still decides among undated records."""
-    keyed: list[tuple[float, int, tuple[int, Article, int | None]]] = []
+    dated one that arrived before it, so arrival order still decides among undated records.
+
+    This is the order the clusterer sees a batch in, so ``bench/fit_stories.py`` fits it too."""
+    keyed: list[tuple[float, int, StoryInput]] = []
     last = float("-inf")
-    for position, item in enumerate(new_articles):
-        published = item[1].published.value
-        if published is not None:
-            last = _timestamp(published)
+    for position, item in enumerate(batch):
+        if item.published is not None:
+            last = _timestamp(item.published)
         keyed.append((last, position, item))
     keyed.sort(key=lambda k: (k[0], k[1]))
     return [item for _, _, item in keyed]
