@@ -143,8 +143,9 @@ _ARRIVAL_NOW = datetime(2026, 11, 1, tzinfo=UTC)  # only bounds implausible futu
 
 def ingest_record(record: Mapping[str, Any], name: str, article_id: int) -> StoryInput | Rejection:
     """What the ``Tracker`` hands the clusterer for ``record``: the article the ingest builds from it
-    (cleaned text, title, the date of its dateline), or why the ingest rejects it."""
-    document = document_from_record(dict(record), name, name)
+    (cleaned text, title, the date of its dateline), or why the ingest rejects it. The gold ``story``
+    is stripped first, as ``bench/clustering.py`` strips it before the ``Tracker`` sees a record."""
+    document = document_from_record({k: v for k, v in record.items() if k != "story"}, name, name)
     built = build_article(document, now=_ARRIVAL_NOW) if isinstance(document, Document) else document
     if not isinstance(built, Article):
         return built
