@@ -141,11 +141,16 @@ def to_inputs(records: Sequence[Mapping[str, Any]]) -> list[StoryInput]:
 _ARRIVAL_NOW = datetime(2026, 11, 1, tzinfo=UTC)  # only bounds implausible future dates in the pages
 
 
+def without_gold(record: Mapping[str, Any]) -> dict[str, Any]:
+    """``record`` without its gold ``story``: what the product may see of it."""
+    return {k: v for k, v in record.items() if k != "story"}
+
+
 def ingest_record(record: Mapping[str, Any], name: str, article_id: int) -> StoryInput | Rejection:
     """What the ``Tracker`` hands the clusterer for ``record``: the article the ingest builds from it
-    (cleaned text, title, the date of its dateline), or why the ingest rejects it. The gold ``story``
-    is stripped first, as ``bench/clustering.py`` strips it before the ``Tracker`` sees a record."""
-    document = document_from_record({k: v for k, v in record.items() if k != "story"}, name, name)
+    (cleaned text, title, the date of its dateline; never the gold story), or why the ingest
+    rejects it."""
+    document = document_from_record(without_gold(record), name, name)
     built = build_article(document, now=_ARRIVAL_NOW) if isinstance(document, Document) else document
     if not isinstance(built, Article):
         return built
