@@ -231,12 +231,17 @@ def cached_embedder(dataset: str) -> CachedEmbedder:
     return CachedEmbedder(inner, CACHE / f"{Path(dataset).stem}-{inner.name}.npz")
 
 
-def cluster(
+def run_clusterer(
     inputs: Sequence[StoryInput], params: StoryParams, embedder: Embedder, batch: int = 4096
-) -> dict[int, int]:
+) -> StoryClusterer:
     clusterer = StoryClusterer(params, embedder)
     for start in range(0, len(inputs), batch):
         clusterer.add(inputs[start : start + batch])
+    return clusterer
+
+
+def cluster(inputs: Sequence[StoryInput], params: StoryParams, embedder: Embedder) -> dict[int, int]:
+    clusterer = run_clusterer(inputs, params, embedder)
     return {item.article_id: clusterer.story_of(item.article_id) or 0 for item in inputs}
 
 

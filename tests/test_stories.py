@@ -26,7 +26,9 @@ from storyline.stories import (
     StoryParams,
     StorySplit,
     _StatePart,
+    line_gap,
     split_in_two,
+    split_line,
 )
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -551,6 +553,43 @@ def test_split_in_two_follows_the_scores_and_keeps_groups_whole() -> None:
     assert split_in_two(scores, [0, 1, 2, 3, 4]) == ([0, 1, 2], [3, 4])
     # Item 4 belongs to item 0's group (a near-duplicate): it goes where its group goes.
     assert split_in_two(scores, [0, 1, 2, 3, 0]) == ([0, 1, 2, 4], [3])
+
+
+def two_blocks(within: float = 1.0, between: float = 0.1) -> NDArray[np.float64]:
+    scores = np.full((6, 6), between)
+    scores[np.ix_([0, 1, 2], [0, 1, 2])] = within
+    scores[np.ix_([3, 4, 5], [3, 4, 5])] = within
+    return scores
+
+
+def test_split_line_cuts_only_parts_that_are_large_and_far_enough_apart() -> None:
+    scores = two_blocks()
+    rule = {"min_part": 3, "max_between": 0.5, "min_gap": 0.5}
+    assert split_line(scores, range(6), **rule) == ([0, 1, 2], [3, 4, 5], pytest.approx(0.1))
+    assert line_gap(scores, [0, 1, 2], [3, 4, 5]) == pytest.approx(0.9)
+    assert split_line(scores, range(6), **{**rule, "min_part": 4}) is None
+    assert split_line(scores, range(6), **{**rule, "max_between": 0.1}) is None
+    assert split_line(scores, range(6), **{**rule, "min_gap": 0.95}) is None
+    # A line drawn elsewhere is judged on its own parts: this one mixes both blocks.
+    mixed = split_line(
+        scores, range(6), **{**rule, "min_part": 1}, halves=lambda s, g: ([0, 3], [1, 2, 4, 5])
+    )
+    assert mixed is None
+
+
+def test_pair_scores_compare_without_adding() -> None:
+    c = StoryClusterer(PARAMS, HashingEmbedder())
+    twin = StoryClusterer(PARAMS, HashingEmbedder())
+    stream = quake_stream()
+    c.add(stream[:2])
+    twin.add(stream[:2])
+    probe = [article(11, QUAKE_A), article(12, QUAKE_A_FOLLOW), article(13, QUAKE_B)]
+    scores = c.pair_scores(probe)
+    assert scores.shape == (3, 3) and np.allclose(scores, scores.T)
+    assert scores[0, 1] > scores[0, 2]  # same earthquake above the other earthquake
+    assert c.story_count == 2 and c.story_of(11) is None
+    # Nothing the clusterer decides afterwards depends on having been asked.
+    assert c.add(stream[2:]) == twin.add(stream[2:])
 
 
 def test_a_duplicate_group_is_never_split_apart() -> None:

@@ -34,7 +34,7 @@ import math
 import re
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -336,6 +336,39 @@ def _mean_off_diagonal(scores: NDArray[np.float64], part: Sequence[int]) -> floa
     return float((block.sum() - np.trace(block)) / (n * (n - 1)))
 
 
+Halves = Callable[[NDArray[np.float64], Sequence[int]], tuple[list[int], list[int]]]
+
+
+def split_line(
+    scores: NDArray[np.float64],
+    groups: Sequence[int],
+    *,
+    min_part: int,
+    max_between: float,
+    min_gap: float,
+    halves: Halves = split_in_two,
+) -> tuple[list[int], list[int], float] | None:
+    """Where items scored pairwise by ``scores`` fall into two stories: the two parts ``halves``
+    draws (the part holding item 0 first) and their mean score between, or None if they are one.
+
+    Two parts are two stories when each has ``min_part`` items, they score below ``max_between`` on
+    average, and at least ``min_gap`` below the items of the less coherent part among themselves.
+    """
+    first, second = halves(scores, groups)
+    if min(len(first), len(second)) < min_part:
+        return None
+    between = float(scores[np.ix_(first, second)].mean())
+    if between >= max_between or line_gap(scores, first, second) < min_gap:
+        return None
+    return first, second, between
+
+
+def line_gap(scores: NDArray[np.float64], first: Sequence[int], second: Sequence[int]) -> float:
+    """How much lower two parts score between each other than the less coherent part within."""
+    within = min(_mean_off_diagonal(scores, first), _mean_off_diagonal(scores, second))
+    return within - float(scores[np.ix_(first, second)].mean())
+
+
 # ------------------------------------------------------------------------------------------ the clusterer
 
 
@@ -511,6 +544,15 @@ class StoryClusterer:
             default=KeptHeadline("", titled=False),
         )
         return StoryLabel(sid, best.text, key_terms, int(self._size[sid]))
+
+    def pair_scores(self, items: Sequence[StoryInput]) -> NDArray[np.float64]:
+        """The score the clusterer gives every pair of ``items``, each pair in its own regime and with
+        the term weights the stream has taught it so far: what it sees when it compares two reports,
+        for measuring how far its features can tell stories apart (``bench/limits.py``).
+
+        The items are not added to any story and do not count towards the term weights; words never
+        seen before enter the vocabulary unweighted, as a new article's do before it is counted."""
+        return self._member_scores(self._prepare(items), self._idf())
 
     # -------------------------------------------------------------------------------- feature extraction
 
@@ -931,17 +973,21 @@ class StoryClusterer:
         if regime.split_threshold <= 0 or len(members) < 2 * p.split_min_part:
             return None
         kept = [self._member[aid] for aid in members]
-        scores = self._member_scores(kept, idf)
-        first, second = split_in_two(scores, [m.group for m in kept])
-        if min(len(first), len(second)) < p.split_min_part:
+        line = split_line(
+            self._member_scores(kept, idf),
+            [m.group for m in kept],
+            min_part=p.split_min_part,
+            max_between=regime.split_threshold,
+            min_gap=regime.split_gap,
+        )
+        if line is None:
             return None
-        between = float(scores[np.ix_(first, second)].mean())
-        within = min(_mean_off_diagonal(scores, first), _mean_off_diagonal(scores, second))
-        if between >= regime.split_threshold or within - between < regime.split_gap:
-            return None
+        first, second, between = line
         return [kept[i] for i in first], [kept[i] for i in second], between
 
-    def _member_scores(self, members: Sequence[_Member], idf: _Idf) -> NDArray[np.float64]:
+    def _member_scores(
+        self, members: Sequence[_Member] | Sequence[_Prepared], idf: _Idf
+    ) -> NDArray[np.float64]:
         """The scorer's linear score of every pair of ``members``, each pair in its own regime."""
         full = np.array([m.full for m in members], dtype=np.intp)
         weights = np.array(
