@@ -116,9 +116,11 @@ def divisive(
     todo = [list(range(len(scores)))]
     while todo:
         part = todo.pop()
-        block = scores[np.ix_(part, part)]
+        if len(part) < 2 * min_part:  # as the clusterer: too small to hold two stories
+            done.append(part)
+            continue
         line = split_line(
-            block,
+            scores[np.ix_(part, part)],
             range(len(part)),
             min_part=min_part,
             max_between=max_between,
