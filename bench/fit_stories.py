@@ -240,9 +240,13 @@ def run_clusterer(
     return clusterer
 
 
-def cluster(inputs: Sequence[StoryInput], params: StoryParams, embedder: Embedder) -> dict[int, int]:
-    clusterer = run_clusterer(inputs, params, embedder)
+def story_ids(clusterer: StoryClusterer, inputs: Sequence[StoryInput]) -> dict[int, int]:
+    """Each input's story now (0 for none), by article id."""
     return {item.article_id: clusterer.story_of(item.article_id) or 0 for item in inputs}
+
+
+def cluster(inputs: Sequence[StoryInput], params: StoryParams, embedder: Embedder) -> dict[int, int]:
+    return story_ids(run_clusterer(inputs, params, embedder), inputs)
 
 
 def evaluate(

@@ -52,10 +52,16 @@ from sklearn.metrics import roc_auc_score
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clustering_metrics import score_clustering
-from fit_stories import cached_embedder, ingested_inputs, load_stream, run_clusterer, to_inputs
+from fit_stories import (
+    cached_embedder,
+    ingested_inputs,
+    load_stream,
+    run_clusterer,
+    story_ids,
+    to_inputs,
+)
 from storyline.stories import (
     Halves,
-    StoryClusterer,
     StoryInput,
     StoryParams,
     line_gap,
@@ -141,9 +147,9 @@ def ecbplus_limits() -> dict[str, float]:
     items: list[StoryInput] = [item for item in inputs if item is not None]
     story = [str(records[i]["story"]) for i in kept]
     topic = [s.split("_")[0] for s in story]
-    clusterer = StoryClusterer(StoryParams.load(), cached_embedder("ecbplus"))
-    clusterer.add(items)  # term weights as at the end of the stream
-    scores = clusterer.pair_scores(items)
+    params = StoryParams.load()
+    # Term weights as at the end of the stream.
+    scores = run_clusterer(items, params, cached_embedder("ecbplus")).pair_scores(items)
     gold = dict(enumerate(story))
 
     by_topic: dict[str, list[int]] = defaultdict(list)
@@ -162,8 +168,6 @@ def ecbplus_limits() -> dict[str, float]:
     grid = np.quantile(heights, np.linspace(0.5, 1.0, 201))
     batch = max(f1(gold, dict(enumerate(cut(tree, scores, float(h))))) for h in grid)
 
-    min_part = StoryParams.load().split_min_part
-    params = StoryParams.load().full_text
     figures = {"pair AUC within topics": float(roc_auc_score(same, pair)), "batch, gold cut": batch}
     blocks = {t: scores[np.ix_(members, members)] for t, members in by_topic.items()}
     for cutter, halves in CUTTERS.items():
@@ -176,7 +180,9 @@ def ecbplus_limits() -> dict[str, float]:
         for max_between, min_gap in itertools.product(MAX_BETWEEN, MIN_GAP):
             parts: dict[int, Hashable] = {}
             for t, members in by_topic.items():
-                for n, part in enumerate(divisive(blocks[t], cutter, min_part, max_between, min_gap)):
+                for n, part in enumerate(
+                    divisive(blocks[t], cutter, params.split_min_part, max_between, min_gap)
+                ):
                     parts.update({members[k]: (t, n) for k in part})
             best = max(best, f1(gold, parts))
         figures[f"topic known, cut by split_line at gold-best thresholds ({cutter})"] = best
@@ -189,7 +195,7 @@ def ecbplus_limits() -> dict[str, float]:
     figures["topics"] = float(len(by_topic))
     figures["topics whose events score apart (gap > 0)"] = float(sum(g > 0 for g in gold_gaps))
     figures["topics whose gap passes the shipped split_gap"] = float(
-        sum(g >= params.split_gap for g in gold_gaps)
+        sum(g >= params.full_text.split_gap for g in gold_gaps)
     )
     return figures
 
@@ -209,7 +215,7 @@ def uci_limits() -> dict[str, float]:
 
     inputs = to_inputs(records)
     clusterer = run_clusterer(inputs, StoryParams.load(), cached_embedder("uci"))
-    predicted = {item.article_id: clusterer.story_of(item.article_id) or 0 for item in inputs}
+    predicted = story_ids(clusterer, inputs)
     members: dict[int, list[int]] = defaultdict(list)
     for i, sid in predicted.items():
         members[sid].append(i)

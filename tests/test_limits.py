@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from limits import divisive, spectral_halves
+from limits import average_linkage, cut, divisive, spectral_halves
 
 
 def blocks(sizes: list[int], within: float = 1.0, between: float = 0.1) -> NDArray[np.float64]:
@@ -44,3 +44,11 @@ def test_divisive_cuts_while_the_rule_agrees_and_no_further(cutter: str) -> None
     # The first cut leaves two blocks on one side, whose mean within is only 0.49: a rule asking
     # for a gap of 0.5 stops there, though each later cut would pass it.
     assert divisive(three, cutter, min_part=3, max_between=0.5, min_gap=0.5) == [list(range(10))]
+
+
+def test_a_cut_of_the_average_linkage_tree_keeps_what_scores_at_least_the_threshold_together() -> None:
+    scores = blocks([3, 2], within=0.9, between=0.2)
+    tree = average_linkage(scores)
+    labels = cut(tree, scores, 0.5)
+    assert labels[0] == labels[1] == labels[2] != labels[3] == labels[4]
+    assert len(set(cut(tree, scores, 0.1))) == 1  # everything scores at least 0.1 on average
