@@ -12,9 +12,9 @@ Three runs, each reduced to SHA-256 digests (no news text is kept, only digests 
   the digests cover the exported assignments and the story list (labels, key terms, counts, first
   and last seen).
 
-Scores are digested apart (``scores``), and so are the stories' first and last seen (``seen``,
-which fall back to the ingest time for a story with no dated report): they are floats, and a refactor that sums in another order
-may move their last bits without changing any decision. The first run on a commit is written with
+Scores are digested apart (``scores``): they are floats, and a refactor that sums in another order
+may move their last bits without changing any decision. So are the stories' first and last seen
+(``seen``), which fall back to the ingest time for a story with no dated report. The first run on a commit is written with
 ``--write-reference`` to ``bench/reference/clusterer_identity.json``; every later run prints, per
 digest, ``same`` or ``DIFFERENT`` against it and exits 1 on any difference in decisions or labels.
 """
@@ -30,8 +30,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from fit_stories import cached_embedder, load_stream, run_clusterer, to_inputs, without_gold
-
+from fit_stories import cached_embedder, load_stream, to_inputs, without_gold
 from storyline.stories import StoryClusterer, StoryMerge
 from storyline.tracker import Tracker
 
