@@ -14,8 +14,9 @@ Three runs, each reduced to SHA-256 digests (no news text is kept, only digests 
 
 Scores are digested apart (``scores``): they are floats, and a refactor that sums in another order
 may move their last bits without changing any decision. So are the stories' first and last seen
-(``seen``), which fall back to the ingest time for a story with no dated report. The first run on a commit is written with
-``--write-reference`` to ``bench/reference/clusterer_identity.json``; every later run prints, per
+(``seen``), which fall back to the ingest time for a story with no dated report.
+
+The first run on a commit is written with ``--write-reference`` to ``bench/reference/clusterer_identity.json``; every later run prints, per
 digest, ``same`` or ``DIFFERENT`` against it and exits 1 on any difference in decisions or labels.
 """
 
