@@ -9,15 +9,14 @@ Three runs, each reduced to SHA-256 digests (no news text is kept, only digests 
   merge and split in order, every article's final story, and every live story's label, key terms
   and size.
 - ``ecbplus-tracker``: ECB+ through ``Tracker.add`` into a fresh SQLite store, as a user feeds it;
-  the digests cover the exported assignments and the story list (labels, key terms, counts, first
-  and last seen).
+  the digests cover the exported assignments and the story list (labels, key terms, counts).
 
 Scores are digested apart (``scores``): they are floats, and a refactor that sums in another order
 may move their last bits without changing any decision. So are the stories' first and last seen
 (``seen``), which fall back to the ingest time for a story with no dated report.
 
-The first run on a commit is written with ``--write-reference`` to ``bench/reference/clusterer_identity.json``; every later run prints, per
-digest, ``same`` or ``DIFFERENT`` against it and exits 1 on any difference in decisions or labels.
+The first run on a commit is written with ``--write-reference`` to
+``bench/reference/clusterer_identity.json``; every later run prints, per digest, ``same`` or ``DIFFERENT`` against it and exits 1 on any difference in decisions or labels.
 """
 
 from __future__ import annotations
