@@ -16,7 +16,8 @@ may move their last bits without changing any decision. So are the stories' firs
 (``seen``), which fall back to the ingest time for a story with no dated report.
 
 The first run on a commit is written with ``--write-reference`` to
-``bench/reference/clusterer_identity.json``; every later run prints, per digest, ``same`` or ``DIFFERENT`` against it and exits 1 on any difference in decisions or labels.
+``bench/reference/clusterer_identity.json``; every later run prints, per digest, ``same`` or
+``DIFFERENT`` against it and exits 1 on any difference in decisions or labels.
 """
 
 from __future__ import annotations
