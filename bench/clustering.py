@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clustering_metrics import ClusteringScores, score_clustering
 from fit_stories import arrival_orders, load_stream, to_inputs, without_gold
-from storyline.embeddings import Embedder
+from storyline.stories.embeddings import Embedder
 
 # Best B-cubed F1 of the thresholds tried on each full development stream (UCI: 0.2 0.25 0.3 0.4;
 # ECB+: 0.1 to 0.4 step 0.05), see docs/benchmarks.md.

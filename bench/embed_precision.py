@@ -20,7 +20,7 @@ import numpy as np
 
 from clustering import run_tracker
 from fit_stories import load_stream, without_gold
-from storyline.embeddings import MiniLMEmbedder, native_bf16
+from storyline.stories.embeddings import MiniLMEmbedder, native_bf16
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -32,7 +32,7 @@ import trafilatura
 from rich.console import Console
 from rich.progress import Progress
 
-from storyline.extract_html import extract_html
+from storyline.ingest.extract_html import extract_html
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ZYTE_PAGES = DATA / "article_extraction_benchmark" / "pages.jsonl"

@@ -45,12 +45,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from clustering_metrics import ClusteringScores, score_clustering  # noqa: E402
-from storyline.articles import build_article  # noqa: E402
-from storyline.dates import date_in_line  # noqa: E402
-from storyline.embeddings import Embedder, MiniLMEmbedder  # noqa: E402
+from storyline.ingest.articles import build_article  # noqa: E402
+from storyline.ingest.published import date_in_line  # noqa: E402
+from storyline.ingest.sources import document_from_record  # noqa: E402
 from storyline.models import Article, Document, Rejection  # noqa: E402
-from storyline.sources import document_from_record  # noqa: E402
 from storyline.stories import RegimeParams, StoryClusterer, StoryInput, StoryParams  # noqa: E402
+from storyline.stories.embeddings import Embedder, MiniLMEmbedder  # noqa: E402
 from storyline.tracker import BATCH_SIZE, in_time_order  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
@@ -59,7 +59,7 @@ DATASETS = {
     "ecbplus": DATA / "ecbplus" / "stream.jsonl",
 }
 CACHE = ROOT / "bench" / "results" / "cache"
-PARAMS_OUT = ROOT / "src" / "storyline" / "data" / "story_params.json"
+PARAMS_OUT = ROOT / "src" / "storyline" / "stories" / "story_params.json"
 
 
 # Records of ECB+ cut to a headline in the mixed stream: those whose sha1(id) % 10 is below this. The

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from storyline.clean import CleanedText, clean_scraped_text
-from storyline.dates import parse_dateline
+from storyline.ingest.clean import CleanedText, clean_scraped_text
+from storyline.ingest.published import parse_dateline
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from storyline.embeddings import MiniLMEmbedder, native_bf16
+from storyline.stories.embeddings import MiniLMEmbedder, native_bf16
 
 pytestmark = pytest.mark.slow  # loads the real sentence-embedding model
 

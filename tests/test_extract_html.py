@@ -14,8 +14,8 @@ from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
-import storyline.extract_html as extract_module
-from storyline.extract_html import ExtractedPage, extract_html
+import storyline.ingest.extract_html as extract_module
+from storyline.ingest.extract_html import ExtractedPage, extract_html
 from storyline.models import MetaValue, Origin
 
 SHARED_ZYTE = Path(__file__).parents[2] / "shared" / "data" / "article_extraction_benchmark" / "pages.jsonl"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.outlets import normalise_outlet, outlet_for_host, outlet_key
+from storyline.ingest.outlets import normalise_outlet, outlet_for_host, outlet_key
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-from storyline.segment import segment, split_paragraphs
+from storyline.ingest.segment import segment, split_paragraphs
 
 
 def test_paragraph_spans_exclude_padding() -> None:

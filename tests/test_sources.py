@@ -18,9 +18,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storyline import sources
+from storyline.ingest import sources
+from storyline.ingest.sources import document_from_record, iter_documents
 from storyline.models import ContentKind, Document, Origin, Rejection
-from storyline.sources import document_from_record, iter_documents
 
 ARTICLE_HTML = (
     "<!DOCTYPE html><html><head><title>Ferry returns</title></head>"

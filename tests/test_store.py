@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from storyline.ingest.segment import segment
 from storyline.models import (
     Article,
     MetaValue,
@@ -15,7 +16,6 @@ from storyline.models import (
     PublishedTime,
     Rejection,
 )
-from storyline.segment import segment
 from storyline.store import Store, open_store
 from storyline.store.base import (
     ClustererState,

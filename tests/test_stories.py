@@ -15,21 +15,20 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from storyline.articles import build_article
+from storyline.ingest.articles import build_article
+from storyline.ingest.sources import document_from_record
 from storyline.models import Article
-from storyline.sources import document_from_record
 from storyline.stories import (
-    _STATE_MAGIC,
     RegimeParams,
     StoryClusterer,
     StoryInput,
     StoryParams,
     StorySplit,
-    _StatePart,
     line_gap,
     split_in_two,
     split_line,
 )
+from storyline.stories.clusterer import _STATE_MAGIC, _StatePart
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_003_TITLE = "Exposing Truth and Securing Freedom: Guan Heng's Fight for Justice"

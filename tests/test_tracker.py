@@ -221,7 +221,7 @@ def _stored_articles(db: Path) -> int:
 def test_a_crash_inside_one_record_is_a_rejection_not_a_lost_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storyline.articles as articles
+    import storyline.ingest.articles as articles
 
     real = articles.clean_scraped_text
 

@@ -1,3 +1,3 @@
-from storyline.cli import app
+from storyline.interfaces.cli import app
 
 app()

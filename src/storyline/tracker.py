@@ -15,13 +15,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from storyline import extract_html
-from storyline.articles import build_article
 from storyline.coverage import Coverage, story_coverage
 from storyline.duplicates import NearDuplicateIndex, fingerprint
-from storyline.embeddings import Embedder
+from storyline.ingest import extract_html
+from storyline.ingest.articles import build_article
+from storyline.ingest.sources import document_from_record, iter_documents
 from storyline.models import Article, Document, Rejection
-from storyline.sources import document_from_record, iter_documents
 from storyline.store import Store, open_store
 from storyline.store.base import (
     ArticleSummary,
@@ -33,6 +32,7 @@ from storyline.store.base import (
     StorySplitRow,
 )
 from storyline.stories import StoryClusterer, StoryInput, StoryMerge, StoryParams
+from storyline.stories.embeddings import Embedder
 
 BATCH_SIZE = 512
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from storyline.dates import TIMEZONE_OFFSETS, check_published, parse_dateline, parse_published
+from storyline.ingest.published import TIMEZONE_OFFSETS, check_published, parse_dateline, parse_published
 
 
 def _tz(hours: float) -> timezone:

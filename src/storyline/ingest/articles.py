@@ -13,9 +13,11 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from storyline.clean import clean_scraped_text
-from storyline.dates import check_published, parse_dateline, parse_published
-from storyline.extract_html import extract_html
+from storyline.ingest.clean import clean_scraped_text
+from storyline.ingest.extract_html import extract_html
+from storyline.ingest.outlets import normalise_outlet, outlet_for_host
+from storyline.ingest.published import check_published, parse_dateline, parse_published
+from storyline.ingest.segment import segment
 from storyline.models import (
     Article,
     ContentKind,
@@ -26,8 +28,6 @@ from storyline.models import (
     Rejection,
     Supplied,
 )
-from storyline.outlets import normalise_outlet, outlet_for_host
-from storyline.segment import segment
 
 # 'Devdiscourse News Desk | Washington DC | Updated: …' — the desk/bureau byline names the outlet.
 _DESK_BYLINE = re.compile(

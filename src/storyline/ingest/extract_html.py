@@ -45,8 +45,8 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document
 from trafilatura.utils import is_dubious_html, repair_faulty_html
 
+from storyline.ingest.outlets import normalise_outlet, outlet_key
 from storyline.models import MetaValue, Origin, PublishedTime
-from storyline.outlets import normalise_outlet, outlet_key
 
 # Date and time with zone when the page gives them; a page giving only a day yields midnight
 # without a zone, which _parse_published turns back into a day.

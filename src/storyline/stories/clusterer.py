@@ -45,7 +45,7 @@ import hnswlib
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.embeddings import Embedder, MiniLMEmbedder
+from storyline.stories.embeddings import Embedder, MiniLMEmbedder
 
 F32 = NDArray[np.float32]
 I32 = NDArray[np.int32]
@@ -196,7 +196,7 @@ class StoryParams:
 
     @classmethod
     def load(cls, path: Path | None = None) -> StoryParams:
-        path = path if path is not None else Path(__file__).with_name("data") / "story_params.json"
+        path = path if path is not None else Path(__file__).with_name("story_params.json")
         return cls.from_dict(json.loads(path.read_text("utf-8")))
 
     @classmethod

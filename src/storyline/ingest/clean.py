@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
-from storyline.dates import date_in_line, find_dateline
+from storyline.ingest.published import date_in_line, find_dateline
 
 # Paragraphs with at least this many words that end like sentences are body prose; headlines and
 # teasers are shorter.
