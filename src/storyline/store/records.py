@@ -1,0 +1,135 @@
+"""Rows the store hands back: small frozen records, one per thing a reader asks for.
+
+They are the store's read model. The pipeline's own records (``Document``, ``Article``) live in
+``storyline.models``; these add what storing gave them (internal ids, sources, story membership).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from storyline.models import Article
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    OK = "ok"
+    PARTIAL = "partial"  # some inputs were rejected, each with its reason
+    INTERRUPTED = "interrupted"  # the process stopped (Ctrl-C, kill) before the run finished
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One place an article was read from; an article read from three places has three."""
+
+    external_id: str
+    locator: str
+    raw_sha256: str
+    run_id: int
+    supplied: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    id: int
+    external_id: str
+    title: str | None
+    outlet: str | None
+    published: datetime | None
+    published_origin: str
+    duplicate_of: int | None
+    source_count: int
+    story_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    id: int
+    article: Article
+    content_hash: str
+    duplicate_of: int | None
+    duplicate_similarity: float | None
+    sources: tuple[SourceRecord, ...]
+    story_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestCounts:
+    read: int = 0
+    new: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    already_stored: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRun:
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    status: RunStatus
+    counts: IngestCounts
+    arguments: tuple[str, ...] = ()
+    host: str | None = None
+    pid: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    id: int
+    label: str
+    key_terms: tuple[str, ...]
+    article_count: int
+    outlet_count: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMergeRow:
+    absorbed: int
+    into: int
+    merged_at: datetime
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StorySplitRow:
+    """``article_count`` articles left ``story_id`` for the new story ``new_story_id``."""
+
+    story_id: int
+    new_story_id: int
+    split_at: datetime
+    score: float
+    reason: str
+    article_count: int
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class StateVersion:
+    """Which clusterer state a store holds: the full state's generation and the last change record
+    written over it. A writer that sees a version other than the one it last wrote or read knows
+    another process has moved the stories on, and reloads before deciding anything."""
+
+    generation: int
+    last_change: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClustererState:
+    """The stored clusterer state: a full state and the change records written since, in order."""
+
+    full: bytes
+    changes: list[bytes]
+    version: StateVersion
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Bytes of the full state and of all change records together."""
+        return len(self.full), sum(len(c) for c in self.changes)
