@@ -12,11 +12,17 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
+
+from storyline.models import Article, Document, NewArticle, Rejection, one_line
+from storyline.store import Store
+from storyline.store.records import SourceRecord
 
 NUM_PERM = 128
 # Our signatures use datasketch's "legacy" universal hashing (a·h + b mod 2^61−1, cut to 32 bits),
@@ -265,3 +271,138 @@ def _band_keys(sig: np.ndarray) -> list[bytes]:
     raw = sig.tobytes()
     width = LSH_ROWS * sig.itemsize
     return [raw[start : start + width] for start in range(0, len(raw), width)]
+
+
+# -- the stage ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExactDuplicate:
+    """The input's text is already stored as ``article_id``: the input became one more source of it."""
+
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyStored:
+    """This very input (same id, same bytes) was stored before, by an earlier run or another writer."""
+
+
+StoreOutcome = NewArticle | ExactDuplicate | AlreadyStored | Rejection
+
+
+class DuplicateStage:
+    """Stores each article once, with every source it was read from, and links near-duplicates.
+
+    ``prepare`` fingerprints the batch outside the write lock. ``commit`` runs inside it: an input
+    already stored is skipped, an exact duplicate adds a source to the stored article, anything else
+    is stored, joining the duplicate group of the most similar verified near-duplicate. Each article
+    is stored under its own savepoint, so one that the store refuses is a rejection, not a lost batch.
+
+    The LSH index lives in memory; ``begin`` adds what other writers stored since this process last
+    looked, and ``rollback`` forgets what a failed transaction added.
+    """
+
+    name = "duplicates"
+
+    def __init__(self) -> None:
+        self._index: NearDuplicateIndex | None = None
+        self._indexed_upto = 0  # the highest article id the index has been shown
+        self._upto_at_begin = 0
+        self._added: list[int] = []  # ids indexed inside the open transaction
+
+    def prepare(self, articles: Sequence[Article]) -> list[Fingerprint]:
+        return [fingerprint(article.text) for article in articles]
+
+    def begin(self, store: Store) -> None:
+        if self._index is None:
+            self._index = NearDuplicateIndex(store.articles.text)
+        for article_id, sig in store.duplicates.signatures(after_id=self._indexed_upto):
+            self._index.add(article_id, sig)
+            self._indexed_upto = max(self._indexed_upto, article_id)
+        self._upto_at_begin = self._indexed_upto
+        self._added = []
+
+    def commit(
+        self,
+        store: Store,
+        arrivals: Sequence[tuple[Document, Article, Fingerprint]],
+        *,
+        run_id: int,
+        now: datetime,
+    ) -> list[StoreOutcome]:
+        """One outcome per arrival, in order (see ``StoreOutcome``)."""
+        if self._index is None:
+            raise RuntimeError("DuplicateStage.commit before begin")
+        index = self._index
+        seen = store.articles.stored_sources([(d.external_id, d.raw_sha256) for d, _, _ in arrivals])
+        outcomes: list[StoreOutcome] = []
+        for document, article, print_ in arrivals:
+            key = (document.external_id, document.raw_sha256)
+            if key in seen:
+                outcomes.append(AlreadyStored())
+                continue
+            seen.add(key)  # the same input twice in one batch is stored once
+            source = SourceRecord(
+                external_id=document.external_id,
+                locator=document.locator,
+                raw_sha256=document.raw_sha256,
+                run_id=run_id,
+                supplied=supplied_fields(document),
+            )
+            try:
+                with store.savepoint():
+                    outcomes.append(self._store_one(store, index, article, print_, source, now))
+            except Exception as exc:  # the store refused this one article: say why, go on
+                outcomes.append(Rejection(document.locator, f"could not store ({one_line(exc)})"))
+        return outcomes
+
+    def _store_one(
+        self,
+        store: Store,
+        index: NearDuplicateIndex,
+        article: Article,
+        print_: Fingerprint,
+        source: SourceRecord,
+        now: datetime,
+    ) -> NewArticle | ExactDuplicate:
+        existing = store.duplicates.by_hash(print_.content_hash)
+        if existing is not None:
+            store.articles.add_source(existing, source, now)
+            return ExactDuplicate(existing)
+        sig = print_.signature
+        match = index.best_match(print_.shingles, sig) if sig is not None else None
+        # Groups are flat: a copy of a copy joins the group of the first article.
+        canonical = store.duplicates.canonical(match.article_id) if match is not None else None
+        article_id = store.articles.insert(article, now)
+        store.duplicates.record(
+            article_id, print_.content_hash, sig, canonical, match.similarity if match else None
+        )
+        store.articles.add_source(article_id, source, now)
+        if sig is not None:
+            index.add(article_id, sig)
+            self._added.append(article_id)
+        self._indexed_upto = max(self._indexed_upto, article_id)
+        return NewArticle(article_id, article, canonical)
+
+    def rollback(self) -> None:
+        if self._index is not None:
+            for article_id in self._added:
+                self._index.remove(article_id)
+        self._added = []
+        self._indexed_upto = self._upto_at_begin
+
+
+def supplied_fields(document: Document) -> dict[str, Any]:
+    """What came with the input, as stored with its source (absent fields left out)."""
+    s = document.supplied
+    fields = {
+        "origin": s.origin.value,
+        "title": s.title,
+        "url": s.url,
+        "outlet": s.outlet,
+        "published": s.published,
+        "language": s.language,
+        "author": s.author,
+    }
+    return {k: v for k, v in fields.items() if v is not None} | ({"extra": s.extra} if s.extra else {})

@@ -73,6 +73,15 @@ class Rejection:
         return f"{self.locator}: {self.reason}"
 
 
+def one_line(error: BaseException) -> str:
+    """An exception as a reason fit for one line: its type and message, whitespace folded, short.
+
+    Reasons are printed one per input and kept in the store; a library's multi-line message must
+    not break either."""
+    reason = " ".join(str(error).split())[:200]
+    return f"{type(error).__name__}: {reason}" if reason else type(error).__name__
+
+
 @dataclass(frozen=True, slots=True)
 class MetaValue:
     value: str | None
@@ -127,3 +136,55 @@ class Article:
     sentences: tuple[Sentence, ...]
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article just stored, as the stages after de-duplication see it.
+
+    ``duplicate_of`` is the canonical member of its near-duplicate group, if it joined one: such an
+    article always lands in that member's story and counts once towards independent reporting.
+    """
+
+    id: int
+    article: Article
+    duplicate_of: int | None = None
+
+
+# -- story changes ----------------------------------------------------------------------------------
+# What the story stage decided, in the order it decided it. Stages that derive data per story
+# (entities, claims, timelines) follow these so that what they derived moves with the articles.
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleAssigned:
+    """``article_id`` joined ``story_id`` (which it started when ``created``)."""
+
+    article_id: int
+    story_id: int
+    score: float
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoriesMerged:
+    """Every article of ``absorbed`` now belongs to ``into``; the absorbed id redirects there."""
+
+    absorbed: int
+    into: int
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StorySplitInTwo:
+    """``article_ids`` left ``story_id`` (which keeps its id) for the new story ``new_story_id``."""
+
+    story_id: int
+    new_story_id: int
+    article_ids: tuple[int, ...]
+    score: float
+    reason: str
+
+
+StoryEvent = ArticleAssigned | StoriesMerged | StorySplitInTwo

@@ -22,8 +22,9 @@ from rich.table import Table
 
 from storyline.coverage import Coverage
 from storyline.store import default_location
-from storyline.store.base import ArticleSummary, StoredArticle
-from storyline.tracker import IngestReport, Tracker
+from storyline.store.records import ArticleSummary
+from storyline.tracker import Tracker
+from storyline.views import ArticleExport, ArticleView, AssignmentExport, IngestReport
 
 EXIT_PARTIAL = 3
 
@@ -75,9 +76,20 @@ def ingest(
         ) as bar,
     ):
         task = bar.add_task("ingest", total=None)
-        report = tracker.ingest(paths, stdin=sys.stdin.buffer, progress=lambda n: bar.advance(task, n))
+        try:
+            report = tracker.ingest(
+                paths,
+                stdin=sys.stdin.buffer,
+                progress=lambda n: bar.advance(task, n),
+                on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
+            )
+        except KeyboardInterrupt:
+            err.print("[yellow]stopped:[/] every batch stored so far is kept; run the same command to resume")
+            raise typer.Exit(130) from None
     for rejection in report.rejections:
         err.print(f"[yellow]rejected[/] {escape(str(rejection))}", soft_wrap=True)
+    for warning in report.warnings:
+        err.print(f"[yellow]warning[/] {escape(str(warning))}", soft_wrap=True)
     _print_summary(report)
     if report.partial:
         raise typer.Exit(EXIT_PARTIAL)
@@ -112,9 +124,8 @@ def articles(
 ) -> None:
     """List stored articles."""
     with _tracker(db) as tracker:
-        rows = tracker.articles(limit, offset)
-        total = tracker.store.article_count()
-    out.print(_article_table(rows, title=f"articles {offset + 1}–{offset + len(rows)} of {total}"))
+        page = tracker.articles(limit, offset)
+    out.print(_article_table(page.items, title=f"articles {page.first}–{page.last} of {page.total}"))
 
 
 def _article_table(rows: list[ArticleSummary], title: str | None = None) -> Table:
@@ -141,20 +152,29 @@ def _summary_cells(row: ArticleSummary) -> list[str]:
 
 @app.command()
 def article(
-    key: Annotated[str, typer.Argument(help="Internal id or external id.")],
+    key: Annotated[
+        str | None, typer.Argument(help="The id the article's input gave it (a record's id, a file's path).")
+    ] = None,
     db: DbOption = None,
+    internal_id: Annotated[
+        int | None, typer.Option("--id", help="The article's storyline id instead (the 'id' column).")
+    ] = None,
 ) -> None:
     """Show one article: clean text, metadata with provenance, sources and duplicates."""
+    if (key is None) == (internal_id is None):
+        err.print("[red]error:[/] give an input id, or --id with a storyline id")
+        raise typer.Exit(2)
     with _tracker(db) as tracker:
-        stored = tracker.article(key)
-        if stored is None:
-            err.print(f"[red]error:[/] no article {escape(key)}")
-            raise typer.Exit(1)
-        group = tracker.store.duplicate_members(stored.duplicate_of or stored.id)
-    _print_article(stored, group)
+        view = tracker.article(internal_id if internal_id is not None else str(key))
+    if view is None:
+        asked = f"with id {internal_id}" if internal_id is not None else f"with input id {key}"
+        err.print(f"[red]error:[/] no article {escape(asked)}")
+        raise typer.Exit(1)
+    _print_article(view)
 
 
-def _print_article(stored: StoredArticle, group: list[int]) -> None:
+def _print_article(view: ArticleView) -> None:
+    stored, group = view.stored, view.duplicate_group
     a = stored.article
     meta = Table(show_header=False, title=f"article {stored.id}")
     for name, value in (
@@ -199,20 +219,6 @@ class ExportWhat(StrEnum):
     assignments = "assignments"
 
 
-_ARTICLE_FIELDS = (
-    "external_id",
-    "id",
-    "title",
-    "text",
-    "outlet",
-    "url",
-    "published",
-    "published_origin",
-    "duplicate_group",
-    "story_id",
-)
-
-
 @app.command()
 def export(
     db: DbOption = None,
@@ -224,31 +230,9 @@ def export(
     """Write articles (or story assignments) to stdout, one record per line."""
     with _tracker(db) as tracker:
         if what is ExportWhat.assignments:
-            records: Iterator[dict[str, Any]] = (
-                {"article_id": external_id, "story_id": story_id}
-                for external_id, story_id in tracker.assignments()
-            )
-            fields: tuple[str, ...] = ("article_id", "story_id")
+            _write((r.as_dict() for r in tracker.export_assignments()), AssignmentExport.FIELDS, format)
         else:
-            records = (_article_record(stored) for stored in tracker.store.iter_articles())
-            fields = _ARTICLE_FIELDS
-        _write(records, fields, format)
-
-
-def _article_record(stored: StoredArticle) -> dict[str, Any]:
-    a = stored.article
-    return {
-        "external_id": a.external_id,
-        "id": stored.id,
-        "title": a.title.value,
-        "text": a.text,
-        "outlet": a.outlet.value,
-        "url": a.url.value,
-        "published": a.published.value.isoformat() if a.published.value else None,
-        "published_origin": a.published.origin.value,
-        "duplicate_group": stored.duplicate_of or stored.id,
-        "story_id": stored.story_id,
-    }
+            _write((r.as_dict() for r in tracker.export_articles()), ArticleExport.FIELDS, format)
 
 
 def _write(records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: ExportFormat) -> None:
@@ -259,7 +243,11 @@ def _write(records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: Expo
         return
     writer = csv.DictWriter(stream, fieldnames=list(fields))
     writer.writeheader()
-    writer.writerows(records)
+    # CSV has no lists or objects: those cells hold their JSON.
+    writer.writerows(
+        {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for k, v in r.items()}
+        for r in records
+    )
 
 
 @app.command()
@@ -269,11 +257,14 @@ def stories(
 ) -> None:
     """List stories, most recently updated first."""
     with _tracker(db) as tracker:
-        rows = tracker.stories()
-    table = Table(title=f"{len(rows)} stories")
+        page = tracker.stories(limit)
+    table = Table(
+        title=f"{page.total} stories"
+        + (f", the {len(page.items)} latest" if page.total > len(page.items) else "")
+    )
     for column in ("id", "label", "articles", "outlets", "first seen", "last seen"):
         table.add_column(column)
-    for row in rows[:limit]:
+    for row in page.items:
         label = escape(row.label) + (f"\n[dim]{escape(', '.join(row.key_terms))}[/]" if row.key_terms else "")
         table.add_row(
             str(row.id),
@@ -297,7 +288,7 @@ def story(
     if view is None:
         err.print(f"[red]error:[/] no story {story_id}")
         raise typer.Exit(1)
-    if view.story.id != story_id:
+    if view.redirected:
         out.print(f"story {story_id} was merged into story {view.story.id}")
     out.print(f"[bold]story {view.story.id}[/]: {escape(view.story.label)}")
     if view.story.key_terms:
@@ -315,6 +306,40 @@ def story(
             f" {split.new_story_id} at {split.split_at.isoformat()}: {escape(split.reason)}"
             f" (score between the parts {split.score:.2f})"
         )
+
+
+@app.command()
+def runs(db: DbOption = None) -> None:
+    """List ingest runs: when, what was read, what each did, and how it ended."""
+    with _tracker(db) as tracker:
+        rows = tracker.runs()
+    table = Table(title=f"{len(rows)} ingest runs")
+    for column in (
+        "run",
+        "started",
+        "status",
+        "read",
+        "new",
+        "duplicates",
+        "already stored",
+        "rejected",
+        "inputs",
+    ):
+        table.add_column(column)
+    for run in rows:
+        c = run.counts
+        table.add_row(
+            str(run.id),
+            run.started_at.isoformat(timespec="seconds"),
+            run.status.value,
+            str(c.read),
+            str(c.new),
+            f"{c.exact_duplicates} exact, {c.near_duplicates} near",
+            str(c.already_stored),
+            str(c.rejected),
+            escape(" ".join(run.arguments)),
+        )
+    out.print(table)
 
 
 _BAR_WIDTH = 40

@@ -1,0 +1,170 @@
+"""What the library facade hands its callers: pages, views of one story or article, export records.
+
+The CLI, and later the HTTP API and the web UI, format these and nothing else, so every interface
+shows the same thing: the fields an export carries are defined here once, not per interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeVar
+
+from storyline.coverage import Coverage, story_coverage
+from storyline.models import Rejection
+from storyline.pipeline import ArticleWarning
+from storyline.store.records import (
+    ArticleSummary,
+    IngestCounts,
+    StoredArticle,
+    StoryMergeRow,
+    StoryRow,
+    StorySplitRow,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """``items`` of a list of ``total``, starting at ``offset``; ``limit`` None is the rest of it."""
+
+    items: list[T]
+    total: int
+    offset: int = 0
+    limit: int | None = None
+
+    @property
+    def first(self) -> int:
+        """1-based position of the first item shown (0 for an empty page)."""
+        return self.offset + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.items)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, for the CLI summary and for callers deciding on an exit code.
+
+    ``rejections`` are inputs that did not become articles, each with its one-line reason;
+    ``warnings`` are stored articles a later stage could not finish (it retries on the next run).
+    """
+
+    run_id: int
+    counts: IngestCounts
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[ArticleWarning] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.rejections)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """One story as a reader asks for it: ``requested_id`` may be an id the story absorbed."""
+
+    story: StoryRow
+    requested_id: int
+    articles: list[ArticleSummary]
+    merges: list[StoryMergeRow]
+    splits: list[StorySplitRow]
+
+    @property
+    def redirected(self) -> bool:
+        """The id asked for was merged into this story."""
+        return self.requested_id != self.story.id
+
+    def coverage(self, max_periods: int = 40) -> Coverage:
+        """Reports per day, week or month (see :func:`storyline.coverage.story_coverage`)."""
+        return story_coverage(((a.published, a.outlet) for a in self.articles), max_periods)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """One stored article with the ids of its duplicate group (itself included, ascending)."""
+
+    stored: StoredArticle
+    duplicate_group: list[int]
+
+    @property
+    def id(self) -> int:
+        return self.stored.id
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleExport:
+    """One article as ``storyline export`` writes it (JSONL or CSV)."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "external_id",
+        "id",
+        "title",
+        "text",
+        "outlet",
+        "url",
+        "author",
+        "language",
+        "published",
+        "published_origin",
+        "duplicate_group",
+        "story_id",
+        "sources",
+        "warnings",
+        "extra",
+    )
+
+    external_id: str
+    id: int
+    title: str | None
+    text: str
+    outlet: str | None
+    url: str | None
+    author: str | None
+    language: str | None
+    published: str | None
+    published_origin: str
+    duplicate_group: int
+    story_id: int | None
+    sources: list[str]
+    warnings: list[str]
+    extra: dict[str, Any]
+
+    @classmethod
+    def of(cls, stored: StoredArticle) -> ArticleExport:
+        a = stored.article
+        return cls(
+            external_id=a.external_id,
+            id=stored.id,
+            title=a.title.value,
+            text=a.text,
+            outlet=a.outlet.value,
+            url=a.url.value,
+            author=a.author.value,
+            language=a.language.value,
+            published=a.published.value.isoformat() if a.published.value else None,
+            published_origin=a.published.origin.value,
+            duplicate_group=stored.duplicate_of or stored.id,
+            story_id=stored.story_id,
+            sources=[source.external_id for source in stored.sources],
+            warnings=list(a.warnings),
+            extra=dict(a.extra),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentExport:
+    """Which story each input ended in: one record per input id (an article read from three
+    inputs gives three), for evaluation against gold labels."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("article_id", "story_id")
+
+    article_id: str  # the input's own id
+    story_id: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "story_id": self.story_id}
