@@ -1,20 +1,21 @@
 # Two commands set everything up on a fresh machine with Python 3.11 and pip:
 #   make demo   — ingest the sample corpus into demo.db and print its stories and articles
-#   make test   — lint, type-check and run the whole test suite (what CI runs)
+#   make test   — lint, type-check, check the layers and run the whole test suite (what CI runs)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB := demo.db
+PGDATA := .postgres
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test test-fast lint bench lock postgres postgres-stop clean
 
-$(STAMP): pyproject.toml
+# Every dependency, transitive ones included, at the version in requirements.lock (`make lock`
+# regenerates it from pyproject.toml). torch resolves to the CPU build on this machine's disk.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	# The CPU build of torch first: any other torch spec would pull several GB of CUDA wheels.
-	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -24,9 +25,10 @@ demo: $(STAMP)
 	$(BIN)/storyline articles --db $(DEMO_DB)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile
@@ -39,6 +41,21 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/clustering.py ecbplus
 	$(BIN)/python bench/clustering.py uci
+
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet pip-tools==7.6.2
+	.venv-lock/bin/pip-compile --quiet --extra dev --extra bench --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	rm -rf .venv-lock
+
+# A local PostgreSQL server for trying the PostgreSQL store by hand (the tests start their own):
+#   make postgres && STORYLINE_DB="$$(cat .postgres.url)" .venv/bin/storyline ingest samples
+postgres: $(STAMP)
+	$(BIN)/python tools/postgres.py start $(PGDATA)
+
+postgres-stop: $(STAMP)
+	$(BIN)/python tools/postgres.py stop $(PGDATA)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm bench/results .mypy_cache .ruff_cache .pytest_cache
