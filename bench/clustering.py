@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -32,10 +30,9 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from clustering_metrics import ClusteringScores, score_clustering
 from fit_stories import arrival_orders, load_stream, to_inputs, without_gold
+from stores import BACKENDS, Backend, fresh_store
 from storyline.stories.embeddings import Embedder
 
 # Best B-cubed F1 of the thresholds tried on each full development stream (UCI: 0.2 0.25 0.3 0.4;
@@ -101,14 +98,14 @@ def run_baseline(records: Sequence[Mapping[str, Any]], regime: str) -> tuple[dic
 
 
 def run_tracker(
-    records: Sequence[Mapping[str, Any]], embedder: Embedder | None = None
+    records: Sequence[Mapping[str, Any]], embedder: Embedder | None = None, backend: Backend = "sqlite"
 ) -> tuple[dict[str, int], float, float]:
     """Ingest ``records`` into a fresh store: (assignments, seconds, model warm-up seconds)."""
     from storyline.tracker import Tracker
 
     with (
-        tempfile.TemporaryDirectory() as tmp,
-        Tracker(Path(tmp) / "bench.db", embedder=embedder) as tracker,
+        fresh_store(backend) as location,
+        Tracker(location, embedder=embedder) as tracker,
         _progress() as bar,
     ):
         start = time.perf_counter()
@@ -118,7 +115,7 @@ def run_tracker(
         start = time.perf_counter()
         tracker.add(records, progress=lambda k: bar.advance(task, k))
         seconds = time.perf_counter() - start
-        return dict(tracker.assignments()), seconds, load
+        return {r.article_id: r.story_id for r in tracker.export_assignments()}, seconds, load
 
 
 def run_direct(records: Sequence[Mapping[str, Any]]) -> tuple[dict[str, int], float, float]:
@@ -166,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--direct", action="store_true", help="drive StoryClusterer only, not the Tracker")
     parser.add_argument(
+        "--store", choices=BACKENDS, default="sqlite", help="the Tracker's store backend (default sqlite)"
+    )
+    parser.add_argument(
         "--shuffle",
         type=int,
         default=None,
@@ -182,7 +182,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     stripped = [without_gold(r) for r in records]
     regime = _regime(stripped)
 
-    ours, seconds, load = (run_direct if args.direct else run_tracker)(stripped)
+    if args.direct:
+        ours, seconds, load = run_direct(stripped)
+    else:
+        ours, seconds, load = run_tracker(stripped, backend=args.store)
     base, base_seconds = run_baseline(stripped, regime)
     s_ours: ClusteringScores = score_clustering(gold, ours)
     s_base: ClusteringScores = score_clustering(gold, base)
@@ -190,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     name = Path(args.dataset).stem
     if args.shuffle is not None:
         name += f"-shuffle{args.shuffle}"
+    if not args.direct and args.store != "sqlite":
+        name += f"-{args.store}"
     print(f"dataset {name}: {len(records)} articles, {s_ours.gold_clusters} gold stories, regime {regime}")
     print(f"{'':<22}{'storyline':>12}{'tfidf-peer':>12}")
     for label, attr in [
@@ -211,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "articles": len(records),
         "regime": regime,
         "pipeline": "direct" if args.direct else "tracker",
+        "store": None if args.direct else args.store,
         "storyline": {
             **s_ours.as_dict(),
             "seconds": seconds,

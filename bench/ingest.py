@@ -1,14 +1,18 @@
 """Ingest throughput and peak memory.
 
-    python bench/ingest.py [--n-jsonl 1000] [--n-html 400] [--json bench/results/ingest.json]
+    python bench/ingest.py [--n-jsonl 1000] [--n-html 400] [--store sqlite|postgresql|both]
+                           [--json bench/results/ingest.json]
 
 Measures the foundation stages end to end — read, decode, extract/clean, date, segment, hash,
-MinHash + LSH, SQLite write — for N JSONL text records (ml_crisis_tls articles) and N HTML pages
+MinHash + LSH, store write — for N JSONL text records (ml_crisis_tls articles) and N HTML pages
 (article-extraction benchmark + trafilatura eval pages), each in its own child process pinned to one
 core so peak RSS and speed are its own. A second figure per input adds story assignment (sentence
 embeddings included), which is the full pipeline a user runs. ``Tracker.warm_up`` runs before the
 clock in every child (story model, dateparser's ~2 s locale set-up); its CPU time is printed on its
-own line, so a one-off ingest's cost is rate x N + warm-up. Prints one figure per line.
+own line, so a one-off ingest's cost is rate x N + warm-up. ``--store`` picks the backend: a fresh
+SQLite file, or a fresh database on a PostgreSQL server started for the run (its server processes
+are not pinned, and their CPU is not in the child's CPU figure: compare PostgreSQL on wall-clock
+rates). Prints one figure per line.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from stores import BACKENDS, Backend, fresh_store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -61,12 +67,12 @@ def html_pages(n: int) -> Iterator[tuple[str, str]]:
             count += 1
 
 
-def _child(kind: str, path: str, stories: bool, queue: Any) -> None:
+def _child(kind: str, path: str, stories: bool, location: str, queue: Any) -> None:
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     os.environ["OMP_NUM_THREADS"] = "1"
     from storyline.tracker import Tracker
 
-    with tempfile.TemporaryDirectory() as tmp, Tracker(Path(tmp) / "bench.db", assign_stories=stories) as t:
+    with Tracker(location, assign_stories=stories) as t:
         # Once-per-process costs (model load, dateparser's locale set-up) are not per-article
         # throughput; they are timed and reported on their own.
         warm_cpu = time.process_time()
@@ -95,14 +101,15 @@ def _child(kind: str, path: str, stories: bool, queue: Any) -> None:
     )
 
 
-def measure(kind: str, path: str, stories: bool) -> dict[str, Any]:
+def measure(kind: str, path: str, stories: bool, backend: Backend) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    process = ctx.Process(target=_child, args=(kind, path, stories, queue))
-    process.start()
-    result: dict[str, Any] = queue.get()
-    process.join()
-    return result
+    with fresh_store(backend) as location:
+        process = ctx.Process(target=_child, args=(kind, path, stories, location, queue))
+        process.start()
+        result: dict[str, Any] = queue.get()
+        process.join()
+    return {"store": backend, **result}
 
 
 def main() -> None:
@@ -113,6 +120,7 @@ def main() -> None:
     parser.add_argument("--n-html", type=int, default=400)
     parser.add_argument("--only", choices=["jsonl", "html"], help="measure one input kind (both by default)")
     parser.add_argument("--no-stories", action="store_true", help="skip the runs with story assignment")
+    parser.add_argument("--store", choices=[*BACKENDS, "both"], default="sqlite", help="store backend(s)")
     parser.add_argument("--json", type=Path, default=Path("bench/results/ingest.json"))
     args = parser.parse_args()
     results = []
@@ -125,19 +133,21 @@ def main() -> None:
         pages.mkdir()
         for name, html in html_pages(args.n_html):
             (pages / name).write_text(html)
+        backends: tuple[Backend, ...] = BACKENDS if args.store == "both" else (args.store,)
         for kind, path in (("jsonl", str(jsonl)), ("html", str(pages))):
             if args.only and kind != args.only:
                 continue
             for stories in (False,) if args.no_stories else (False, True):
-                result = measure(kind, path, stories)
-                results.append(result)
-                tag = f"{kind}{'_with_stories' if stories else ''}"
-                print(f"{tag}_records {result['records']}")
-                print(f"{tag}_per_second {result['per_second']}")
-                print(f"{tag}_per_cpu_second {result['per_cpu_second']}")
-                print(f"{tag}_warm_up_cpu_seconds {result['warm_up_cpu_seconds']}")
-                print(f"{tag}_peak_rss_mb {result['peak_rss_mb']}")
-                sys.stdout.flush()
+                for backend in backends:
+                    result = measure(kind, path, stories, backend)
+                    results.append(result)
+                    tag = f"{backend}_{kind}{'_with_stories' if stories else ''}"
+                    print(f"{tag}_records {result['records']}")
+                    print(f"{tag}_per_second {result['per_second']}")
+                    print(f"{tag}_per_cpu_second {result['per_cpu_second']}")
+                    print(f"{tag}_warm_up_cpu_seconds {result['warm_up_cpu_seconds']}")
+                    print(f"{tag}_peak_rss_mb {result['peak_rss_mb']}")
+                    sys.stdout.flush()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"cores": 1, "results": results}, indent=2))
 

@@ -22,13 +22,7 @@ from storyline.duplicates import (
     signature,
 )
 
-
-def edited_copy(text: str) -> str:
-    """New headline, one paragraph dropped, one sentence reworded: a light wire-desk edit."""
-    paragraphs = [p for p in text.split("\n") if p.strip()]
-    del paragraphs[3]
-    paragraphs[1] = paragraphs[1].replace("confirmed that", "said that")
-    return "\n".join(["Rights lawyer says US drops bid to deport Xinjiang whistleblower", *paragraphs])
+from .support.corpus import edited_copy
 
 
 def test_exact_hash_ignores_case_whitespace_and_typographic_quotes() -> None:
