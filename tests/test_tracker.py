@@ -265,7 +265,7 @@ def test_a_story_stage_that_fails_leaves_its_articles_stored_with_a_warning_and_
         report = tracker.add(records)
         assert report.rejections == [] and report.counts.new == 18
         assert len(report.warnings) == 6
-        assert all("stories: OSError: disk full; the next run retries" == w.message for w in report.warnings)
+        assert all(w.message == "stories: OSError: disk full; the next run retries" for w in report.warnings)
         unassigned = [row.external_id for row in tracker.articles().items if row.story_id is None]
         assert unassigned == [f"c{i}" for i in range(6, 12)]
         warned = tracker.article("c6")

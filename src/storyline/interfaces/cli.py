@@ -23,7 +23,7 @@ from rich.table import Table
 from storyline.coverage import Coverage
 from storyline.store import default_location
 from storyline.store.records import ArticleSummary
-from storyline.tracker import Tracker
+from storyline.tracker import BATCH_SIZE, Tracker
 from storyline.views import ArticleExport, ArticleView, AssignmentExport, IngestReport
 
 EXIT_PARTIAL = 3
@@ -43,9 +43,9 @@ DbOption = Annotated[
 
 
 @contextmanager
-def _tracker(db: str | None) -> Iterator[Tracker]:
+def _tracker(db: str | None, **options: Any) -> Iterator[Tracker]:
     try:
-        tracker = Tracker(db or default_location())
+        tracker = Tracker(db or default_location(), **options)
     except Exception as exc:  # a broken or foreign file must not end in a traceback
         err.print(
             f"[red]error:[/] cannot open store {escape(str(db or default_location()))}: {escape(str(exc))}"
@@ -61,10 +61,13 @@ def _tracker(db: str | None) -> Iterator[Tracker]:
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
     db: DbOption = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Inputs per batch: each batch is stored whole or not at all.")
+    ] = BATCH_SIZE,
 ) -> None:
     """Read, clean, de-duplicate and store articles, then assign them to stories."""
     with (
-        _tracker(db) as tracker,
+        _tracker(db, batch_size=batch_size) as tracker,
         Progress(
             TextColumn("[bold]ingest"),
             BarColumn(),

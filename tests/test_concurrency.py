@@ -1,0 +1,158 @@
+"""Several processes on one store, on both backends: two ingests at once, a writer that has to wait,
+and an ingest killed with SIGKILL and then resumed. The ingests are real ``storyline`` processes
+(with the hashing embedder, so they take seconds)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from storyline.store import open_store
+from storyline.tracker import EMBEDDER_VARIABLE
+
+from .support.corpus import invented_text
+
+pytestmark = pytest.mark.slow
+
+
+def records(ids: list[str], seed: int) -> list[str]:
+    """One JSONL line per id: a short invented report."""
+    rng = random.Random(seed)
+    return [json.dumps({"id": i, "title": f"Report {i}", "text": invented_text(rng)}) for i in ids]
+
+
+def write_stream(path: Path, ids: list[str], seed: int) -> None:
+    path.write_text("\n".join(records(ids, seed)) + "\n", encoding="utf-8")
+
+
+def ingest_command(path: Path, url: str, batch_size: int = 64) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "storyline",
+        "ingest",
+        str(path),
+        "--db",
+        url,
+        "--batch-size",
+        str(batch_size),
+    ]
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, EMBEDDER_VARIABLE: "hashing", "COLUMNS": "200"}
+
+
+def check_whole(url: str) -> tuple[int, int]:
+    """Every stored article has its source, its sentences and a story; (articles, sources)."""
+    store = open_store(url)
+    try:
+        stored = list(store.articles.iter_stored())
+        assert all(s.sources and s.article.sentences and s.story_id is not None for s in stored)
+        return len(stored), sum(len(s.sources) for s in stored)
+    finally:
+        store.close()
+
+
+def test_two_ingests_at_once_store_every_record_once_and_assign_every_article(
+    tmp_path: Path, store_url: str
+) -> None:
+    shared = records([f"both-{i}" for i in range(150)], seed=1)  # the very same inputs in both files
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(records([f"a-{i}" for i in range(600)], seed=2) + shared) + "\n")
+    second.write_text("\n".join(shared + records([f"b-{i}" for i in range(600)], seed=3)) + "\n")
+    processes = [
+        subprocess.Popen(
+            ingest_command(path, store_url),
+            env=environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in (first, second)
+    ]
+    results = [process.communicate(timeout=600) for process in processes]
+    for process, (_, err) in zip(processes, results, strict=True):
+        assert process.returncode == 0, err
+    articles, sources = check_whole(store_url)
+    assert articles == sources == 1350  # 600 + 600 + 150 shared, each input once
+
+
+def test_a_writer_waits_for_the_one_holding_the_store_and_says_so(tmp_path: Path, store_url: str) -> None:
+    stream = tmp_path / "s.jsonl"
+    write_stream(stream, [f"w-{i}" for i in range(20)], seed=3)
+    holder = open_store(store_url)
+    try:
+        with holder.write():
+            process = subprocess.Popen(
+                ingest_command(stream, store_url),
+                env=environment(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            assert process.stderr is not None
+            line = process.stderr.readline()
+            while line and "waiting" not in line:
+                line = process.stderr.readline()
+            assert "waiting for another" in line
+            assert process.poll() is None  # it waits while the store is held
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    finally:
+        holder.close()
+    assert check_whole(store_url) == (20, 20)
+
+
+def test_kill_minus_nine_mid_ingest_then_resume_finishes_without_duplicates(
+    tmp_path: Path, store_url: str
+) -> None:
+    total = 3000
+    stream = tmp_path / "stream.jsonl"
+    write_stream(stream, [f"n{i}" for i in range(total)], seed=7)
+    command = ingest_command(stream, store_url)
+    process = subprocess.Popen(
+        command, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 300
+    try:
+        while time.monotonic() < deadline and stored_articles(store_url) == 0:
+            time.sleep(0.05)
+        assert process.poll() is None, "ingest finished before it could be killed: make the input larger"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    articles, sources = check_whole(store_url)  # whole batches only
+    assert 0 < articles < total and sources == articles
+
+    resumed = subprocess.run(command, env=environment(), capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert check_whole(store_url) == (total, total)
+    store = open_store(store_url)
+    try:
+        statuses = [run.status.value for run in store.runs.list()]
+    finally:
+        store.close()
+    assert statuses == ["interrupted", "ok"]  # the resumed run saw the killed one's process was gone
+
+
+def stored_articles(url: str) -> int:
+    """Articles stored so far by an ingest that may still be creating the store."""
+    try:
+        store = open_store(url)
+    except Exception:
+        return 0
+    try:
+        return store.articles.count()
+    except Exception:
+        return 0
+    finally:
+        store.close()
