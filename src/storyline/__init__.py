@@ -9,7 +9,6 @@ The library is the product; the CLI, API and web UI are thin layers over it::
             print(story.id, story.label)
 """
 
-
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -30,7 +30,9 @@ TEMPLATE = "storyline_template"
 
 
 def postgres_required() -> bool:
-    return any(os.environ.get(name, "") not in ("", "0", "false") for name in ("CI", "STORYLINE_REQUIRE_POSTGRES"))
+    return any(
+        os.environ.get(name, "") not in ("", "0", "false") for name in ("CI", "STORYLINE_REQUIRE_POSTGRES")
+    )
 
 
 @dataclass

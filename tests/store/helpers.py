@@ -50,6 +50,8 @@ def add_articles(store: Store, count: int, hours_apart: int = 0) -> list[int]:
             )
             article_id = store.articles.insert(article, NOW)
             store.duplicates.record(article_id, f"h{n}", None, None, None)
-            store.articles.add_source(article_id, SourceRecord(f"a{n}", f"a{n}:1", str(n % 10) * 64, run, {}), NOW)
+            store.articles.add_source(
+                article_id, SourceRecord(f"a{n}", f"a{n}:1", str(n % 10) * 64, run, {}), NOW
+            )
             ids.append(article_id)
     return ids

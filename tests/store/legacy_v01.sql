@@ -1,6 +1,6 @@
 -- The SQLite schema of storyline 0.1 (src/storyline/store/migrations.py at 89dd906), verbatim:
 -- the five migrations a 0.1 store has applied, each recorded in schema_migrations.
--- tests/store/test_legacy.py builds a 0.1 store from it; migrations are split at '-- migration'.
+-- tests/store/test_legacy.py builds a 0.1 store from it.
 -- migration 1
     CREATE TABLE ingest_runs (
         id INTEGER PRIMARY KEY,

@@ -112,7 +112,12 @@ def test_summaries_page_by_id(store: Store) -> None:
     assert [s.id for s in store.articles.summaries(limit=2, offset=1)] == ids[1:3]
     assert [s.id for s in store.articles.summaries(offset=3)] == ids[3:]
     first = store.articles.summaries(limit=1)[0]
-    assert (first.external_id, first.title, first.outlet, first.source_count) == ("a0", "A title", "Harbor Wire", 1)
+    assert (first.external_id, first.title, first.outlet, first.source_count) == (
+        "a0",
+        "A title",
+        "Harbor Wire",
+        1,
+    )
     assert first.published == datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     assert (first.published_origin, first.duplicate_of, first.story_id) == ("supplied", None, None)
 
@@ -208,7 +213,7 @@ def test_a_savepoint_undoes_only_its_own_work(store: Store) -> None:
             raise RuntimeError("this one article failed")
         # A failed statement too: PostgreSQL aborts the transaction until the savepoint is undone.
         clash = store.articles.insert(make_article("Clashes."), NOW)
-        with pytest.raises(Exception, match="(?i)unique"), store.savepoint():
+        with pytest.raises(Exception, match=r"(?i)unique"), store.savepoint():
             store.duplicates.record(clash, "same", None, None, None)
         store.duplicates.record(clash, "other", None, None, None)
     assert [s.article.text for s in store.articles.iter_stored()] == ["Kept.", "Clashes."]
@@ -259,7 +264,9 @@ def test_runs_and_rejections_are_recorded(store: Store) -> None:
     assert store.runs.rejections(run) == [Rejection("a.jsonl:3", "malformed JSON: Expecting value")]
     assert [r.id for r in store.runs.running()] == [run]
     assert store.runs.running(excluding=run) == []
-    store.runs.finish(run, IngestCounts(read=3, new=2, rejected=1), RunStatus.PARTIAL, NOW + timedelta(seconds=5))
+    store.runs.finish(
+        run, IngestCounts(read=3, new=2, rejected=1), RunStatus.PARTIAL, NOW + timedelta(seconds=5)
+    )
     (only,) = store.runs.list()
     assert only == store.runs.get(run)
     assert only.status == RunStatus.PARTIAL and only.counts == IngestCounts(read=3, new=2, rejected=1)
@@ -323,7 +330,9 @@ def test_first_and_last_seen_are_publication_times_never_ingest_times(store: Sto
     with store.write():
         undated = store.articles.insert(make_article("No date.", "u", published=None, outlet=None), NOW)
         alone = store.articles.insert(make_article("Alone, no date.", "v", published=None), NOW)
-    store.stories.assign([(ids[2], 1, 1.0), (undated, 1, 1.0), (ids[0], 1, 1.0), (ids[1], 1, 1.0), (alone, 2, 1.0)])
+    store.stories.assign(
+        [(ids[2], 1, 1.0), (undated, 1, 1.0), (ids[0], 1, 1.0), (ids[1], 1, 1.0), (alone, 2, 1.0)]
+    )
     store.stories.refresh(1, "dated", ["a"], NOW)
     store.stories.refresh(2, "undated", ["b"], NOW)
     story = store.stories.get(1)
@@ -341,7 +350,9 @@ def test_stories_list_newest_news_first(store: Store) -> None:
     ids = add_articles(store, 3, hours_apart=1)
     with store.write():
         undated = store.articles.insert(make_article("No date.", "u", published=None), NOW)
-    store.stories.assign([(ids[0], 1, 1.0), (ids[2], 2, 1.0), (undated, 3, 1.0), (ids[1], 4, 1.0), (ids[1], 4, 1.0)])
+    store.stories.assign(
+        [(ids[0], 1, 1.0), (ids[2], 2, 1.0), (undated, 3, 1.0), (ids[1], 4, 1.0), (ids[1], 4, 1.0)]
+    )
     store.stories.refresh(1, "oldest news", [], NOW)
     store.stories.refresh(2, "newest news", [], NOW - timedelta(days=1))
     store.stories.refresh(3, "undated", [], NOW + timedelta(days=1))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+
 from storyline.models import Article, MetaValue, Origin, PublishedTime, Sentence, Span
 from storyline.store.database import NO_LIMIT, Component, Database, Migration, Row, in_chunks, marks
 from storyline.store.records import ArticleSummary, SourceRecord, StoredArticle
@@ -308,7 +309,9 @@ def _published(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _stored(r: Row, paragraphs: list[Span], sentences: list[Sentence], sources: list[SourceRecord]) -> StoredArticle:
+def _stored(
+    r: Row, paragraphs: list[Span], sentences: list[Sentence], sources: list[SourceRecord]
+) -> StoredArticle:
     first = sources[0] if sources else None
     article = Article(
         external_id=r[1],

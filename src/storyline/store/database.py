@@ -86,16 +86,18 @@ class ThreadConnections(Generic[C]):
         self._closed = False
 
     def get(self) -> C:
+        if self._closed:
+            raise RuntimeError("the store is closed")
         conn: C | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
+        conn = self._connect()
         with self._lock:
-            if self._closed:
+            if self._closed:  # closed while this one was being made
+                self._close(conn)
                 raise RuntimeError("the store is closed")
             for thread in [t for t in self._by_thread if not t.is_alive()]:
                 self._close(self._by_thread.pop(thread))
-        conn = self._connect()
-        with self._lock:
             self._by_thread[threading.current_thread()] = conn
         self._local.conn = conn
         return conn

@@ -6,6 +6,7 @@ A run records the host and process that ran it, so a run killed mid-way (its sta
 
 from __future__ import annotations
 
+import builtins  # `list` inside the repository class names its own list() method
 import json
 import os
 import socket
@@ -78,7 +79,8 @@ class RunRepository:
         host = socket.gethostname()
         with self._db.write():
             stale = self._db.query(
-                "SELECT id, pid FROM ingest_runs WHERE status = ? AND host = ?", (RunStatus.RUNNING.value, host)
+                "SELECT id, pid FROM ingest_runs WHERE status = ? AND host = ?",
+                (RunStatus.RUNNING.value, host),
             )
             gone = [(RunStatus.INTERRUPTED.value, run_id) for run_id, pid in stale if not process_alive(pid)]
             self._db.executemany("UPDATE ingest_runs SET status = ? WHERE id = ?", gone)
@@ -115,7 +117,9 @@ class RunRepository:
             )
 
     def rejections(self, run_id: int) -> list[Rejection]:
-        rows = self._db.query("SELECT locator, reason FROM rejections WHERE run_id = ? ORDER BY id", (run_id,))
+        rows = self._db.query(
+            "SELECT locator, reason FROM rejections WHERE run_id = ? ORDER BY id", (run_id,)
+        )
         return [Rejection(locator, reason) for locator, reason in rows]
 
     def list(self) -> list[IngestRun]:
@@ -125,7 +129,7 @@ class RunRepository:
         row = self._db.query_one(f"SELECT {_COLUMNS} FROM ingest_runs WHERE id = ?", (run_id,))
         return self._run(row) if row else None
 
-    def running(self, excluding: int | None = None) -> list[IngestRun]:
+    def running(self, excluding: int | None = None) -> builtins.list[IngestRun]:
         """Runs still marked running (other than ``excluding``): an ingest about to wait for the
         writer lock names them."""
         rows = self._db.query(

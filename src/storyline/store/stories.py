@@ -8,6 +8,7 @@ to a new story and records where they came from.
 
 from __future__ import annotations
 
+import builtins  # `list` inside the repository class names its own list() method
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -120,7 +121,9 @@ class StoryRepository:
         db = self._db
         merged_at = db.time(merge.merged_at)
         with db.write():
-            db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (merge.into, merge.absorbed))
+            db.execute(
+                "UPDATE story_articles SET story_id = ? WHERE story_id = ?", (merge.into, merge.absorbed)
+            )
             db.execute("UPDATE story_merges SET into_ = ? WHERE into_ = ?", (merge.into, merge.absorbed))
             db.execute(
                 "INSERT INTO story_merges (absorbed, into_, merged_at, score, reason) VALUES (?, ?, ?, ?, ?)",
@@ -141,7 +144,14 @@ class StoryRepository:
                 """INSERT INTO story_splits
                    (story_id, new_story_id, split_at, score, reason, article_count)
                    VALUES (?, ?, ?, ?, ?, ?)""",
-                (split.story_id, split.new_story_id, split_at, split.score, split.reason, split.article_count),
+                (
+                    split.story_id,
+                    split.new_story_id,
+                    split_at,
+                    split.score,
+                    split.reason,
+                    split.article_count,
+                ),
             )
 
     def resolve(self, story_id: int) -> int | None:
@@ -174,7 +184,7 @@ class StoryRepository:
         row = self._db.query_one("SELECT COUNT(*) FROM stories")
         return int(row[0]) if row else 0
 
-    def articles(self, story_id: int) -> list[ArticleSummary]:
+    def articles(self, story_id: int) -> builtins.list[ArticleSummary]:
         """The story's articles in publication order, undated ones last, then by id."""
         rows = self._db.query(
             f"{SUMMARY_SELECT} WHERE sa.story_id = ? ORDER BY a.published_utc NULLS LAST, a.id",
@@ -182,7 +192,7 @@ class StoryRepository:
         )
         return [summary(r) for r in rows]
 
-    def merges(self, story_id: int) -> list[StoryMergeRow]:
+    def merges(self, story_id: int) -> builtins.list[StoryMergeRow]:
         """Merges the story absorbed or was absorbed by, oldest first."""
         rows = self._db.query(
             """SELECT absorbed, into_, merged_at, score, reason FROM story_merges
@@ -191,7 +201,7 @@ class StoryRepository:
         )
         return [StoryMergeRow(r[0], r[1], self._db.read_time(r[2]), r[3], r[4]) for r in rows]
 
-    def splits(self, story_id: int) -> list[StorySplitRow]:
+    def splits(self, story_id: int) -> builtins.list[StorySplitRow]:
         """Splits the story came from or gave articles to, oldest first."""
         rows = self._db.query(
             """SELECT story_id, new_story_id, split_at, score, reason, article_count FROM story_splits
@@ -210,7 +220,7 @@ class StoryRepository:
         ):
             yield str(external_id), int(story_id)
 
-    def unassigned_article_ids(self) -> list[int]:
+    def unassigned_article_ids(self) -> builtins.list[int]:
         """Articles in no story yet (stored while story assignment was off), in arrival order."""
         rows = self._db.query(
             """SELECT a.id FROM articles a
