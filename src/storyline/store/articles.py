@@ -15,7 +15,16 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from storyline.models import Article, MetaValue, Origin, PublishedTime, Sentence, Span
-from storyline.store.database import NO_LIMIT, Component, Database, Migration, Row, in_chunks, marks
+from storyline.store.database import (
+    NO_LIMIT,
+    Component,
+    Database,
+    Migration,
+    Row,
+    in_chunks,
+    insert_rows,
+    marks,
+)
 from storyline.store.records import ArticleSummary, SourceRecord, StoredArticle
 
 SCHEMA = Component(
@@ -40,7 +49,6 @@ SCHEMA = Component(
                     warnings {text} NOT NULL,
                     created_at {time} NOT NULL
                 )""",
-                "CREATE INDEX articles_external_id ON articles (external_id)",
                 """CREATE TABLE article_sources (
                     id {id},
                     article_id {int} NOT NULL REFERENCES articles (id),
@@ -160,12 +168,14 @@ class ArticleRepository:
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 row,
             )
-            db.executemany(
-                "INSERT INTO paragraphs (article_id, idx, start, end_) VALUES (?, ?, ?, ?)",
+            insert_rows(
+                db,
+                "paragraphs (article_id, idx, start, end_)",
                 [(article_id, i, span.start, span.end) for i, span in enumerate(article.paragraphs)],
             )
-            db.executemany(
-                "INSERT INTO sentences (article_id, idx, paragraph, start, end_) VALUES (?, ?, ?, ?, ?)",
+            insert_rows(
+                db,
+                "sentences (article_id, idx, paragraph, start, end_)",
                 [(article_id, i, s.paragraph, s.start, s.end) for i, s in enumerate(article.sentences)],
             )
         return article_id
@@ -235,12 +245,11 @@ class ArticleRepository:
         ]
 
     def ids_for_external_id(self, external_id: str) -> list[int]:
-        """Every article the outside world knows by ``external_id``: its own, or a source's."""
+        """Every article the outside world knows by ``external_id``: the articles with a source of
+        that id (an article's own external id is its first source's)."""
         rows = self._db.query(
-            """SELECT id FROM articles WHERE external_id = ?
-               UNION SELECT article_id FROM article_sources WHERE external_id = ?
-               ORDER BY 1""",
-            (external_id, external_id),
+            "SELECT DISTINCT article_id FROM article_sources WHERE external_id = ? ORDER BY article_id",
+            (external_id,),
         )
         return [int(r[0]) for r in rows]
 
@@ -297,8 +306,9 @@ def _refuse_nul(article: Article) -> None:
 
 def _refuse_nul_in(what: str, external_id: str, values: Sequence[str | None]) -> None:
     # JSON fields (extra, warnings, supplied) are safe: json.dumps writes NUL as \u0000.
-    if any(value is not None and "\x00" in value for value in values):
-        raise ValueError(f"{what} {external_id!r}: text with a NUL character cannot be stored")
+    for value in values:
+        if value is not None and "\x00" in value:
+            raise ValueError(f"{what} {external_id!r}: text with a NUL character cannot be stored")
 
 
 def _meta(value: MetaValue) -> tuple[str | None, str]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -45,6 +45,10 @@ OnWait = Callable[[], None]
 # Bound parameters per statement in the ``IN (...)`` lists repositories build: SQLite builds before
 # 3.32 allow no more than 999, and one limit for both backends keeps their statements alike.
 MAX_PARAMETERS = 900
+
+# What a nested write() returns: repositories open one around every change, and most of them run
+# inside the caller's batch, so joining costs nothing.
+_JOINED: AbstractContextManager[None] = nullcontext()
 
 # "No limit" for ``LIMIT ?``: SQLite refuses LIMIT NULL and PostgreSQL has no LIMIT -1.
 NO_LIMIT = 2**63 - 1
@@ -154,17 +158,18 @@ class Database(ABC):
         return ddl.format_map(self.types)
 
     # -- transactions -----------------------------------------------------------------------
+    def write(self, on_wait: OnWait | None = None) -> AbstractContextManager[None]:
+        if self._writer == threading.get_ident():
+            return _JOINED  # nested: joins the outer transaction
+        return self._transaction(on_wait)
+
     @contextmanager
-    def write(self, on_wait: OnWait | None = None) -> Iterator[None]:
-        me = threading.get_ident()
-        if self._writer == me:  # nested: joins the outer transaction
-            yield
-            return
+    def _transaction(self, on_wait: OnWait | None) -> Iterator[None]:
         if getattr(self._snapshots, "depth", 0):
             raise RuntimeError("write() inside snapshot(): a snapshot is read-only")
         with self._write_lock:
             self._begin_write(on_wait)
-            self._writer = me
+            self._writer = threading.get_ident()
             try:
                 try:
                     yield
@@ -298,6 +303,23 @@ def in_chunks(items: Sequence[Any], size: int = MAX_PARAMETERS) -> Iterator[Sequ
 def marks(count: int) -> str:
     """``?, ?, …`` for an ``IN`` list of ``count`` values."""
     return ", ".join("?" * count)
+
+
+def insert_rows(db: Database, into: str, rows: Sequence[Params]) -> None:
+    """Insert ``rows`` with ``INSERT INTO <into> VALUES (…), (…), …``: one statement per
+    ``MAX_PARAMETERS`` values. For the few rows of one article (its paragraphs, its sentences) this
+    is one round trip to a server, where ``executemany`` pays for a pipeline's sync, or one per row.
+    ``into`` is a table with its column list: ``paragraphs (article_id, idx, start, end_)``.
+    """
+    if not rows:
+        return
+    width = len(rows[0])
+    one = f"({marks(width)})"
+    for chunk in in_chunks(rows, max(1, MAX_PARAMETERS // width)):
+        db.execute(
+            f"INSERT INTO {into} VALUES {', '.join([one] * len(chunk))}",
+            [value for row in chunk for value in row],
+        )
 
 
 def keyset(

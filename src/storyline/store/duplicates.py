@@ -52,7 +52,7 @@ class DuplicateRepository:
         duplicate_of: int | None,
         similarity: float | None,
     ) -> None:
-        blob = signature.astype(np.uint64).tobytes() if signature is not None else None
+        blob = np.asarray(signature, dtype=np.uint64).tobytes() if signature is not None else None
         with self._db.write():
             self._db.execute(
                 """INSERT INTO article_duplicates

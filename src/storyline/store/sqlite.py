@@ -8,6 +8,7 @@ transaction never has to upgrade a read lock later (which could fail with nothin
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -73,7 +74,7 @@ class SQLiteDatabase(Database):
 
     # -- timestamps -------------------------------------------------------------------------
     def _time(self, value: datetime) -> str:
-        return value.astimezone(UTC).isoformat()
+        return _utc_text(value)
 
     def read_time(self, value: Any) -> datetime:
         return utc(datetime.fromisoformat(value))
@@ -111,6 +112,12 @@ class SQLiteDatabase(Database):
 
     def _end_snapshot(self) -> None:
         self._rollback()
+
+
+@functools.lru_cache(maxsize=256)
+def _utc_text(value: datetime) -> str:
+    # Cached: a batch writes the same few instants (its clock's "now") on every row.
+    return value.astimezone(UTC).isoformat()
 
 
 def _try_begin_immediate(conn: sqlite3.Connection) -> bool:
