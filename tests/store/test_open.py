@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 
 from storyline.store import DEFAULT_DB, default_location, open_store
-from storyline.store.postgres import PostgresDatabase
-from tests.store.conftest import TEMPLATE, PostgresServer
 
 
 def test_a_path_or_an_sqlite_url_is_an_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,19 +37,3 @@ def test_reopening_applies_no_migration_twice(location: str) -> None:
         "stories",
         "clusterer_state",
     }
-
-
-def test_a_postgresql_location_is_printed_without_its_password(postgres: PostgresServer) -> None:
-    # The server trusts local connections, so any password is accepted and must not show.
-    name = postgres.create_database(TEMPLATE)
-    try:
-        url = postgres.url(name).replace("postgres:@", "postgres:s3cret@")
-        assert "s3cret" in url
-        db = PostgresDatabase(url)
-        assert "s3cret" not in db.location and db.location.startswith("postgresql://postgres@")
-        db.close()
-        for scheme in ("postgresql", "postgres"):
-            with open_store(url.replace("postgresql://", f"{scheme}://")) as store:
-                assert store.backend == "postgresql" and "s3cret" not in store.location
-    finally:
-        postgres.drop_database(name)

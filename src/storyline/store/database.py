@@ -106,6 +106,16 @@ class ThreadConnections(Generic[C]):
         self._local.conn = conn
         return conn
 
+    def replace(self) -> C:
+        """A new connection for this thread in place of its old one (which is closed)."""
+        old: C | None = getattr(self._local, "conn", None)
+        if old is not None:
+            with self._lock:
+                self._by_thread.pop(threading.current_thread(), None)
+            self._local.conn = None
+            self._close(old)
+        return self.get()
+
     def close_all(self) -> None:
         with self._lock:
             self._closed = True
@@ -220,9 +230,9 @@ class Database(ABC):
             self._snapshots.depth = 0
             self._end_snapshot()
 
-    def in_write(self) -> bool:
-        """Whether the calling thread is inside ``write()``."""
-        return self._writer == threading.get_ident()
+    def in_transaction(self) -> bool:
+        """Whether the calling thread is inside ``write()`` or ``snapshot()``."""
+        return self._writer == threading.get_ident() or bool(getattr(self._snapshots, "depth", 0))
 
     def _require_writer(self) -> None:
         if self._writer != threading.get_ident():

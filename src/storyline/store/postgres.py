@@ -50,15 +50,24 @@ class PostgresDatabase(Database):
     def close(self) -> None:
         self._connections.close_all()
 
+    def _conn(self) -> psycopg.Connection[Row]:
+        """The calling thread's connection; a new one if the old one was lost (server restarted,
+        connection dropped) — but never inside a transaction, whose statements must all run on the
+        connection that began it: there the loss surfaces as psycopg's error."""
+        conn = self._connections.get()
+        if conn.closed and not self.in_transaction():
+            conn = self._connections.replace()
+        return conn
+
     # -- statements -------------------------------------------------------------------------
     def _query(self, sql: str, params: Params) -> list[Row]:
-        return self._connections.get().execute(_translate(sql), params).fetchall()
+        return self._conn().execute(_translate(sql), params).fetchall()
 
     def _execute(self, sql: str, params: Params) -> int:
-        return self._connections.get().execute(_translate(sql), params).rowcount
+        return self._conn().execute(_translate(sql), params).rowcount
 
     def _executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        with self._connections.get().cursor() as cur:
+        with self._conn().cursor() as cur:
             cur.executemany(_translate(sql), rows)
 
     def tables(self) -> set[str]:
@@ -75,7 +84,7 @@ class PostgresDatabase(Database):
 
     # -- transactions -----------------------------------------------------------------------
     def _begin_write(self, on_wait: OnWait | None) -> None:
-        conn = self._connections.get()
+        conn = self._conn()
         conn.execute("BEGIN")
         try:
             row = conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,)).fetchone()
@@ -88,15 +97,16 @@ class PostgresDatabase(Database):
             raise
 
     def _commit(self) -> None:
-        self._connections.get().execute("COMMIT")
+        self._conn().execute("COMMIT")
 
     def _rollback(self) -> None:
         conn = self._connections.get()
-        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        # A lost connection has no transaction left to undo: the server ended it.
+        if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.execute("ROLLBACK")
 
     def _begin_snapshot(self) -> None:
-        self._connections.get().execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self._conn().execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     def _end_snapshot(self) -> None:
         self._rollback()

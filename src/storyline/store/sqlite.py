@@ -124,7 +124,7 @@ def _try_begin_immediate(conn: sqlite3.Connection) -> bool:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        if exc.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+        if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:  # an extended code's low byte
             return False
         raise
     return True
