@@ -25,7 +25,11 @@ naive one is refused: its zone is unknown and guessing shifts it by hours) and r
 ``read_time()`` as aware UTC datetimes.
 
 Schema: each repository owns a ``Component`` whose ``Migration``s are applied in order by
-``migrate``. Released migrations are never edited; a change is a new migration of its component.
+``migrate``, under the writer lock, and recorded in ``schema_versions(component, version,
+applied_at)``. Released migrations are never edited; a change is a new migration of its component.
+DDL is written once with type placeholders rendered per dialect: ``{id}`` (an identity primary
+key), ``{int}`` (64-bit), ``{real}``, ``{text}``, ``{blob}`` and ``{time}`` (an instant: TEXT
+ISO 8601 UTC on SQLite, TIMESTAMPTZ on PostgreSQL).
 """
 
 from __future__ import annotations

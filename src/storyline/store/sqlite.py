@@ -26,7 +26,8 @@ _BUSY_TIMEOUT_MS = 5_000
 
 class SQLiteDatabase(Database):
     dialect: ClassVar[str] = "sqlite"
-    # Instants are TEXT: ISO 8601 in UTC, which sorts in time order as text.
+    # Instants are TEXT: ISO 8601 in UTC ("+00:00"), which sorts in time order as text, with or
+    # without a fraction of a second ("…:00+00:00" < "…:00.5+00:00" since "+" < ".").
     types: ClassVar[dict[str, str]] = {
         "id": "INTEGER PRIMARY KEY",
         "int": "INTEGER",
