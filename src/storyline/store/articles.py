@@ -67,7 +67,7 @@ SCHEMA = Component(
                     start {int} NOT NULL,
                     end_ {int} NOT NULL,
                     PRIMARY KEY (article_id, idx)
-                )""",
+                ) {clustered}""",
                 """CREATE TABLE sentences (
                     article_id {int} NOT NULL REFERENCES articles (id),
                     idx {int} NOT NULL,
@@ -75,11 +75,16 @@ SCHEMA = Component(
                     start {int} NOT NULL,
                     end_ {int} NOT NULL,
                     PRIMARY KEY (article_id, idx)
-                )""",
+                ) {clustered}""",
             ),
         ),
     ),
 )
+
+# Free-form metadata (a record's extra fields, what a source supplied) as JSON: keys sorted so equal
+# dicts store equal text, and values JSON has no type for (a datetime) as their str(). One encoder
+# for all: json.dumps with options builds a new one per call.
+_to_json = json.JSONEncoder(default=str, sort_keys=True).encode
 
 # What a list of articles shows, for the article listing and a story's articles alike.
 SUMMARY_SELECT = """
@@ -155,7 +160,7 @@ class ArticleRepository:
             article.published.origin.value,
             article.published.raw,
             db.time_or_none(published),
-            json.dumps(article.extra, default=str, sort_keys=True),
+            _to_json(article.extra),
             json.dumps(list(article.warnings)),
             db.time(now),
         )
@@ -190,7 +195,7 @@ class ArticleRepository:
             source.locator,
             source.raw_sha256,
             source.run_id,
-            json.dumps(source.supplied, default=str, sort_keys=True),
+            _to_json(source.supplied),
             self._db.time(now),
         )
         with self._db.write():
@@ -296,18 +301,26 @@ class ArticleRepository:
 
 
 def _refuse_nul(article: Article) -> None:
-    metas = (article.title, article.outlet, article.url, article.author, article.language)
     _refuse_nul_in(
         "article",
         article.external_id,
-        (article.external_id, article.text, article.published.raw, *(m.value for m in metas)),
+        (
+            article.external_id,
+            article.text,
+            article.published.raw,
+            article.title.value,
+            article.outlet.value,
+            article.url.value,
+            article.author.value,
+            article.language.value,
+        ),
     )
 
 
-def _refuse_nul_in(what: str, external_id: str, values: Sequence[str | None]) -> None:
+def _refuse_nul_in(what: str, external_id: str, values: tuple[str | None, ...]) -> None:
     # JSON fields (extra, warnings, supplied) are safe: json.dumps writes NUL as \u0000.
     for value in values:
-        if value is not None and "\x00" in value:
+        if value and "\x00" in value:
             raise ValueError(f"{what} {external_id!r}: text with a NUL character cannot be stored")
 
 

@@ -34,6 +34,7 @@ ISO 8601 UTC on SQLite, TIMESTAMPTZ on PostgreSQL).
 
 from __future__ import annotations
 
+import functools
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -152,20 +153,20 @@ class Database(ABC):
 
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement that changes something; the number of rows it changed."""
-        self._require_writer()
+        if self._writer != threading.get_ident():
+            raise _outside_write()
         return self._execute(sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        self._require_writer()
+        if self._writer != threading.get_ident():
+            raise _outside_write()
         self._executemany(sql, rows)
 
     def insert(self, sql: str, params: Params) -> int:
         """Run an ``INSERT … RETURNING id``; the new row's id."""
-        self._require_writer()
-        row = self.query_one(sql, params)
-        if row is None:
-            raise RuntimeError(f"the insert returned no id: {sql}")
-        return int(row[0])
+        if self._writer != threading.get_ident():
+            raise _outside_write()
+        return self._insert(sql, params)
 
     def render(self, ddl: str) -> str:
         """A DDL statement with its type placeholders in this dialect."""
@@ -238,14 +239,11 @@ class Database(ABC):
         """Whether the calling thread is inside ``write()`` or ``snapshot()``."""
         return self._writer == threading.get_ident() or bool(getattr(self._snapshots, "depth", 0))
 
-    def _require_writer(self) -> None:
-        if self._writer != threading.get_ident():
-            raise RuntimeError("a statement that changes the store must run inside write()")
-
     # -- timestamps -------------------------------------------------------------------------
+    @abstractmethod
     def time(self, value: datetime) -> Any:
-        """The parameter that stores the instant ``value`` in a ``{time}`` column."""
-        return self._time(require_aware(value))
+        """The parameter that stores the instant ``value`` in a ``{time}`` column; a naive
+        ``value`` is refused (``require_aware``)."""
 
     def time_or_none(self, value: datetime | None) -> Any:
         return None if value is None else self.time(value)
@@ -276,7 +274,7 @@ class Database(ABC):
     def _executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
 
     @abstractmethod
-    def _time(self, value: datetime) -> Any: ...
+    def _insert(self, sql: str, params: Params) -> int: ...
 
     @abstractmethod
     def _begin_write(self, on_wait: OnWait | None) -> None:
@@ -295,6 +293,11 @@ class Database(ABC):
 
     @abstractmethod
     def _end_snapshot(self) -> None: ...
+
+
+def _outside_write() -> RuntimeError:
+    # Checked on every statement that changes something, so that none slips past the writer lock.
+    return RuntimeError("a statement that changes the store must run inside write()")
 
 
 def require_aware(value: datetime) -> datetime:
@@ -328,12 +331,16 @@ def insert_rows(db: Database, into: str, rows: Sequence[Params]) -> None:
     if not rows:
         return
     width = len(rows[0])
+    per_statement = max(1, MAX_PARAMETERS // width)
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        db.execute(_values_insert(into, width, len(chunk)), [value for row in chunk for value in row])
+
+
+@functools.lru_cache(maxsize=512)
+def _values_insert(into: str, width: int, count: int) -> str:
     one = f"({marks(width)})"
-    for chunk in in_chunks(rows, max(1, MAX_PARAMETERS // width)):
-        db.execute(
-            f"INSERT INTO {into} VALUES {', '.join([one] * len(chunk))}",
-            [value for row in chunk for value in row],
-        )
+    return f"INSERT INTO {into} VALUES {', '.join([one] * count)}"
 
 
 def keyset(

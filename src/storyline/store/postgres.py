@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from storyline.store.database import Database, OnWait, Params, Row, ThreadConnections
+from storyline.store.database import Database, OnWait, Params, Row, ThreadConnections, require_aware
 
 # The advisory lock key every storyline writer of a database takes: "storylin" as a 64-bit integer.
 WRITER_LOCK_KEY = int.from_bytes(b"storylin", "big")
@@ -34,6 +34,7 @@ class PostgresDatabase(Database):
         "text": "TEXT",
         "blob": "BYTEA",
         "time": "TIMESTAMPTZ",
+        "clustered": "",
     }
 
     def __init__(self, url: str) -> None:
@@ -66,6 +67,12 @@ class PostgresDatabase(Database):
     def _execute(self, sql: str, params: Params) -> int:
         return self._conn().execute(_translate(sql), params).rowcount
 
+    def _insert(self, sql: str, params: Params) -> int:
+        row = self._conn().execute(_translate(sql), params).fetchone()
+        if row is None:
+            raise RuntimeError(f"the insert returned no id: {sql}")
+        return int(row[0])
+
     def _executemany(self, sql: str, rows: Iterable[Params]) -> None:
         with self._conn().cursor() as cur:
             cur.executemany(_translate(sql), rows)
@@ -75,8 +82,8 @@ class PostgresDatabase(Database):
         return {str(r[0]) for r in rows}
 
     # -- timestamps -------------------------------------------------------------------------
-    def _time(self, value: datetime) -> datetime:
-        return value
+    def time(self, value: datetime) -> datetime:
+        return require_aware(value)
 
     def read_time(self, value: Any) -> datetime:
         result: datetime = value.astimezone(UTC)
