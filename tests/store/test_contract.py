@@ -155,7 +155,11 @@ def test_a_naive_datetime_is_refused(store: Store) -> None:
         store.runs.start(["x"], naive)
     with pytest.raises(ValueError, match="naive"):
         store.clusterer_state.save_full(b"state", naive)
-    assert store.articles.count() == 0 and store.runs.list() == []
+    with pytest.raises(ValueError, match="naive"):
+        store.stories.refresh(1, "label", [], naive)
+    with pytest.raises(ValueError, match="naive"):
+        store.stories.record_merge(StoryMergeRow(2, 1, naive, 0.5, "converged"))
+    assert store.articles.count() == 0 and store.runs.list() == [] and store.stories.count() == 0
 
 
 def test_instants_come_back_as_aware_utc(store: Store) -> None:

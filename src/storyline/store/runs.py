@@ -77,6 +77,7 @@ class RunRepository:
         their status needs telling. Runs of other hosts, and runs from before hosts were recorded,
         cannot be checked from here and stay as they are."""
         host = socket.gethostname()
+        started_at = self._db.time(now)  # a naive time is refused before anything is written
         with self._db.write():
             stale = self._db.query(
                 "SELECT id, pid FROM ingest_runs WHERE status = ? AND host = ?",
@@ -87,17 +88,18 @@ class RunRepository:
             return self._db.insert(
                 """INSERT INTO ingest_runs (started_at, arguments, status, host, pid)
                    VALUES (?, ?, ?, ?, ?) RETURNING id""",
-                (self._db.time(now), json.dumps(list(arguments)), RunStatus.RUNNING.value, host, os.getpid()),
+                (started_at, json.dumps(list(arguments)), RunStatus.RUNNING.value, host, os.getpid()),
             )
 
     def finish(self, run_id: int, counts: IngestCounts, status: RunStatus, now: datetime) -> None:
+        finished_at = self._db.time(now)
         with self._db.write():
             self._db.execute(
                 """UPDATE ingest_runs SET finished_at = ?, status = ?, read = ?, new = ?,
                    exact_duplicates = ?, near_duplicates = ?, already_stored = ?, rejected = ?
                    WHERE id = ?""",
                 (
-                    self._db.time(now),
+                    finished_at,
                     RunStatus(status).value,
                     counts.read,
                     counts.new,
@@ -110,10 +112,11 @@ class RunRepository:
             )
 
     def add_rejection(self, run_id: int, rejection: Rejection, now: datetime) -> None:
+        rejected_at = self._db.time(now)
         with self._db.write():
             self._db.execute(
                 "INSERT INTO rejections (run_id, locator, reason, rejected_at) VALUES (?, ?, ?, ?)",
-                (run_id, rejection.locator, rejection.reason, self._db.time(now)),
+                (run_id, rejection.locator, rejection.reason, rejected_at),
             )
 
     def rejections(self, run_id: int) -> list[Rejection]:

@@ -89,6 +89,7 @@ class StoryRepository:
         bulk load of last year's news would otherwise all look like today's.
         """
         db = self._db
+        updated_at = db.time(now)
         with db.write():
             rows = db.query(
                 """SELECT a.outlet, a.published_utc FROM story_articles sa
@@ -111,7 +112,7 @@ class StoryRepository:
                     len(outlets),
                     db.time(min(published)) if published else None,
                     db.time(max(published)) if published else None,
-                    db.time(now),
+                    updated_at,
                 ),
             )
 
