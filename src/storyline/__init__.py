@@ -9,7 +9,22 @@ The library is the product; the CLI, API and web UI are thin layers over it::
             print(story.id, story.label)
 """
 
-from storyline.tracker import IngestReport, StoryView, Tracker
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from storyline.tracker import IngestReport, StoryView, Tracker
 
 __all__ = ["IngestReport", "StoryView", "Tracker"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # The facade is imported on first use: ``import storyline.store`` (a reader, a server, a
+    # subprocess that only writes rows) then costs the store's imports, not the story model's.
+    if name in __all__:
+        from storyline import tracker
+
+        return getattr(tracker, name)
+    raise AttributeError(f"module 'storyline' has no attribute {name!r}")

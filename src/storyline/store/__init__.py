@@ -1,34 +1,54 @@
-"""Storage behind one interface; ``open_store`` picks the backend from the location."""
+"""Storage: one ``Store`` over SQLite (a file, the default) or PostgreSQL (a server).
+
+``open_store`` picks the backend from the location: a path or ``sqlite:///path`` is an SQLite
+file, a ``postgresql://`` or ``postgres://`` URL a PostgreSQL database.
+
+- ``database`` — ``Database``, the one seam to a server: dialect-neutral SQL, per-thread reads, one
+  writer across processes, savepoints, snapshots; components, migrations and ``migrate``.
+- ``sqlite`` / ``postgres`` — ``SQLiteDatabase`` and ``PostgresDatabase`` (psycopg 3).
+- ``runs``, ``articles``, ``duplicates``, ``stories``, ``clusterer_state`` — one repository each,
+  written once over ``Database``, each owning its tables (its ``SCHEMA`` component).
+- ``legacy`` — in-place conversion of a store written by storyline 0.1.
+- ``store`` — ``Store``, the aggregate the pipeline uses; ``records`` — the rows it hands back.
+
+Every timestamp is handed in by the caller: the store never reads a clock for data.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from storyline.store.base import Store
-from storyline.store.sqlite import SQLiteStore
+from storyline.store.database import Database
+from storyline.store.store import Store
 
 DEFAULT_DB = "storyline.db"
 
 
 def default_location() -> str:
+    """``$STORYLINE_DB``, else ``storyline.db`` in the working directory."""
     return os.environ.get("STORYLINE_DB", DEFAULT_DB)
 
 
 def open_store(location: str | Path | None = None) -> Store:
-    """Open (creating and migrating if needed) the store at ``location``.
-
-    A plain path or ``sqlite:///path`` is an SQLite file; ``postgresql://`` URLs are reserved for
-    the PostgreSQL backend.
-    """
+    """Open the store at ``location`` (``default_location()`` when None), creating it or bringing
+    its schema up to date as needed."""
     target = str(location) if location is not None else default_location()
+    db: Database
     if target.startswith(("postgresql://", "postgres://")):
-        raise ValueError(
-            f"{target}: the PostgreSQL store is not available in this version; use an SQLite file"
-        )
-    if target.startswith("sqlite:///"):
-        target = target.removeprefix("sqlite:///")
-    return SQLiteStore(target)
+        # Imported here: an SQLite user needs no PostgreSQL driver loaded.
+        from storyline.store.postgres import PostgresDatabase
+
+        db = PostgresDatabase(target)
+    else:
+        from storyline.store.sqlite import SQLiteDatabase
+
+        db = SQLiteDatabase(target.removeprefix("sqlite:///"))
+    try:
+        return Store(db)
+    except BaseException:
+        db.close()
+        raise
 
 
-__all__ = ["DEFAULT_DB", "SQLiteStore", "Store", "default_location", "open_store"]
+__all__ = ["DEFAULT_DB", "Store", "default_location", "open_store"]

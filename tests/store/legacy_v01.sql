@@ -1,13 +1,7 @@
-"""Schema migrations, applied in order; a store records which versions it has.
-
-Never edit a released migration: add a new one, so existing corpora upgrade in place.
-"""
-
-from __future__ import annotations
-
-SQLITE_MIGRATIONS: tuple[str, ...] = (
-    # 1: articles, their sources, segmentation, runs and rejections
-    """
+-- The SQLite schema of storyline 0.1 (src/storyline/store/migrations.py at 89dd906), verbatim:
+-- the five migrations a 0.1 store has applied, each recorded in schema_migrations.
+-- tests/store/test_legacy.py builds a 0.1 store from it.
+-- migration 1
     CREATE TABLE ingest_runs (
         id INTEGER PRIMARY KEY,
         started_at TEXT NOT NULL,
@@ -65,10 +59,8 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         locator TEXT NOT NULL,
         reason TEXT NOT NULL,
         rejected_at TEXT NOT NULL
-    )
-    """,
-    # 2: stories, their members, merge lineage and the online clusterer's state
-    """
+    );
+-- migration 2
     CREATE TABLE stories (
         id INTEGER PRIMARY KEY,
         label TEXT NOT NULL,
@@ -98,24 +90,17 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         data BLOB NOT NULL,
         saved_at TEXT NOT NULL
-    )
-    """,
-    # 3: the clusterer state as one full state plus the change records written after it, so a batch
-    # saves what it touched instead of rewriting the whole state
-    """
+    );
+-- migration 3
     CREATE TABLE clusterer_state_changes (
         seq INTEGER PRIMARY KEY,
         data BLOB NOT NULL,
         saved_at TEXT NOT NULL
-    )
-    """,
-    # 4: which process ran an ingest, so a run killed mid-way can be told from one still going
-    """
+    );
+-- migration 4
     ALTER TABLE ingest_runs ADD COLUMN host TEXT;
-    ALTER TABLE ingest_runs ADD COLUMN pid INTEGER
-    """,
-    # 5: split lineage: a story that turned out to be two gave some of its articles to a new story
-    """
+    ALTER TABLE ingest_runs ADD COLUMN pid INTEGER;
+-- migration 5
     CREATE TABLE story_splits (
         id INTEGER PRIMARY KEY,
         story_id INTEGER NOT NULL,
@@ -125,6 +110,4 @@ SQLITE_MIGRATIONS: tuple[str, ...] = (
         reason TEXT NOT NULL,
         article_count INTEGER NOT NULL
     );
-    CREATE INDEX story_splits_story ON story_splits(story_id)
-    """,
-)
+    CREATE INDEX story_splits_story ON story_splits(story_id);

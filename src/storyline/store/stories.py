@@ -1,0 +1,243 @@
+"""Stories: which story each article belongs to, each story's summary row, and its lineage.
+
+Story ids are the clusterer's. When one story absorbs another, the absorbed id keeps resolving to
+the survivor: every redirect that led to the absorbed id is pointed at the survivor in the same
+step, so a chain of merges is followed with one lookup. A split gives some of a story's articles
+to a new story and records where they came from.
+"""
+
+from __future__ import annotations
+
+import builtins  # `list` inside the repository class names its own list() method
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from storyline.store.articles import SUMMARY_SELECT, summary
+from storyline.store.database import NO_LIMIT, Component, Database, Migration, Row, keyset
+from storyline.store.records import ArticleSummary, StoryMergeRow, StoryRow, StorySplitRow
+
+SCHEMA = Component(
+    "stories",
+    (
+        Migration(
+            1,
+            "stories, their articles, merge redirects and split lineage",
+            (
+                """CREATE TABLE stories (
+                    id {int} PRIMARY KEY,
+                    label {text} NOT NULL,
+                    key_terms {text} NOT NULL,
+                    article_count {int} NOT NULL,
+                    outlet_count {int} NOT NULL,
+                    first_seen {time},
+                    last_seen {time},
+                    updated_at {time} NOT NULL
+                )""",
+                """CREATE TABLE story_articles (
+                    article_id {int} PRIMARY KEY REFERENCES articles (id),
+                    story_id {int} NOT NULL,
+                    score {real} NOT NULL
+                )""",
+                "CREATE INDEX story_articles_story ON story_articles (story_id)",
+                """CREATE TABLE story_merges (
+                    id {id},
+                    absorbed {int} NOT NULL UNIQUE,
+                    into_ {int} NOT NULL,
+                    merged_at {time} NOT NULL,
+                    score {real} NOT NULL,
+                    reason {text} NOT NULL
+                )""",
+                "CREATE INDEX story_merges_into ON story_merges (into_)",
+                """CREATE TABLE story_splits (
+                    id {id},
+                    story_id {int} NOT NULL,
+                    new_story_id {int} NOT NULL UNIQUE,
+                    split_at {time} NOT NULL,
+                    score {real} NOT NULL,
+                    reason {text} NOT NULL,
+                    article_count {int} NOT NULL
+                )""",
+                "CREATE INDEX story_splits_story ON story_splits (story_id)",
+            ),
+        ),
+    ),
+)
+
+_STORY_COLUMNS = "id, label, key_terms, article_count, outlet_count, first_seen, last_seen, updated_at"
+
+
+class StoryRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def assign(self, rows: Sequence[tuple[int, int, float]]) -> None:
+        """(article id, story id, score) rows; an article already in a story moves."""
+        with self._db.write():
+            self._db.executemany(
+                """INSERT INTO story_articles (article_id, story_id, score) VALUES (?, ?, ?)
+                   ON CONFLICT (article_id) DO UPDATE
+                   SET story_id = excluded.story_id, score = excluded.score""",
+                rows,
+            )
+
+    def refresh(self, story_id: int, label: str, key_terms: Sequence[str], now: datetime) -> None:
+        """Store the story's label and recompute its counts and first/last seen from its articles.
+
+        A story is seen when its articles were published: first/last seen are the earliest and
+        latest publication times, and None when no article is dated. Never the ingest time: a
+        bulk load of last year's news would otherwise all look like today's.
+        """
+        db = self._db
+        updated_at = db.time(now)
+        with db.write():
+            rows = db.query(
+                """SELECT a.outlet, a.published_utc FROM story_articles sa
+                   JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?""",
+                (story_id,),
+            )
+            published = [db.read_time(t) for _, t in rows if t is not None]
+            outlets = {outlet for outlet, _ in rows if outlet is not None}
+            db.execute(
+                f"""INSERT INTO stories ({_STORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET label = excluded.label,
+                      key_terms = excluded.key_terms, article_count = excluded.article_count,
+                      outlet_count = excluded.outlet_count, first_seen = excluded.first_seen,
+                      last_seen = excluded.last_seen, updated_at = excluded.updated_at""",
+                (
+                    story_id,
+                    label,
+                    json.dumps(list(key_terms)),
+                    len(rows),
+                    len(outlets),
+                    db.time(min(published)) if published else None,
+                    db.time(max(published)) if published else None,
+                    updated_at,
+                ),
+            )
+
+    def record_merge(self, merge: StoryMergeRow) -> None:
+        """Move the absorbed story's articles into the survivor, point every redirect that led to
+        the absorbed id at the survivor, and delete the absorbed story's row."""
+        db = self._db
+        merged_at = db.time(merge.merged_at)
+        with db.write():
+            db.execute(
+                "UPDATE story_articles SET story_id = ? WHERE story_id = ?", (merge.into, merge.absorbed)
+            )
+            db.execute("UPDATE story_merges SET into_ = ? WHERE into_ = ?", (merge.into, merge.absorbed))
+            db.execute(
+                "INSERT INTO story_merges (absorbed, into_, merged_at, score, reason) VALUES (?, ?, ?, ?, ?)",
+                (merge.absorbed, merge.into, merged_at, merge.score, merge.reason),
+            )
+            db.execute("DELETE FROM stories WHERE id = ?", (merge.absorbed,))
+
+    def record_split(self, split: StorySplitRow, article_ids: Sequence[int]) -> None:
+        """Move ``article_ids`` to the new story and record where they came from."""
+        db = self._db
+        split_at = db.time(split.split_at)
+        with db.write():
+            db.executemany(
+                "UPDATE story_articles SET story_id = ? WHERE article_id = ?",
+                [(split.new_story_id, article_id) for article_id in article_ids],
+            )
+            db.execute(
+                """INSERT INTO story_splits
+                   (story_id, new_story_id, split_at, score, reason, article_count)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (
+                    split.story_id,
+                    split.new_story_id,
+                    split_at,
+                    split.score,
+                    split.reason,
+                    split.article_count,
+                ),
+            )
+
+    def resolve(self, story_id: int) -> int | None:
+        """The story ``story_id`` is now: itself, or the survivor of the merges that absorbed it;
+        None for an id that never existed."""
+        row = self._db.query_one("SELECT into_ FROM story_merges WHERE absorbed = ?", (story_id,))
+        if row:
+            return int(row[0])
+        row = self._db.query_one(
+            """SELECT id FROM stories WHERE id = ?
+               UNION SELECT story_id FROM story_articles WHERE story_id = ?""",
+            (story_id, story_id),
+        )
+        return int(row[0]) if row else None
+
+    def get(self, story_id: int) -> StoryRow | None:
+        row = self._db.query_one(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,))
+        return self._story(row) if row else None
+
+    def list(self, limit: int | None = None, offset: int = 0) -> list[StoryRow]:
+        """Newest news first: by last seen (undated stories last), then last updated."""
+        rows = self._db.query(
+            f"""SELECT {_STORY_COLUMNS} FROM stories
+                ORDER BY last_seen DESC NULLS LAST, updated_at DESC, id DESC LIMIT ? OFFSET ?""",
+            (NO_LIMIT if limit is None else limit, offset),
+        )
+        return [self._story(r) for r in rows]
+
+    def count(self) -> int:
+        row = self._db.query_one("SELECT COUNT(*) FROM stories")
+        return int(row[0]) if row else 0
+
+    def articles(self, story_id: int) -> builtins.list[ArticleSummary]:
+        """The story's articles in publication order, undated ones last, then by id."""
+        rows = self._db.query(
+            f"{SUMMARY_SELECT} WHERE sa.story_id = ? ORDER BY a.published_utc NULLS LAST, a.id",
+            (story_id,),
+        )
+        return [summary(r) for r in rows]
+
+    def merges(self, story_id: int) -> builtins.list[StoryMergeRow]:
+        """Merges the story absorbed or was absorbed by, oldest first."""
+        rows = self._db.query(
+            """SELECT absorbed, into_, merged_at, score, reason FROM story_merges
+               WHERE into_ = ? OR absorbed = ? ORDER BY id""",
+            (story_id, story_id),
+        )
+        return [StoryMergeRow(r[0], r[1], self._db.read_time(r[2]), r[3], r[4]) for r in rows]
+
+    def splits(self, story_id: int) -> builtins.list[StorySplitRow]:
+        """Splits the story came from or gave articles to, oldest first."""
+        rows = self._db.query(
+            """SELECT story_id, new_story_id, split_at, score, reason, article_count FROM story_splits
+               WHERE story_id = ? OR new_story_id = ? ORDER BY id""",
+            (story_id, story_id),
+        )
+        return [StorySplitRow(r[0], r[1], self._db.read_time(r[2]), r[3], r[4], r[5]) for r in rows]
+
+    def assignments(self) -> Iterator[tuple[str, int]]:
+        """(external id of every source, story id): one row per input record, in arrival order."""
+        for _, external_id, story_id in keyset(
+            self._db,
+            """SELECT s.id, s.external_id, sa.story_id FROM article_sources s
+               JOIN story_articles sa ON sa.article_id = s.article_id
+               WHERE s.id > ? ORDER BY s.id LIMIT ?""",
+        ):
+            yield str(external_id), int(story_id)
+
+    def unassigned_article_ids(self) -> builtins.list[int]:
+        """Articles in no story yet (stored while story assignment was off), in arrival order."""
+        rows = self._db.query(
+            """SELECT a.id FROM articles a
+               WHERE NOT EXISTS (SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id)
+               ORDER BY a.id"""
+        )
+        return [int(r[0]) for r in rows]
+
+    def _story(self, r: Row) -> StoryRow:
+        return StoryRow(
+            id=r[0],
+            label=r[1],
+            key_terms=tuple(json.loads(r[2])),
+            article_count=r[3],
+            outlet_count=r[4],
+            first_seen=self._db.read_time_or_none(r[5]),
+            last_seen=self._db.read_time_or_none(r[6]),
+            updated_at=self._db.read_time(r[7]),
+        )

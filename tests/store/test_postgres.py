@@ -1,0 +1,57 @@
+"""What only the PostgreSQL backend has to get right: a URL's password, lost connections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from storyline.store import open_store
+from storyline.store.postgres import PostgresDatabase
+from tests.store.conftest import TEMPLATE, PostgresServer
+from tests.store.helpers import NOW
+
+
+@pytest.fixture
+def database(postgres: PostgresServer) -> Iterator[str]:
+    name = postgres.create_database(TEMPLATE)
+    yield name
+    postgres.drop_database(name)
+
+
+def test_a_postgresql_location_is_printed_without_its_password(
+    postgres: PostgresServer, database: str
+) -> None:
+    # The server trusts local connections, so any password is accepted and must not show.
+    url = postgres.url(database).replace("postgres:@", "postgres:s3cret@")
+    assert "s3cret" in url
+    db = PostgresDatabase(url)
+    assert "s3cret" not in db.location and db.location.startswith("postgresql://postgres@")
+    db.close()
+    for scheme in ("postgresql", "postgres"):
+        with open_store(url.replace("postgresql://", f"{scheme}://")) as store:
+            assert store.backend == "postgresql" and "s3cret" not in store.location
+
+
+def test_a_lost_connection_is_replaced_but_never_inside_a_transaction(
+    postgres: PostgresServer, database: str
+) -> None:
+    def drop_connections() -> None:
+        with postgres.admin() as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = %s",
+                (database,),
+            )
+
+    with open_store(postgres.url(database)) as store:
+        assert store.articles.count() == 0
+        drop_connections()
+        with pytest.raises(psycopg.OperationalError):
+            store.articles.count()  # the loss shows once…
+        assert store.articles.count() == 0  # …then the thread has a new connection
+        with pytest.raises(psycopg.OperationalError), store.write():
+            store.runs.start(["lost"], NOW)
+            drop_connections()
+            store.runs.start(["would run outside the transaction"], NOW)
+        assert store.runs.list() == []
