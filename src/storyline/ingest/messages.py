@@ -1,0 +1,42 @@
+"""What libraries say about an input, caught and turned into one line that can name the input.
+
+warcio writes multi-line warnings straight to stderr; date libraries warn about time zones through
+``warnings``. Left alone, both reach the user raw, without saying which input they are about, and
+interleaved with our own output. Callers wrap a library call in `listening` and report what was
+heard as a ``Notice`` or an article warning, one line each, with the locator in front.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from collections.abc import Iterator
+
+__all__ = ["listening", "one_line"]
+
+# A library message is evidence for a reader, not a dump: long ones are cut.
+MAX_MESSAGE_CHARS = 300
+
+
+@contextlib.contextmanager
+def listening(heard: list[str]) -> Iterator[None]:
+    """Collect, as single lines in ``heard``, the warnings and stderr output of the wrapped call.
+
+    Wrap only synchronous calls, never a ``yield``: stderr stays redirected until the block ends,
+    and a generator suspended inside it would silence whatever its caller writes meanwhile.
+    """
+    stderr = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(stderr):
+        warnings.simplefilter("always")
+        yield
+    lines = [one_line(str(warning.message)) for warning in caught]
+    lines.append(one_line(stderr.getvalue()))
+    # The same warning repeated for every record says nothing more than once.
+    heard.extend(line for line in dict.fromkeys(lines) if line and line not in heard)
+
+
+def one_line(message: str) -> str:
+    """Whitespace (newlines included) collapsed, and cut to a readable length."""
+    text = " ".join(message.split())
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 1] + "…"
