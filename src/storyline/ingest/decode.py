@@ -8,17 +8,19 @@ not sure of must say so. Evidence is taken strongest first:
 3. ISO-2022 escape sequences: these encodings are 7-bit, so UTF-8 would accept them with the escapes;
 4. valid UTF-8, which legacy text almost never is by accident;
 5. everything else is a guess. charset_normalizer proposes readings ranked by how messy each looks
-   (``chaos``); we take its best unless rivals come within ``TIE`` of it and read differently. Then
-   each rival is checked for what mojibake looks like and real text does not (`_anomalies`): letters
-   no single language writes together, a foreign script inside a word, a capital inside a word,
-   stray symbols and control characters. The fewest anomalies wins; a multi-byte reading that pairs
-   up every byte beats a single-byte one that fits equally well (a few CJK quotation marks in an
-   English text read as Latin letters fit some Latin alphabet too); the detector's order breaks
-   what is left, and where its scores are equal too, the encoding the web uses most.
+   (``chaos``, its share of characters that look out of place). Each reading is also checked for
+   what mojibake looks like and real text does not (`_anomalies`): letters no single language
+   writes together, a foreign script inside a word, a capital inside a word, compatibility forms,
+   stray symbols and control characters. Both shares add up to a reading's score, and the lowest
+   wins: the detector's best guess stands unless our evidence says it is garbled. Among readings
+   that score the same, a multi-byte reading that pairs up bytes beats a single-byte one (a few
+   CJK quotation marks in an English text read as Latin letters fit some Latin alphabet too), a
+   common encoding beats a rare one, then the detector's order; where the detector's scores are
+   equal too, the encoding the web uses most.
 
 A declared charset (HTTP header, ``<meta>``, XML declaration) is evidence, not truth: it is used
-unless it decodes with more anomalies or more chaos than the detector's reading. Whenever the choice
-came down to order or usage, or the declaration was overruled, or bytes had to be replaced, the
+unless it scores worse than the guessed reading. Whenever the choice came down to usage between
+readings that fit equally, or the declaration was overruled, or bytes had to be replaced, the
 result carries a one-line warning for the article.
 """
 
@@ -31,9 +33,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from charset_normalizer import from_bytes
+from charset_normalizer.constant import FREQUENCIES, IANA_SUPPORTED
 from charset_normalizer.md import mess_ratio
+from charset_normalizer.utils import is_multi_byte_encoding
 
 __all__ = ["Decoded", "decode", "wide_encoding"]
 
@@ -58,14 +63,14 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Browsers (WHATWG) read pages labelled latin-1 or ascii as windows-1252; so do the pages' authors.
 _LEGACY_LABELS = {"iso8859-1": "cp1252", "ascii": "cp1252"}
 
-# Readings whose chaos is within this of the best one are rivals worth a closer look.
-TIE = 0.05
-# Scores closer than this are equal: the detector itself has no preference between the readings.
+# Scores closer than this are equal: neither the detector nor we prefer one reading.
 _SAME_SCORE = 0.01
+# How many of a language's most used letters a tied reading's letters are matched against.
+_FREQUENT = 10
 # Anomalies are counted over this many non-ASCII characters at most: enough to tell readings apart.
 _ANOMALY_SAMPLE = 20_000
-# A UTF-16/32 reading with more than one anomaly per this many non-ASCII characters is not text.
-_WIDE_ANOMALY_SHARE = 10
+# A UTF-16/32 reading with a larger share of mojibake-like characters is not text.
+_WIDE_SUSPICION = 0.1
 
 # Share of text on the web by encoding family (most used first), for readings that nothing else
 # separates. windows-1252 comes first because legacy Western text is by far the most common.
@@ -154,6 +159,11 @@ _COMMON_MARKS = frozenset("“”‘’„«»–—…•·€£¥©®™°№�
 # Blocks whose punctuation belongs to the script around it (CJK, Arabic, Hebrew, Thai).
 _SCRIPT_PUNCTUATION = frozenset({"ARABIC", "HEBREW", "THAI", "IDEOGRAPHIC", "FULLWIDTH", "CJK"})
 
+_COMPATIBILITY_TAGS = ("<narrow>", "<initial>", "<medial>", "<final>", "<isolated>", "<small>", "<vertical>")
+_MULTI_BYTE = [name for name in IANA_SUPPORTED if is_multi_byte_encoding(name)]
+# The letters each language uses most, from the detector's own tables, for readings that tie.
+_FREQUENT_LETTERS = tuple(frozenset(letters[:_FREQUENT]) for letters in FREQUENCIES.values())
+_TAG = re.compile(rb"<[^<>]*>")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORD = re.compile(r"[^\W\d_]+")
 _ISO2022_ESCAPE = re.compile(rb"\x1b[$()*+]")
@@ -162,12 +172,14 @@ _ISO2022_ESCAPE = re.compile(rb"\x1b[$()*+]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ue000-\uf8ff\ufffe\uffff]")
 
 
-def decode(raw: bytes, declared: str | None = None) -> Decoded | None:
+def decode(raw: bytes, declared: str | None = None, *, markup: bool = False) -> Decoded | None:
     """Decode bytes to text, or return None if they are not text in any encoding we can detect.
 
     Each line that is not UTF-8 is decoded with one charset chosen from all such lines together
     when the input also holds UTF-8 lines beyond ASCII: concatenated dumps often mix UTF-8 lines
-    with cp1252 ones, and a single whole-file reading would garble one of the two.
+    with cp1252 ones, and a single whole-file reading would garble one of the two. With ``markup``
+    (HTML, XML) the guess is made on the text between the tags: English element names would
+    otherwise outweigh the letters that tell one language, and so one code page, from another.
     """
     for bom, codec in _BOMS:
         if raw.startswith(bom):
@@ -187,7 +199,8 @@ def decode(raw: bytes, declared: str | None = None) -> Decoded | None:
     as_utf8 = [_utf8_or_none(line) for line in lines]
     mixed = any(text is not None and not text.isascii() for text in as_utf8)
     foreign = b"".join(line for line, text in zip(lines, as_utf8, strict=True) if text is None)
-    chosen = _choose(foreign if mixed else raw, declared)
+    undecided = foreign if mixed else raw
+    chosen = _choose(_visible(undecided) if markup else undecided, declared)
     if chosen is None:
         return None
     encoding, warnings = chosen
@@ -198,6 +211,16 @@ def decode(raw: bytes, declared: str | None = None) -> Decoded | None:
         for line, text in zip(lines, as_utf8, strict=True)
     )
     return Decoded(text, encoding, warnings + _replaced(text, foreign.decode(encoding, errors="replace")))
+
+
+def _visible(data: bytes) -> bytes:
+    """Markup bytes without their tags; all of the input if nothing else is left.
+
+    Safe before decoding: '<' and '>' are never the second byte of a character in any multi-byte
+    encoding the detector proposes (trail bytes start at 0x40), so tags come out whole.
+    """
+    text = _TAG.sub(b" ", data)
+    return text if not text.isascii() else data
 
 
 def wide_encoding(head: bytes) -> str | None:
@@ -272,7 +295,7 @@ def _is_text(body: bytes, codec: str) -> bool:
     if any(unicodedata.category(char) == "Cn" for char in set(text)):
         return False
     # Binary data that survives the checks above still reads as a jumble of scripts.
-    return _anomalies(text) * _WIDE_ANOMALY_SHARE <= len(_NON_ASCII.findall(text[: _ANOMALY_SAMPLE * 4]))
+    return _suspicion(text) <= _WIDE_SUSPICION
 
 
 def _unmarked_wide(raw: bytes) -> Decoded | None:
@@ -311,16 +334,16 @@ class _Reading:
 
     encoding: str
     text: str
-    chaos: float
-    coherence: float
+    chaos: float  # the detector's share of messy characters
+    coherence: float  # the detector's fit to a language's letter frequencies
     rank: int  # the detector's order
-    anomalies: int
+    suspicion: float  # our share of non-ASCII characters that look like mojibake
     paired: bool  # some bytes were read together as one character (a multi-byte encoding at work)
 
     @property
-    def key(self) -> tuple[int, bool]:
-        """What our own evidence says: fewer anomalies first, then a multi-byte fit."""
-        return (self.anomalies, not self.paired)
+    def score(self) -> float:
+        """Both shares of garbled-looking characters together: lower reads more like writing."""
+        return self.chaos + self.suspicion
 
 
 def _choose(data: bytes, declared: str | None) -> tuple[str, tuple[str, ...]] | None:
@@ -334,10 +357,7 @@ def _choose(data: bytes, declared: str | None) -> tuple[str, tuple[str, ...]] | 
         if guessed is None:
             return label, ()
         return guessed[0], (_overruled(declared, guessed[0], "cannot decode these bytes"), *guessed[1])
-    if guessed is None:
-        return label, ()
-    chosen = _reading(data, guessed[0])
-    if stated.anomalies <= chosen.anomalies and stated.chaos <= chosen.chaos + TIE:
+    if guessed is None or stated.score <= _reading(data, guessed[0]).score + _SAME_SCORE:
         return label, ()
     return guessed[0], (_overruled(declared, guessed[0], "reads as garbled text"), *guessed[1])
 
@@ -350,24 +370,22 @@ def _guess(data: bytes) -> tuple[str, tuple[str, ...]] | None:
     readings = _readings(data)
     if not readings:
         return None
-    best = readings[0]
-    rivals = _distinct(r for r in readings if r.chaos <= best.chaos + TIE)
+    rivals = _distinct(readings)
     if len(rivals) == 1:
-        return best.encoding, ()
-    rivals.sort(key=lambda r: (r.key, r.rank))
-    top = rivals[0]
-    # Our evidence is spent on readings of equal key; the detector's preference stands unless its
-    # own scores are equal too, and then the most used encoding is the likeliest.
-    tied = [
-        r
-        for r in rivals
-        if r.key == top.key
-        and abs(r.chaos - top.chaos) <= _SAME_SCORE
-        and abs(r.coherence - top.coherence) <= _SAME_SCORE
-    ]
-    chosen = min(tied, key=lambda r: (_usage_rank(r.encoding), r.rank))
-    # A tie with an encoding hardly anyone uses (a DOS or Mac code page) is no real doubt.
-    doubts = [r for r in tied if r is not chosen and _usage_rank(r.encoding) < len(_USAGE)]
+        return rivals[0].encoding, ()
+    lowest = min(r.score for r in rivals)
+    best = [r for r in rivals if r.score <= lowest + _SAME_SCORE]
+    # Among readings that look equally clean: a multi-byte fit, then a common encoding before one
+    # hardly anyone uses (a DOS or Mac code page needs more than a letter-frequency preference),
+    # then the cleanest, then the detector's order.
+    best.sort(key=lambda r: (not r.paired, not _common(r.encoding), r.score, r.rank))
+    top = best[0]
+    # Where the detector's own scores are equal too, the most used encoding is the likeliest.
+    tied = [r for r in best if r.paired == top.paired and _same_scores(r, top)]
+    # Still tied: the reading whose most used letters are its language's most used letters (a
+    # Hebrew text read as Cyrillic is all 'д', 'й' and 'е'), then the most used encoding.
+    chosen = min(tied, key=lambda r: (-round(_frequency_fit(r.text), 1), _usage_rank(r.encoding), r.rank))
+    doubts = [r for r in tied if r is not chosen and _common(r.encoding)]
     if not doubts:
         return chosen.encoding, ()
     warning = (
@@ -377,29 +395,57 @@ def _guess(data: bytes) -> tuple[str, tuple[str, ...]] | None:
     return chosen.encoding, (warning,)
 
 
+def _frequency_fit(text: str) -> float:
+    """The largest share of the text's non-ASCII letters that one language's most used letters make."""
+    letters = Counter(
+        char.lower() for char in text[: _ANOMALY_SAMPLE * 4] if char.isalpha() and not char.isascii()
+    )
+    total = sum(letters.values())
+    if not total:
+        return 0.0
+    return (
+        max(sum(n for char, n in letters.items() if char in frequent) for frequent in _FREQUENT_LETTERS)
+        / total
+    )
+
+
+def _same_scores(one: _Reading, other: _Reading) -> bool:
+    return abs(one.score - other.score) <= _SAME_SCORE and abs(one.coherence - other.coherence) <= _SAME_SCORE
+
+
+def _common(encoding: str) -> bool:
+    return _usage_rank(encoding) < len(_USAGE)
+
+
 def _readings(data: bytes) -> list[_Reading]:
+    """The detector's readings; single-byte ones too when its multi-byte ones all look garbled.
+
+    charset_normalizer stops at the first multi-byte encoding that decodes everything, and
+    Shift_JIS decodes any KOI8-R or windows-1251 text, as half-width katakana.
+    """
+    readings = _detected(data, from_bytes(data))
+    if readings and all(r.paired for r in readings) and min(r.suspicion for r in readings) > _WIDE_SUSPICION:
+        single_byte = from_bytes(data, cp_exclusion=_MULTI_BYTE)
+        readings += _detected(data, single_byte, first_rank=len(readings))
+    return readings
+
+
+def _detected(data: bytes, matches: Iterable[Any], first_rank: int = 0) -> list[_Reading]:
     readings = []
-    for rank, match in enumerate(from_bytes(data)):
+    for rank, match in enumerate(matches, start=first_rank):
         text = str(match)
         # Encodings that decode to the same text are one reading; name it by the most used of them.
         encoding = min(match.could_be_from_charset, key=_usage_rank)
+        paired = len(text) < len(data)
         readings.append(
-            _Reading(
-                encoding,
-                text,
-                match.chaos,
-                match.coherence,
-                rank,
-                _anomalies(text),
-                len(text) < len(data),
-            )
+            _Reading(encoding, text, match.chaos, match.coherence, rank, _suspicion(text), paired)
         )
     return readings
 
 
 def _reading(data: bytes, encoding: str) -> _Reading:
     text = data.decode(encoding, errors="replace")
-    return _Reading(encoding, text, mess_ratio(text), 0.0, 0, _anomalies(text), len(text) < len(data))
+    return _Reading(encoding, text, mess_ratio(text), 0.0, 0, _suspicion(text), len(text) < len(data))
 
 
 def _declared_reading(data: bytes, label: str) -> _Reading | None:
@@ -455,7 +501,7 @@ def _script(char: str) -> str:
     """The script a character belongs to, from the first word of its Unicode name ('' if unnamed)."""
     if char.isascii():
         return "LATIN"
-    first = unicodedata.name(char, "").split(" ", 1)[0]
+    first = re.split(r"[ -]", unicodedata.name(char, ""), maxsplit=1)[0]  # 'KATAKANA-HIRAGANA ...'
     return "CJK" if first in _EAST_ASIAN else first
 
 
@@ -478,29 +524,48 @@ def _odd_character(char: str, previous: str, following: str) -> bool:
     return False
 
 
-def _anomalies(text: str) -> int:
-    """How many non-ASCII characters of ``text`` look like mojibake rather than writing.
+@cache
+def _compatibility_form(char: str) -> bool:
+    """Half-width katakana, Arabic presentation forms, small and vertical variants.
+
+    They exist to round-trip old terminal and typesetting encodings; text keeps the ordinary
+    characters, and mojibake of a single-byte text read as Shift_JIS or cp1006 is made of them.
+    """
+    return unicodedata.decomposition(char).startswith(_COMPATIBILITY_TAGS)
+
+
+def _suspicion(text: str) -> float:
+    """The share of ``text``'s non-ASCII characters (in the sample) that look like mojibake."""
+    count, seen = _anomalies(text)
+    return count / seen if seen else 0.0
+
+
+def _anomalies(text: str) -> tuple[int, int]:
+    """How many non-ASCII characters of ``text`` look like mojibake rather than writing, of how many.
 
     Counted: characters that are odd anywhere (`_odd_character`); a capital right after a small
     letter; a run of another script inside a word ('b将tçe'); and letters of Latin, Cyrillic or Greek
     script that the language fitting the rest of them best does not write.
     """
-    count = 0
+    count = seen = 0
     letters: Counter[str] = Counter()
-    for seen, match in enumerate(_NON_ASCII.finditer(text)):
+    for match in _NON_ASCII.finditer(text):
         if seen >= _ANOMALY_SAMPLE:
             break
+        seen += 1
         at = match.start()
         char = text[at]
         previous = text[at - 1] if at else ""
-        if not char.isalpha():
+        if _compatibility_form(char):
+            count += 1
+        elif not char.isalpha():
             count += _odd_character(char, previous, text[at + 1 : at + 2])
         elif char.isupper() and previous.islower():
             count += 1
         elif _script(char) in _SCRIPTS_WITH_ALPHABETS:
             letters[char.lower()] += 1
-    count += _foreign_runs(text)
-    return count + sum(_uncovered(letters, script) for script in _SCRIPTS_WITH_ALPHABETS)
+    count += _foreign_runs(text) + sum(_uncovered(letters, script) for script in _SCRIPTS_WITH_ALPHABETS)
+    return min(count, seen), seen
 
 
 def _foreign_runs(text: str) -> int:

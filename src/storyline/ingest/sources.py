@@ -405,7 +405,7 @@ def _content_document(
     """A Document from one document's raw bytes (a file or a WARC payload), decoded and checked."""
     if kind is ContentKind.HTML:
         declared = declared or _meta_charset(raw)
-    decoded = decode(raw, declared)
+    decoded = decode(raw, declared, markup=kind is ContentKind.HTML)
     if decoded is None:
         return Rejection(locator, NOT_TEXT_REASON)
     if not decoded.text.strip():
@@ -664,7 +664,7 @@ def _read_feed(source: _Source) -> Iterator[Item]:
         yield data
         return
     declaration = _XML_ENCODING.match(data)
-    decoded = decode(data, declaration.group(1).decode("ascii") if declaration else None)
+    decoded = decode(data, declaration.group(1).decode("ascii") if declaration else None, markup=True)
     if decoded is None:
         yield Rejection(source.locator, NOT_TEXT_REASON)
         return
