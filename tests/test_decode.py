@@ -41,7 +41,7 @@ LEGACY = [
 
 def rss(title: str, body: str, declaration: str = '<?xml version="1.0"?>') -> str:
     return (
-        f"{declaration}\n<rss version=\"2.0\"><channel><title>Wire</title>"
+        f'{declaration}\n<rss version="2.0"><channel><title>Wire</title>'
         f"<item><title>{title}</title><description>{body}</description></item></channel></rss>"
     )
 

@@ -59,8 +59,7 @@ def build_article(document: Document, *, now: datetime) -> Article | Rejection:
     except Exception as exc:  # a bug or a library failure on one page must not sink the batch
         reason = " ".join(str(exc).split())[:200]
         return Rejection(document.locator, f"could not process ({type(exc).__name__}: {reason})")
-    library = tuple(f"library warning: {message}" for message in heard)
-    return replace(built, warnings=(*document.warnings, *built.warnings, *library))
+    return replace(built, warnings=(*document.warnings, *built.warnings, *heard))
 
 
 def _from_html(document: Document, now: datetime) -> Article:

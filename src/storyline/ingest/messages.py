@@ -17,11 +17,13 @@ __all__ = ["listening", "one_line"]
 
 # A library message is evidence for a reader, not a dump: long ones are cut.
 MAX_MESSAGE_CHARS = 300
+# Says whose words these are: a reader should not take them for storyline's own judgement.
+PREFIX = "library warning: "
 
 
 @contextlib.contextmanager
 def listening(heard: list[str]) -> Iterator[None]:
-    """Collect, as single lines in ``heard``, the warnings and stderr output of the wrapped call.
+    """Collect, as single prefixed lines in ``heard``, the warnings and stderr output of the call.
 
     Wrap only synchronous calls, never a ``yield``: stderr stays redirected until the block ends,
     and a generator suspended inside it would silence whatever its caller writes meanwhile.
@@ -30,10 +32,11 @@ def listening(heard: list[str]) -> Iterator[None]:
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(stderr):
         warnings.simplefilter("always")
         yield
-    lines = [one_line(str(warning.message)) for warning in caught]
-    lines.append(one_line(stderr.getvalue()))
+    said = [one_line(str(warning.message)) for warning in caught]
+    said.append(one_line(stderr.getvalue()))
+    lines = [f"{PREFIX}{message}" for message in said if message]
     # The same warning repeated for every record says nothing more than once.
-    heard.extend(line for line in dict.fromkeys(lines) if line and line not in heard)
+    heard.extend(line for line in dict.fromkeys(lines) if line not in heard)
 
 
 def one_line(message: str) -> str:

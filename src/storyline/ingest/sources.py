@@ -22,7 +22,7 @@ import stat
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from functools import partial
@@ -725,7 +725,7 @@ def _feed_entry_document(
 def _notices(locator: str, heard: list[str]) -> Iterator[Notice]:
     """What libraries said while reading an input, one notice per line heard, then forgotten."""
     for message in heard:
-        yield Notice(locator, f"library warning: {message}")
+        yield Notice(locator, message)
     heard.clear()
 
 
@@ -866,6 +866,8 @@ def _read_archive(source: _Source) -> Iterator[Item]:
                 break
             offset = members.offset_of(item.offset) if members else item.offset
             locator = f"{source.locator}@{offset}"
+            # What warcio said while reading this record (a wrong Content-Length) is about its text.
+            said = tuple(heard)
             yield from _notices(locator, heard)
             if _is_short(item.record):
                 yield from _skipped_notice(source.locator, skipped)
@@ -877,7 +879,8 @@ def _read_archive(source: _Source) -> Iterator[Item]:
                     skipped[_skipped_kind(item.record)] += 1
                 continue
             yielded = True
-            yield _warc_document(item, locator, f"{source.external_id}@{offset}")
+            page = _warc_document(item, locator, f"{source.external_id}@{offset}")
+            yield replace(page, warnings=(*page.warnings, *said)) if isinstance(page, Document) else page
     except _DamagedWarc as exc:
         yield from _notices(source.locator, heard)
         yield from _skipped_notice(source.locator, skipped)
