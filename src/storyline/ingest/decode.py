@@ -31,12 +31,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from charset_normalizer import from_bytes
-from charset_normalizer.constant import FREQUENCIES, IANA_SUPPORTED
+from charset_normalizer.constant import FREQUENCIES, IANA_SUPPORTED, IANA_SUPPORTED_SIMILAR
 from charset_normalizer.md import mess_ratio
 from charset_normalizer.utils import is_multi_byte_encoding
 
@@ -71,6 +71,8 @@ _FREQUENT = 10
 _ANOMALY_SAMPLE = 20_000
 # A UTF-16/32 reading with a larger share of mojibake-like characters is not text.
 _WIDE_SUSPICION = 0.1
+# A chosen reading with a larger share of them is stored with a warning.
+_DOUBTFUL = 0.05
 
 # Share of text on the web by encoding family (most used first), for readings that nothing else
 # separates. windows-1252 comes first because legacy Western text is by far the most common.
@@ -104,7 +106,6 @@ _USAGE = (
     "cp1257",
     "iso8859-13",
     "iso8859-5",
-    "cp1258",
     "cp866",
     "mac-roman",
 )
@@ -339,6 +340,7 @@ class _Reading:
     rank: int  # the detector's order
     suspicion: float  # our share of non-ASCII characters that look like mojibake
     paired: bool  # some bytes were read together as one character (a multi-byte encoding at work)
+    aliases: tuple[str, ...] = ()  # other encodings the detector found to give the same text
 
     @property
     def score(self) -> float:
@@ -371,8 +373,6 @@ def _guess(data: bytes) -> tuple[str, tuple[str, ...]] | None:
     if not readings:
         return None
     rivals = _distinct(readings)
-    if len(rivals) == 1:
-        return rivals[0].encoding, ()
     lowest = min(r.score for r in rivals)
     best = [r for r in rivals if r.score <= lowest + _SAME_SCORE]
     # Among readings that look equally clean: a multi-byte fit, then a common encoding before one
@@ -386,13 +386,18 @@ def _guess(data: bytes) -> tuple[str, tuple[str, ...]] | None:
     # Hebrew text read as Cyrillic is all 'д', 'й' and 'е'), then the most used encoding.
     chosen = min(tied, key=lambda r: (-round(_frequency_fit(r.text), 1), _usage_rank(r.encoding), r.rank))
     doubts = [r for r in tied if r is not chosen and _common(r.encoding)]
-    if not doubts:
-        return chosen.encoding, ()
-    warning = (
-        f"encoding uncertain: read as {_display(chosen.encoding)}, "
-        f"but {_display(doubts[0].encoding)} fits these bytes as well"
-    )
-    return chosen.encoding, (warning,)
+    warnings = []
+    if doubts:
+        warnings.append(
+            f"encoding uncertain: read as {_display(chosen.encoding)}, "
+            f"but {_display(doubts[0].encoding)} fits these bytes as well"
+        )
+    if chosen.suspicion > _DOUBTFUL:
+        warnings.append(
+            f"text may be garbled: read as {_display(chosen.encoding)}, the best of the encodings tried, "
+            f"{chosen.suspicion:.0%} of its non-ASCII characters still look out of place"
+        )
+    return chosen.encoding, tuple(warnings)
 
 
 def _frequency_fit(text: str) -> float:
@@ -418,16 +423,36 @@ def _common(encoding: str) -> bool:
 
 
 def _readings(data: bytes) -> list[_Reading]:
-    """The detector's readings; single-byte ones too when its multi-byte ones all look garbled.
+    """The detector's readings, and those it skipped when every one it offers looks garbled.
 
-    charset_normalizer stops at the first multi-byte encoding that decodes everything, and
-    Shift_JIS decodes any KOI8-R or windows-1251 text, as half-width katakana.
+    charset_normalizer stops at the first multi-byte encoding that decodes everything (Shift_JIS
+    decodes any KOI8-R text, as half-width katakana), and does not try a code page similar to one
+    it tried (ISO-8859-15 after windows-1252, though they differ on 'œ' and '€').
     """
     readings = _detected(data, from_bytes(data))
     if readings and all(r.paired for r in readings) and min(r.suspicion for r in readings) > _WIDE_SUSPICION:
         single_byte = from_bytes(data, cp_exclusion=_MULTI_BYTE)
         readings += _detected(data, single_byte, first_rank=len(readings))
+    if readings and min(r.suspicion for r in readings) > 0:
+        readings += _siblings(data, readings)
     return readings
+
+
+def _siblings(data: bytes, readings: list[_Reading]) -> list[_Reading]:
+    """Readings in the code pages similar to the detector's best ones that it did not try itself."""
+    tried = {codecs.lookup(name).name for r in readings for name in (r.encoding, *r.aliases)}
+    best = min(readings, key=lambda r: r.score)
+    siblings: list[_Reading] = []
+    for name in IANA_SUPPORTED_SIMILAR.get(codecs.lookup(best.encoding).name.replace("-", "_"), ()):
+        if codecs.lookup(name).name in tried:
+            continue
+        try:
+            data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        sibling = _reading(data, name)
+        siblings.append(replace(sibling, rank=len(readings) + len(siblings), coherence=best.coherence))
+    return siblings
 
 
 def _detected(data: bytes, matches: Iterable[Any], first_rank: int = 0) -> list[_Reading]:
@@ -437,8 +462,9 @@ def _detected(data: bytes, matches: Iterable[Any], first_rank: int = 0) -> list[
         # Encodings that decode to the same text are one reading; name it by the most used of them.
         encoding = min(match.could_be_from_charset, key=_usage_rank)
         paired = len(text) < len(data)
+        aliases = tuple(match.could_be_from_charset)
         readings.append(
-            _Reading(encoding, text, match.chaos, match.coherence, rank, _suspicion(text), paired)
+            _Reading(encoding, text, match.chaos, match.coherence, rank, _suspicion(text), paired, aliases)
         )
     return readings
 
@@ -535,8 +561,12 @@ def _compatibility_form(char: str) -> bool:
 
 
 def _suspicion(text: str) -> float:
-    """The share of ``text``'s non-ASCII characters (in the sample) that look like mojibake."""
-    count, seen = _anomalies(text)
+    """The share of ``text``'s non-ASCII characters (in the sample) that look like mojibake.
+
+    Composed first: cp1258 decodes an Italian 'ì' to a combining accent, which makes 'cosś' of
+    'così', and only the composed 'ś' shows that no language writes it beside 'ù'.
+    """
+    count, seen = _anomalies(unicodedata.normalize("NFC", text[: _ANOMALY_SAMPLE * 4]))
     return count / seen if seen else 0.0
 
 
@@ -563,7 +593,8 @@ def _anomalies(text: str) -> tuple[int, int]:
         elif char.isupper() and previous.islower():
             count += 1
         elif _script(char) in _SCRIPTS_WITH_ALPHABETS:
-            letters[char.lower()] += 1
+            lower = char.lower()
+            letters[lower if len(lower) == 1 else char] += 1  # 'İ' lowers to 'i' + a combining dot
     count += _foreign_runs(text) + sum(_uncovered(letters, script) for script in _SCRIPTS_WITH_ALPHABETS)
     return min(count, seen), seen
 
