@@ -9,7 +9,8 @@ is written as a ``.txt`` file, an ``.html`` page and an RSS feed, read back thro
 own ``iter_documents`` and compared with what the same file gives in UTF-8: the text file's and
 the page's content and the feed entry's title and body must come back exactly. Beside it, in the
 same run and on the same bytes, the plain guess: ``str(charset_normalizer.from_bytes(file).best())``
-must equal the file's text. Also counted: how many inexact readings carried a warning (doubt
+must equal the file's text; for feeds also feedparser's own decoding of the bytes (what storyline
+did before it decoded feeds itself). Also counted: how many inexact readings carried a warning (doubt
 reported, not stored silently) and how many exact ones carried one anyway (needless doubt).
 
 Prints one ``name value`` per line and writes every figure, with the failures, as JSON.
@@ -19,12 +20,14 @@ from __future__ import annotations
 
 import argparse
 import html
+import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import feedparser
 from charset_normalizer import from_bytes
 
 from storyline.ingest.sources import iter_documents
@@ -292,6 +295,7 @@ class Sample:
     ours: bool  # storyline read it back exactly
     plain: bool  # charset_normalizer's best guess decoded the file exactly
     warned: bool  # storyline's document carried a warning
+    feedparser: bool | None = None  # feeds: feedparser, given the bytes, read the entry exactly
 
 
 def file_text(kind: str, text: str) -> str:
@@ -321,6 +325,14 @@ def read_back(path: Path) -> tuple[tuple[str | None, str] | None, bool]:
     return (doc.supplied.title, doc.content), bool(doc.warnings)
 
 
+def feedparser_reading(raw: bytes) -> tuple[str | None, str] | None:
+    """The first entry's title and summary as feedparser decodes the bytes itself (the old path)."""
+    entries = feedparser.parse(io.BytesIO(raw)).entries
+    if not entries:
+        return None
+    return entries[0].get("title"), entries[0].get("summary", "")
+
+
 def samples(records: Iterable[tuple[str, str]], folder: Path) -> Iterator[Sample]:
     """Every record in every encoding that can write it, as each kind of input.
 
@@ -344,7 +356,8 @@ def samples(records: Iterable[tuple[str, str]], folder: Path) -> Iterator[Sample
                 got, warned = read_back(path)
                 plain = best is not None and str(best) == content
                 exact = reference is not None and got == reference
-                yield Sample(language, encoding, kind, text, exact, plain, warned)
+                own = feedparser_reading(raw) == reference if kind == "feed" else None
+                yield Sample(language, encoding, kind, text, exact, plain, warned, own)
             path.unlink()
 
 
@@ -382,6 +395,8 @@ def figures(results: list[Sample]) -> dict[str, float]:
     out["decoding.encodings"] = len({s.encoding for s in results})
     for kind in KINDS:
         group(f"decoding.kind.{kind}", [s for s in results if s.kind == kind])
+    feeds = [s for s in results if s.feedparser is not None]
+    out["decoding.kind.feed.feedparser.exact"] = rate(sum(bool(s.feedparser) for s in feeds), len(feeds))
     for encoding in ENCODINGS:
         members = [s for s in results if s.encoding == encoding]
         if members:
@@ -400,7 +415,12 @@ def main() -> None:
         results = list(samples(load(args.data), Path(folder)))
     out = figures(results)
     encodings = [e for e in ENCODINGS if f"decoding.encoding.{e}.samples" in out]
-    worst = min(encodings, key=lambda e: out[f"decoding.encoding.{e}.ours.exact"])
+    worst = {
+        who: min(encodings, key=lambda e: out[f"decoding.encoding.{e}.{who}.exact"])
+        for who in ("ours", "plain")
+    }
+    for who, encoding in worst.items():
+        out[f"decoding.worst.{who}.exact"] = out[f"decoding.encoding.{encoding}.{who}.exact"]
     below = [
         e
         for e in encodings
@@ -409,12 +429,13 @@ def main() -> None:
     out["decoding.encodings_below_plain"] = len(below)
     for name, value in out.items():
         print(name, value)
-    print("decoding.worst_encoding", worst)
+    for who, encoding in worst.items():
+        print(f"decoding.worst.{who}.encoding", encoding)
     failures = [asdict(s) for s in results if not s.ours]
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
         json.dumps(
-            {"figures": out, "worst_encoding": worst, "below_plain": below, "failures": failures},
+            {"figures": out, "worst": worst, "below_plain": below, "failures": failures},
             ensure_ascii=False,
             indent=1,
         )

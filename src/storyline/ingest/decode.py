@@ -68,7 +68,7 @@ _SAME_SCORE = 0.01
 # How many of a language's most used letters a tied reading's letters are matched against.
 _FREQUENT = 10
 # Anomalies are counted over this many non-ASCII characters at most: enough to tell readings apart.
-_ANOMALY_SAMPLE = 20_000
+_ANOMALY_SAMPLE = 5_000
 # A UTF-16/32 reading with a larger share of mojibake-like characters is not text.
 _WIDE_SUSPICION = 0.1
 # A chosen reading with a larger share of them is stored with a warning.
@@ -602,8 +602,10 @@ def _anomalies(text: str) -> tuple[int, int]:
 def _foreign_runs(text: str) -> int:
     """Non-ASCII letters of one script wedged inside a word of another script."""
     count = 0
-    for word in _WORD.finditer(text[: _ANOMALY_SAMPLE * 4]):
-        runs = _script_runs(word.group())
+    for word in _WORD.findall(text):
+        if word.isascii() or len({_script(char) for char in word}) == 1:
+            continue
+        runs = _script_runs(word)
         for before, (script, run), after in zip(runs, runs[1:], runs[2:], strict=False):
             if before[0] == after[0] != script:
                 count += sum(not char.isascii() for char in run)
