@@ -16,7 +16,7 @@ from storyline.ingest.sources import iter_documents
 from storyline.models import Document, Rejection
 
 CZECH = "Už týdny cloumá českou obcí spor o lávku přes řeku; starosta slíbil, že ji opraví do žní."
-TURKISH = "İzmir'de köprü onarımı için ayrılan bütçe şaşırtıcı biçimde küçük; muhtar ağustosta çözüm sözü verdi."
+TURKISH = "İzmir'de köprü onarımı için ayrılan bütçe şaşırtıcı biçimde küçük; muhtar ağustosta söz verdi."
 POLISH = "Mieszkańcy żądają naprawy kładki, a wójt obiecał, że prace zaczną się jeszcze przed żniwami."
 
 # One sentence per script, each with the legacy encodings that newsrooms have used for it.
