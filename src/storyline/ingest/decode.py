@@ -211,7 +211,7 @@ def decode(raw: bytes, declared: str | None = None, *, markup: bool = False) -> 
         text if text is not None else line.decode(encoding, errors="replace")
         for line, text in zip(lines, as_utf8, strict=True)
     )
-    return Decoded(text, encoding, warnings + _replaced(text, foreign.decode(encoding, errors="replace")))
+    return Decoded(text, encoding, warnings + _replaced(foreign.decode(encoding, errors="replace")))
 
 
 def _visible(data: bytes) -> bytes:
@@ -241,12 +241,15 @@ def _lenient(raw: bytes, codec: str, warnings: tuple[str, ...]) -> Decoded:
         return Decoded(raw.decode(codec), codec, warnings)
     except UnicodeDecodeError:
         text = raw.decode(codec, errors="replace")
-        return Decoded(text, codec, warnings + _replaced(text, text))
+        return Decoded(text, codec, warnings + _replaced(text))
 
 
-def _replaced(text: str, foreign: str) -> tuple[str, ...]:
-    """A warning when decoding had to put U+FFFD in, counted over the part that was decoded."""
-    count = foreign.count("\ufffd")
+def _replaced(decoded: str) -> tuple[str, ...]:
+    """A warning when decoding had to put U+FFFD in, counted over the part that was decoded.
+
+    U+FFFD written by the author (valid UTF-8 lines of a mixed input) is not counted.
+    """
+    count = decoded.count("\ufffd")
     if not count:
         return ()
     return (f"{count} byte sequence(s) invalid in the chosen encoding were replaced with U+FFFD",)

@@ -27,7 +27,7 @@ from datetime import date
 from enum import Enum
 from functools import partial
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, overload
 
 import feedparser
 from warcio.archiveiterator import ArchiveIterator
@@ -218,7 +218,7 @@ class _Source:
     locator: str
     external_id: str
     size: int | None  # None when unknown (stdin): limits are then enforced while reading
-    stream: BinaryIO
+    stream: io.BufferedReader[Any]  # buffered, so a reader can peek at what comes next
     name: str  # the file name ('' for stdin), for what a compressed input holds
 
 
@@ -846,9 +846,9 @@ def _read_archive(source: _Source) -> Iterator[Item]:
     cut-off header, so truncation is detected here: a record shorter than its Content-Length, a
     gzip member that stops early, or bytes left over after the last whole record.
     """
-    stream: BinaryIO = source.stream
+    stream = source.stream
     members = None
-    if cast(io.BufferedReader, stream).peek(len(_GZIP_MAGIC)).startswith(_GZIP_MAGIC):
+    if stream.peek(len(_GZIP_MAGIC)).startswith(_GZIP_MAGIC):
         members = _GzipMembers(stream)
         stream = io.BufferedReader(members)
     # arc2warc gives ARC records WARC headers, so one code path reads both.
