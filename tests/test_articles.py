@@ -6,6 +6,8 @@ Every feed and page here is invented for these tests.
 from __future__ import annotations
 
 import io
+import sys
+import threading
 import warnings
 from datetime import UTC, datetime
 
@@ -13,6 +15,7 @@ import pytest
 
 from storyline.ingest.articles import build_article
 from storyline.ingest.extract_html import extract_html
+from storyline.ingest.messages import listening
 from storyline.ingest.sources import iter_documents
 from storyline.models import Article, ContentKind, Document, Origin, Rejection, Supplied
 
@@ -96,3 +99,15 @@ def test_library_warnings_become_one_line_article_warnings(
     built = article(build_article(doc, now=NOW))
     assert built.warnings == ("library warning: tzname XYZT identified but not understood. Pass `tzinfos`.",)
     assert capsys.readouterr().err == ""
+
+
+def test_other_threads_keep_their_stderr_while_a_library_is_heard(capsys: pytest.CaptureFixture[str]) -> None:
+    # A progress bar refreshing from its own thread must reach the terminal, not an article.
+    heard: list[str] = []
+    with listening(heard):
+        worker = threading.Thread(target=lambda: print("progress 50%", file=sys.stderr))
+        worker.start()
+        worker.join()
+        print("warcio: Record not followed by newline", file=sys.stderr)
+    assert heard == ["library warning: warcio: Record not followed by newline"]
+    assert capsys.readouterr().err == "progress 50%\n"

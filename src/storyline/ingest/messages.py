@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
+import threading
 import warnings
 from collections.abc import Iterator
+from typing import Any, TextIO
 
 __all__ = ["listening", "one_line"]
 
@@ -26,10 +29,13 @@ def listening(heard: list[str]) -> Iterator[None]:
     """Collect, as single prefixed lines in ``heard``, the warnings and stderr output of the call.
 
     Wrap only synchronous calls, never a ``yield``: stderr stays redirected until the block ends,
-    and a generator suspended inside it would silence whatever its caller writes meanwhile.
+    and a generator suspended inside it would silence whatever its caller writes meanwhile. Only
+    this thread's writes are caught; other threads (a progress bar refreshing on stderr) write
+    through as before.
     """
     stderr = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(stderr):
+    own = _ThreadStderr(sys.stderr, stderr)
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(own):
         warnings.simplefilter("always")
         yield
     said = [one_line(str(warning.message)) for warning in caught]
@@ -37,6 +43,23 @@ def listening(heard: list[str]) -> Iterator[None]:
     lines = [f"{PREFIX}{message}" for message in said if message]
     # The same warning repeated for every record says nothing more than once.
     heard.extend(line for line in dict.fromkeys(lines) if line not in heard)
+
+
+class _ThreadStderr:
+    """stderr for the thread that made it goes to ``caught``; every other thread's goes through."""
+
+    def __init__(self, original: TextIO, caught: io.StringIO) -> None:
+        self._original = original
+        self._caught = caught
+        self._thread = threading.get_ident()
+
+    def write(self, text: str) -> int:
+        if threading.get_ident() == self._thread:
+            return self._caught.write(text)
+        return self._original.write(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding…: the real stream's
+        return getattr(self._original, name)
 
 
 def one_line(message: str) -> str:
