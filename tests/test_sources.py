@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import resource
 from collections.abc import Iterable
 from datetime import date
@@ -20,7 +21,7 @@ from warcio.warcwriter import WARCWriter
 
 from storyline.ingest import sources
 from storyline.ingest.sources import document_from_record, iter_documents
-from storyline.models import ContentKind, Document, Origin, Rejection
+from storyline.models import ContentKind, Document, Notice, Origin, Rejection
 
 ARTICLE_HTML = (
     "<!DOCTYPE html><html><head><title>Ferry returns</title></head>"
@@ -39,7 +40,7 @@ def only(items: list[Document | Rejection]) -> Document | Rejection:
     return items[0]
 
 
-def document(item: Document | Rejection) -> Document:
+def document(item: Document | Rejection | Notice) -> Document:
     assert isinstance(item, Document), item
     return item
 
@@ -400,6 +401,35 @@ def test_broken_feed_without_entries_is_rejected(tmp_path: Path) -> None:
     assert "broken feed XML" in rejection(only(read([path]))).reason
 
 
+FEED_BODY = (
+    '<rss version="2.0"><channel><title>Wire</title>'
+    "<item><title>Dam holds</title><description>Engineers say the dam holds.</description></item>"
+    "</channel></rss>"
+)
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "rss-0.91.dtd">',
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY nbsp "&#160;">\n<!ENTITY mdash "&#8212;">\n]>',
+        "<!DOCTYPE html>",
+    ],
+)
+def test_feed_that_starts_with_a_doctype_is_a_feed(prolog: str) -> None:
+    item = document(only(read(["-"], stdin=pipe(f"{prolog}\n{FEED_BODY}"))))
+    assert (item.locator, item.supplied.origin, item.content) == (
+        "-#1",
+        Origin.FEED,
+        "Engineers say the dam holds.",
+    )
+
+
+def test_html_doctype_page_is_still_html() -> None:
+    item = document(only(read(["-"], stdin=pipe("<!DOCTYPE html>\n<head><title>x</title></head><p>Hi.</p>"))))
+    assert item.kind is ContentKind.HTML and item.supplied.origin is Origin.NONE
+
+
 def test_broken_feed_with_entries_yields_them(tmp_path: Path) -> None:
     path = write(tmp_path / "cut.rss", rss_feed().split("<item><title>Headline only")[0])
     assert [document(item).external_id for item in read([path])] == ["urn:story:1", "https://example.org/2"]
@@ -475,9 +505,157 @@ def test_warc_cut_inside_the_gzip_trailer_is_truncated(tmp_path: Path) -> None:
     assert sum(isinstance(item, Document) for item in items) == 2
 
 
-def test_gzip_that_is_not_a_warc_is_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path / "notes.txt.gz", gzip.compress(b"plain text"))
-    assert "gzip" in rejection(only(read([path]))).reason
+def single_stream(gzipped_per_record: bytes) -> bytes:
+    """The same archive compressed as one gzip stream, as ``gzip crawl.warc`` would write it."""
+    return gzip.compress(gzip.decompress(gzipped_per_record))
+
+
+def test_warc_compressed_as_one_gzip_stream_is_read(tmp_path: Path) -> None:
+    per_record = read([write(tmp_path / "a.warc.gz", build_warc(gzipped=True))])
+    path = write(tmp_path / "b.warc.gz", single_stream(build_warc(gzipped=True)))
+    items = read([path])
+    assert [type(item) for item in items] == [type(item) for item in per_record]
+    assert [item.content for item in items if isinstance(item, Document)] == [
+        item.content for item in per_record if isinstance(item, Document)
+    ]
+    assert items[0].locator == f"{path}@0"
+    assert all("-" not in item.locator.rsplit("@", 1)[1] for item in items)  # no negative offsets
+
+
+def test_truncated_single_stream_warc_keeps_what_came_before(tmp_path: Path) -> None:
+    data = single_stream(build_warc(gzipped=True))
+    items = read([write(tmp_path / "cut.warc.gz", data[: int(len(data) * 0.8)])])
+    *before, last = items
+    assert before and all(isinstance(item, Document) for item in before)
+    assert "truncated" in rejection(last).reason
+
+
+def arc_record(header: str, body: bytes) -> bytes:
+    return f"{header} {len(body)}\n".encode() + body + b"\n"
+
+
+def build_arc() -> bytes:
+    """An ARC v1 file: its header record, one HTML page and one image."""
+    version = b"1 0 Storyline\nURL IP-address Archive-date Content-type Archive-length\n"
+    page = ARTICLE_HTML.encode()
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + page
+    image = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n"
+    return (
+        arc_record("filedesc://crawl.arc 0.0.0.0 20260203040506 text/plain", version)
+        + arc_record("http://example.org/a 192.0.2.1 20260203040506 text/html", http)
+        + arc_record("http://example.org/logo.png 192.0.2.1 20260203040507 image/png", image)
+    )
+
+
+@pytest.mark.parametrize(("name", "compress"), [("crawl.arc", False), ("crawl.arc.gz", True)])
+def test_arc_files_are_read(tmp_path: Path, name: str, compress: bool) -> None:
+    data = gzip.compress(build_arc()) if compress else build_arc()
+    path = write(tmp_path / name, data)
+    items = list(iter_documents([str(path)], notices=True))
+    doc = document(items[0])
+    assert (doc.external_id, doc.content, doc.supplied.origin) == (
+        "http://example.org/a",
+        ARTICLE_HTML,
+        Origin.WARC,
+    )
+    assert doc.supplied.extra["crawled"] == "2026-02-03T04:05:06Z"
+    assert [str(item) for item in items[1:]] == [
+        f"{path}: skipped 1 records that are not HTML pages (1 non-HTML response)"
+    ]
+
+
+def build_mixed_warc() -> bytes:
+    """An HTML resource record among the records a crawl keeps beside its responses."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    page = ARTICLE_HTML.encode()
+    writer.write_record(
+        writer.create_warc_record(
+            "file:///ferry.html", "resource", payload=io.BytesIO(page), warc_content_type="text/html"
+        )
+    )
+    writer.write_record(
+        writer.create_warc_record("https://example.org/a", "request", payload=io.BytesIO(b"GET"))
+    )
+    writer.write_record(
+        writer.create_warc_record(
+            "https://example.org/a", "metadata", payload=io.BytesIO(b"via: x"), warc_content_type="text/plain"
+        )
+    )
+    for _ in range(2):
+        writer.write_record(
+            writer.create_warc_record("https://example.org/a", "revisit", payload=io.BytesIO(b""))
+        )
+    return out.getvalue()
+
+
+def test_html_resource_records_are_taken_and_skipped_records_counted(tmp_path: Path) -> None:
+    path = write(tmp_path / "mixed.warc.gz", build_mixed_warc())
+    items = list(iter_documents([str(path)], notices=True))
+    assert document(items[0]).content == ARTICLE_HTML
+    assert document(items[0]).external_id == "file:///ferry.html"
+    notice = items[1]
+    assert isinstance(notice, Notice)
+    assert (notice.locator, notice.skipped) == (str(path), 4)
+    assert notice.message == "skipped 4 records that are not HTML pages (1 metadata, 1 request, 2 revisit)"
+    assert len(items) == 2
+
+
+def test_notices_are_yielded_only_to_callers_who_ask(tmp_path: Path) -> None:
+    path = write(tmp_path / "mixed.warc.gz", build_mixed_warc())
+    assert [type(item) for item in read([path])] == [Document]
+
+
+def test_warc_reader_warnings_become_one_line_notices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def one(uri: str, body: bytes) -> bytes:
+        out = io.BytesIO()
+        writer = WARCWriter(out, gzip=False)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=headers)
+        )
+        return out.getvalue()
+
+    first = one("https://example.org/a", b"<p>Bridge opens.</p>")
+    length = re.search(rb"Content-Length: (\d+)", first)
+    assert length is not None
+    # A Content-Length two bytes short: warcio reads on, but writes a warning to stderr.
+    first = first.replace(length.group(0), b"Content-Length: %d" % (int(length.group(1)) - 2), 1)
+    path = write(tmp_path / "odd.warc", first + one("https://example.org/b", b"<p>Tunnel closes.</p>"))
+    items = list(iter_documents([str(path)], notices=True))
+    assert capsys.readouterr().err == ""
+    notices = [item for item in items if isinstance(item, Notice)]
+    assert len(notices) == 1 and notices[0].locator == f"{path}@0"
+    assert "\n" not in str(notices[0]) and "Content-Length is invalid" in notices[0].message
+    cut = document(items[1])
+    assert cut.warnings == (notices[0].message,)  # the shortened page says so itself
+    assert document(items[2]).warnings == ()
+
+
+@pytest.mark.parametrize("name", ["batch.jsonl.gz", "batch.json.gz", "batch.gz"])
+def test_gzipped_json_and_jsonl_are_read(tmp_path: Path, name: str) -> None:
+    records = [{"id": "a", "text": "Bridge opens."}, {"id": "b", "text": "Tunnel closes."}]
+    content = json.dumps(records) if ".json." in name else jsonl(*records)
+    path = write(tmp_path / name, gzip.compress(content.encode()))
+    assert [document(item).external_id for item in read([path])] == ["a", "b"]
+
+
+def test_gzipped_text_is_read_and_gzipped_binary_refused(tmp_path: Path) -> None:
+    text = write(tmp_path / "notes.txt.gz", gzip.compress(b"Harbour council meets."))
+    png = write(tmp_path / "logo.png.gz", gzip.compress(b"\x89PNG\r\n\x1a\n" + bytes(64)))
+    items = read([text, png])
+    assert document(items[0]).content == "Harbour council meets."
+    assert "PNG image" in rejection(items[1]).reason
+
+
+def test_truncated_jsonl_gz_keeps_whole_records_then_says_truncated(tmp_path: Path) -> None:
+    data = gzip.compress(jsonl(*({"id": str(n), "text": f"Report {n}."} for n in range(200))).encode())
+    items = read([write(tmp_path / "cut.jsonl.gz", data[: len(data) - 20])])
+    *before, last = items
+    assert len(before) > 100
+    assert "truncated" in rejection(last).reason
 
 
 # --- bad input ------------------------------------------------------------------------------------

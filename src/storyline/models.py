@@ -52,6 +52,9 @@ class Document:
     ``external_id`` is the id the outside world knows the record by (JSONL ``id``, a file's
     relative path, a feed entry's guid, a WARC target URI); exports and evaluations use it.
     ``locator`` says where exactly it was read (``file.jsonl:12``) for error messages and provenance.
+    ``warnings`` are one-line doubts about how the record was read (an encoding the decoder could not
+    be sure of, a declared charset that did not fit); they travel on to the article so a reader can
+    check the text instead of trusting it blindly.
     """
 
     external_id: str
@@ -60,6 +63,7 @@ class Document:
     content: str
     raw_sha256: str
     supplied: Supplied
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,22 @@ def one_line(error: BaseException) -> str:
     not break either."""
     reason = " ".join(str(error).split())[:200]
     return f"{type(error).__name__}: {reason}" if reason else type(error).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something worth telling about an input that is neither a document nor a rejection.
+
+    Records an archive holds but that are not articles (``skipped`` counts them), or a library's
+    warning about the input, rewritten as one line. The run goes on; the notice is for the summary.
+    """
+
+    locator: str
+    message: str
+    skipped: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.locator}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ the URL. Every value keeps its ``Origin`` so a reader can see why a date is what
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -15,6 +17,7 @@ import lxml.html
 
 from storyline.ingest.clean import clean_scraped_text
 from storyline.ingest.extract_html import extract_html
+from storyline.ingest.messages import listening
 from storyline.ingest.outlets import normalise_outlet, outlet_for_host
 from storyline.ingest.published import check_published, parse_dateline, parse_published
 from storyline.ingest.segment import segment
@@ -40,16 +43,23 @@ class ArticleError(ValueError):
 
 
 def build_article(document: Document, *, now: datetime) -> Article | Rejection:
-    """Turn one document into an article, or say in one line why it cannot be one."""
+    """Turn one document into an article, or say in one line why it cannot be one.
+
+    The document's own warnings (how it was decoded) come first among the article's; what the
+    libraries used here say about it (a date parser's time-zone warning) follows, one line each.
+    """
+    heard: list[str] = []
     try:
-        if document.kind is ContentKind.HTML:
-            return _from_html(document, now)
-        return _from_text(document, now)
+        with listening(heard):
+            built = (
+                _from_html(document, now) if document.kind is ContentKind.HTML else _from_text(document, now)
+            )
     except ArticleError as exc:
         return Rejection(document.locator, str(exc))
     except Exception as exc:  # a bug or a library failure on one page must not sink the batch
         reason = " ".join(str(exc).split())[:200]
         return Rejection(document.locator, f"could not process ({type(exc).__name__}: {reason})")
+    return replace(built, warnings=(*document.warnings, *built.warnings, *heard))
 
 
 def _from_html(document: Document, now: datetime) -> Article:
@@ -61,7 +71,8 @@ def _from_html(document: Document, now: datetime) -> Article:
             raise ArticleError("no article text found in the HTML page")
         text = _fragment_text(document.content)
         if not text:
-            raise ArticleError("feed entry has no text")
+            # An image-only summary says no more than no summary: the entry is its headline.
+            return _headline(document, now, "feed entry has no text")
         return _assemble(document, text, now)
     return _assemble(
         document,
@@ -77,12 +88,8 @@ def _from_html(document: Document, now: datetime) -> Article:
 
 
 def _from_text(document: Document, now: datetime) -> Article:
-    supplied = document.supplied
     if not document.content.strip():
-        if not supplied.title:
-            raise ArticleError("record has no text, html or title")
-        # A headline-only record (aggregator feeds): the headline is all the text there is.
-        return _assemble(document, supplied.title.strip(), now)
+        return _headline(document, now, "record has no text, html or title")
     cleaned = clean_scraped_text(document.content)
     if not cleaned.text.strip():
         raise ArticleError("no text left after removing page chrome")
@@ -103,6 +110,14 @@ def _from_text(document: Document, now: datetime) -> Article:
         ),
         extra={"removed_lines": len(cleaned.removed)} if cleaned.removed else None,
     )
+
+
+def _headline(document: Document, now: datetime, reason: str) -> Article:
+    """A record whose only text is its title (aggregator feeds): the headline is all there is."""
+    title = document.supplied.title
+    if not title or not title.strip():
+        raise ArticleError(reason)
+    return _assemble(document, title.strip(), now)
 
 
 def _assemble(
@@ -185,13 +200,36 @@ def _published(
     return candidate
 
 
-_BLOCK_TAGS = ("p", "div", "li", "br", "h1", "h2", "h3", "h4", "blockquote", "tr")
+_BLOCK_TAGS = frozenset({"p", "div", "li", "br", "h1", "h2", "h3", "h4", "blockquote", "tr"})
+# Characters no author writes: what a character reference cut short (``&#2``) parses to.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _fragment_text(html: str) -> str:
-    """Plain text of a feed summary, one paragraph per block element."""
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n\n" + (element.tail or "")
-    blocks = (" ".join(block.split()) for block in root.text_content().split("\n\n"))
+    """Plain text of a feed summary, one paragraph per block element.
+
+    The tree is read, never written to: lxml refuses to set text holding control characters,
+    which a summary cut inside a character reference parses to, and those are dropped here.
+    """
+    pieces: list[str] = []
+    # A list of a leading string and elements: nothing is assigned, unlike fragment_fromstring.
+    for fragment in lxml.html.fragments_fromstring(html):
+        if isinstance(fragment, str):
+            pieces.append(fragment)
+        else:
+            pieces.extend(_text_pieces(fragment))
+            pieces.append(fragment.tail or "")
+    text = _CONTROL_CHARACTERS.sub("", "".join(pieces))
+    blocks = (" ".join(block.split()) for block in text.split("\n\n"))
     return "\n\n".join(b for b in blocks if b)
+
+
+def _text_pieces(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """The text of an element in reading order, a paragraph break after each block element."""
+    if isinstance(element.tag, str):  # comments and processing instructions hold no visible text
+        yield element.text or ""
+        for child in element:
+            yield from _text_pieces(child)
+            yield child.tail or ""
+        if element.tag in _BLOCK_TAGS:
+            yield "\n\n"

@@ -1,10 +1,13 @@
-"""Sources → documents: read files, folders, stdin, feeds, JSON(L) and WARC into ``Document`` records.
+"""Sources → documents: read files, folders, stdin, feeds, JSON(L), WARC and ARC into ``Document``s.
 
-This is the only stage that touches raw bytes. It decides what an input is, decodes it to text and
-records where every record came from, so later stages never guess about encodings or formats.
-Inputs are untrusted and often messy, so nothing here raises for a bad file or record: each problem
-becomes exactly one ``Rejection`` and the batch goes on. Large inputs are streamed (JSONL, WARC) or
-refused before they are read (single documents), so memory stays bounded whatever we are fed.
+This is the only stage that touches raw bytes. It decides what an input is, decodes it to text (all
+paths through the one decoder in ``decode.py``) and records where every record came from, so later
+stages never guess about encodings or formats. Inputs are untrusted and often messy, so nothing
+here raises for a bad file or record: each problem becomes exactly one ``Rejection`` and the batch
+goes on. What is worth telling but refuses nothing (archive records that are not articles, a
+library's warning about an input) becomes a one-line ``Notice``. Large inputs are streamed (JSONL,
+WARC, gzip) or refused before they are read (single documents), so memory stays bounded whatever
+we are fed.
 """
 
 from __future__ import annotations
@@ -17,20 +20,22 @@ import os
 import re
 import stat
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from functools import partial
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, overload
 
 import feedparser
-from charset_normalizer import from_bytes
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from storyline.models import ContentKind, Document, Origin, Rejection, Supplied
+from storyline.ingest.decode import decode, wide_encoding
+from storyline.ingest.messages import listening
+from storyline.models import ContentKind, Document, Notice, Origin, Rejection, Supplied
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -58,8 +63,10 @@ SNIFF_BYTES = 4096
 STDIN_LOCATOR = "-"
 STDIN_ID = "stdin"
 BLANK_REASON = "input holds only whitespace"
+NOT_TEXT_REASON = "binary content: no text encoding fits these bytes"
 
-Item = Document | Rejection
+Record = Document | Rejection
+Item = Document | Rejection | Notice
 
 
 class _Format(Enum):
@@ -68,13 +75,16 @@ class _Format(Enum):
     JSON = "json"
     JSONL = "jsonl"
     FEED = "feed"
-    WARC = "warc"
+    ARCHIVE = "archive"  # WARC or ARC, gzipped per record, as one stream, or not at all
+    GZIP = "gzip"  # any other input compressed with gzip: read as what it holds
 
 
 # Longest suffix first, so ``.warc.gz`` is matched before anything shorter could be.
 _EXTENSIONS: dict[str, _Format] = {
-    ".warc.gz": _Format.WARC,
-    ".warc": _Format.WARC,
+    ".warc.gz": _Format.ARCHIVE,
+    ".warc": _Format.ARCHIVE,
+    ".arc.gz": _Format.ARCHIVE,
+    ".arc": _Format.ARCHIVE,
     ".html": _Format.HTML,
     ".htm": _Format.HTML,
     ".txt": _Format.TEXT,
@@ -84,6 +94,7 @@ _EXTENSIONS: dict[str, _Format] = {
     ".xml": _Format.FEED,
     ".rss": _Format.FEED,
     ".atom": _Format.FEED,
+    ".gz": _Format.GZIP,
 }
 
 # Only for a readable reason: any of these is refused as binary whatever its name says.
@@ -93,29 +104,19 @@ _MAGIC: dict[bytes, str] = {
     b"GIF8": "GIF image",
     b"%PDF": "PDF document",
     b"PK\x03\x04": "ZIP archive",
-    b"\x1f\x8b": "gzip data that is not a WARC",
 }
 _GZIP_MAGIC = b"\x1f\x8b"
+_ARCHIVE_STARTS = (b"WARC/", b"filedesc://")  # a WARC record header, an ARC file header
+_CUT_GZIP = "the compressed input ends inside a gzip member (truncated)"
 
-# UTF-32 LE starts with the UTF-16 LE mark, so it has to be tried first.
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# Browsers (WHATWG) read pages labelled latin-1 or ascii as windows-1252; so do the pages' authors.
-_LEGACY_LABELS = {"iso8859-1": "cp1252", "ascii": "cp1252"}
-# On a short line every single-byte code page looks equally plausible to the detector; among near
-# ties we take windows-1252, the usual encoding of legacy Western news text.
-_PREFERRED_LEGACY = "cp1252"
-_DETECTION_TIE = 0.05
-
-# XML declaration, processing instructions, comments and non-HTML doctypes come before the root tag.
-_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?!\s+html)[^>]*>)*", re.S | re.I)
+# XML declaration, processing instructions, comments and doctypes (with an internal subset of
+# entity declarations, which may hold '>') come before the root element.
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*", re.S | re.I)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)\b", re.I)
-_HTML_ROOT = re.compile(rb"<(?:!DOCTYPE\s+html|html)\b", re.I)
+_HTML_ROOT = re.compile(rb"<html\b", re.I)
+_HTML_DOCTYPE = re.compile(rb"<!DOCTYPE\s+html\b", re.I)
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+_XML_DECLARED_ENCODING = re.compile(r"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])[\w.:-]+", re.I)
 _META_CHARSET = re.compile(r"<meta[^>]*?charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -125,7 +126,17 @@ _WARC_RECORD_TRAILER = 4
 _META_FIELDS = ("title", "url", "published", "language", "author")
 
 
-def iter_documents(paths: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[Item]:
+@overload
+def iter_documents(
+    paths: Sequence[str], stdin: BinaryIO | None = None, *, notices: Literal[False] = False
+) -> Iterator[Record]: ...
+@overload
+def iter_documents(
+    paths: Sequence[str], stdin: BinaryIO | None = None, *, notices: Literal[True]
+) -> Iterator[Item]: ...
+def iter_documents(
+    paths: Sequence[str], stdin: BinaryIO | None = None, *, notices: bool = False
+) -> Iterator[Item]:
     """Yield a ``Document`` per readable record and a ``Rejection`` per problem, lazily and in order.
 
     ``paths`` may name files, folders (read recursively in sorted order, hidden entries skipped) and
@@ -133,7 +144,16 @@ def iter_documents(paths: Sequence[str], stdin: BinaryIO | None = None) -> Itera
     precedence when it is unmistakable (a feed saved as ``.html``, a WARC without a suffix), so what
     users name their files does not decide what gets read. The order of the output follows the
     input, which keeps downstream story assignment deterministic.
+
+    With ``notices=True`` a ``Notice`` is yielded too, after the records of the input it is about:
+    how many archive records were skipped, a library's warning about the input. Callers that do not
+    ask are not handed a record type they do not know.
     """
+    items = _iter_items(paths, stdin)
+    return items if notices else (item for item in items if not isinstance(item, Notice))
+
+
+def _iter_items(paths: Sequence[str], stdin: BinaryIO | None) -> Iterator[Item]:
     for path in paths:
         if path == STDIN_LOCATOR:
             if stdin is None:
@@ -198,7 +218,8 @@ class _Source:
     locator: str
     external_id: str
     size: int | None  # None when unknown (stdin): limits are then enforced while reading
-    stream: BinaryIO
+    stream: io.BufferedReader[Any]  # buffered, so a reader can peek at what comes next
+    name: str  # the file name ('' for stdin), for what a compressed input holds
 
 
 def _read_stream(
@@ -214,9 +235,11 @@ def _read_stream(
             yield Rejection(locator, chosen)
             return
         replayed = io.BufferedReader(_Replay(head, stream))
-        yield from _READERS[chosen](_Source(locator, external_id, size, replayed))
+        yield from _READERS[chosen](_Source(locator, external_id, size, replayed, name))
     except OSError as exc:
         yield Rejection(locator, f"read failed: {exc.strerror or exc}")
+    except zlib.error as exc:
+        yield Rejection(locator, f"compressed input is damaged: {_one_line(exc)}")
 
 
 class _Replay(io.RawIOBase):
@@ -258,9 +281,13 @@ class _Replay(io.RawIOBase):
 def _choose_format(name: str, head: bytes) -> _Format | str:
     """Pick the reader for an input, or return why it cannot be read.
 
-    An unmistakable signature (WARC, feed root, HTML root) beats the extension; the extension beats
-    a weak guess from the first character; an extensionless input that is text is read as text.
+    An unmistakable signature (archive, gzip, feed root, HTML root) beats the extension; the
+    extension beats a weak guess from the first character; an extensionless input that is text is
+    read as text. UTF-16/32 input is looked at as the text it holds, so its markup is recognised.
     """
+    wide = wide_encoding(head)
+    if wide is not None:
+        head = codecs.getincrementaldecoder(wide)(errors="replace").decode(head).encode()
     recognised = _recognise(head)
     if recognised is not None:
         return recognised
@@ -268,7 +295,7 @@ def _choose_format(name: str, head: bytes) -> _Format | str:
     if binary is not None:
         return f"binary file ({binary}), not text"
     by_name = next((fmt for suffix, fmt in _EXTENSIONS.items() if name.lower().endswith(suffix)), None)
-    if by_name is not None:
+    if by_name is not None and by_name is not _Format.GZIP:
         return by_name
     guessed = _guess(head)
     if guessed is not None:
@@ -279,23 +306,28 @@ def _choose_format(name: str, head: bytes) -> _Format | str:
     return f"unsupported file type {suffix!r} (expected one of {', '.join(_EXTENSIONS)})"
 
 
-def _markup_start(head: bytes) -> bytes:
-    """The head from its first element on, past any BOM, XML declaration, comments and doctype."""
+def _markup_start(head: bytes) -> tuple[bytes, bytes]:
+    """The prolog (BOM, XML declaration, comments, doctypes) and the head from its first element on."""
     head = head.removeprefix(codecs.BOM_UTF8)
     prolog = _PROLOG.match(head)
-    return head[prolog.end() if prolog else 0 :]
+    end = prolog.end() if prolog else 0
+    return head[:end], head[end:]
 
 
 def _recognise(head: bytes) -> _Format | None:
-    """Formats whose signature cannot be mistaken, whatever the file is called."""
-    if head.startswith(b"WARC/") or (
-        head.startswith(_GZIP_MAGIC) and _gunzip_start(head).startswith(b"WARC/")
-    ):
-        return _Format.WARC
-    start = _markup_start(head)
+    """Formats whose signature cannot be mistaken, whatever the file is called.
+
+    For markup a feed's root element decides over any doctype, since feeds generated from web
+    templates often carry the template's ``<!DOCTYPE html>``.
+    """
+    if head.startswith(_ARCHIVE_STARTS):
+        return _Format.ARCHIVE
+    if head.startswith(_GZIP_MAGIC):
+        return _Format.ARCHIVE if _gunzip_start(head).startswith(_ARCHIVE_STARTS) else _Format.GZIP
+    prolog, start = _markup_start(head)
     if _FEED_ROOT.match(start):
         return _Format.FEED
-    if _HTML_ROOT.match(start):
+    if _HTML_ROOT.match(start) or _HTML_DOCTYPE.search(prolog):
         return _Format.HTML
     return None
 
@@ -311,8 +343,8 @@ def _binary_kind(head: bytes) -> str | None:
     kind = next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
     if kind is not None:
         return kind
-    # UTF-16/32 text is full of NULs; with a BOM it is text we can decode, not binary.
-    if b"\x00" in head and not any(head.startswith(bom) for bom, codec in _BOMS if codec != "utf-8-sig"):
+    # Text never holds NUL bytes once UTF-16/32 (with or without a mark) was read as what it is.
+    if b"\x00" in head:
         return "contains NUL bytes"
     return None
 
@@ -348,68 +380,6 @@ def _json_or_jsonl(start: bytes) -> _Format:
 # --- decoding -----------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, declared: str | None = None) -> str | None:
-    """Decode bytes to text, or return None if they are not text in any encoding we can detect.
-
-    UTF-8 is tried first because it almost never decodes non-UTF-8 text by accident. Otherwise each
-    line that is not UTF-8 is decoded with the declared charset or, failing that, with one guessed
-    from all such lines together: concatenated dumps often mix UTF-8 lines with cp1252 ones, and a
-    single whole-file guess would garble one of the two.
-    """
-    for bom, codec in _BOMS:
-        if raw.startswith(bom):
-            return raw.decode(codec, errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in raw:
-        return None
-    lines = raw.splitlines(keepends=True)
-    as_utf8 = [_utf8_or_none(line) for line in lines]
-    foreign = b"".join(line for line, text in zip(lines, as_utf8, strict=True) if text is None)
-    encoding = _usable_charset(declared) or _detect_charset(foreign)
-    if encoding is None:
-        return None
-    return "".join(
-        text if text is not None else line.decode(encoding, errors="replace")
-        for line, text in zip(lines, as_utf8, strict=True)
-    )
-
-
-def _utf8_or_none(line: bytes) -> str | None:
-    try:
-        return line.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def _usable_charset(label: str | None) -> str | None:
-    """A declared charset we can decode with; a UTF-8 label is ignored because UTF-8 already failed."""
-    if label is None:
-        return None
-    try:
-        name = codecs.lookup(label).name
-        b"".decode(name)  # refuses codecs that are not text encodings: base64, zlib, rot13...
-    except LookupError:
-        return None
-    if name == "utf-8":
-        return None
-    return _LEGACY_LABELS.get(name, name)
-
-
-def _detect_charset(data: bytes) -> str | None:
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is None:
-        return None
-    for match in matches:
-        if _PREFERRED_LEGACY in match.could_be_from_charset and match.chaos <= best.chaos + _DETECTION_TIE:
-            return _PREFERRED_LEGACY
-    encoding: str = best.encoding
-    return encoding
-
-
 def _meta_charset(raw: bytes) -> str | None:
     # latin-1 maps every byte to one character, so the ASCII markup of any page survives it.
     found = _META_CHARSET.search(raw[:SNIFF_BYTES].decode("latin-1"))
@@ -431,16 +401,18 @@ def _content_document(
     locator: str,
     supplied: Supplied,
     declared: str | None = None,
-) -> Item:
+) -> Record:
     """A Document from one document's raw bytes (a file or a WARC payload), decoded and checked."""
     if kind is ContentKind.HTML:
         declared = declared or _meta_charset(raw)
-    text = _decode(raw, declared)
-    if text is None:
-        return Rejection(locator, "binary content: no text encoding fits these bytes")
-    if not text.strip():
+    decoded = decode(raw, declared, markup=kind is ContentKind.HTML)
+    if decoded is None:
+        return Rejection(locator, NOT_TEXT_REASON)
+    if not decoded.text.strip():
         return Rejection(locator, BLANK_REASON)
-    return Document(external_id, locator, kind, text, _sha256(raw), supplied)
+    return Document(
+        external_id, locator, kind, decoded.text, _sha256(raw), supplied, warnings=decoded.warnings
+    )
 
 
 class _FieldError(ValueError):
@@ -489,13 +461,20 @@ def _content_value(key: str, value: object) -> str | None:
 
 
 def _record_document(
-    record: Mapping[str, Any], *, default_id: str, locator: str, raw: bytes, origin: Origin
-) -> Item:
+    record: Mapping[str, Any],
+    *,
+    default_id: str,
+    locator: str,
+    raw: bytes,
+    origin: Origin,
+    warnings: tuple[str, ...] = (),
+) -> Record:
     """A Document from a record of named fields (a JSON object or a feed entry mapped to one).
 
     ``html`` wins over ``text`` because it carries the structure the extractor uses; a record with
     only a title is kept as a headline. Fields not used (including a losing ``text``) stay in
-    ``extra`` so nothing the feeder gave us is dropped.
+    ``extra`` so nothing the feeder gave us is dropped. ``warnings`` are the decoder's doubts about
+    the input the record came from.
     """
     try:
         html = _content_value("html", record.get("html"))
@@ -518,20 +497,24 @@ def _record_document(
     extra = {key: value for key, value in record.items() if key not in consumed}
     supplied = Supplied(origin=origin, outlet=outlet, extra=extra, **meta)
     external_id = given_id if given_id.strip() else default_id
-    return Document(external_id, locator, kind, content, _sha256(raw), supplied)
+    return Document(external_id, locator, kind, content, _sha256(raw), supplied, warnings=warnings)
 
 
-def document_from_record(record: Mapping[str, Any], default_id: str, locator: str) -> Item:
+def document_from_record(record: Mapping[str, Any], default_id: str, locator: str) -> Record:
     """A Document from one in-memory record shaped like a JSONL line (library callers, JSON arrays).
 
     Fields and rules are those of JSONL records; ``default_id`` is used when the record has no
     ``id``. The record's original bytes are unknown, so ``raw_sha256`` is taken over its canonical
     JSON: the same record hashes the same whatever key order or spacing it arrived with.
     """
-    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return _record_document(
-        record, default_id=default_id, locator=locator, raw=canonical.encode(), origin=Origin.SUPPLIED
+        record, default_id=default_id, locator=locator, raw=_canonical(record), origin=Origin.SUPPLIED
     )
+
+
+def _canonical(record: Mapping[str, Any]) -> bytes:
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text.encode()
 
 
 def _too_large(what: str, size: int | None, limit: int) -> str:
@@ -576,38 +559,53 @@ def _read_json(source: _Source) -> Iterator[Item]:
     if isinstance(data, Rejection):
         yield data
         return
-    value = _parse_json(data, source.locator)
-    if isinstance(value, Rejection):
-        yield value
-    elif isinstance(value, dict):
+    parsed = _parse_json(data, source.locator)
+    if isinstance(parsed, Rejection):
+        yield parsed
+        return
+    value, warnings = parsed
+    if isinstance(value, dict):
         # One object is one document, like a .txt file, so it takes the file's own id.
         yield _record_document(
-            value, default_id=source.external_id, locator=source.locator, raw=data, origin=Origin.SUPPLIED
+            value,
+            default_id=source.external_id,
+            locator=source.locator,
+            raw=data,
+            origin=Origin.SUPPLIED,
+            warnings=warnings,
         )
     elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
-        yield from _json_items(value, source)
+        yield from _json_items(value, source, warnings)
     else:
         what = "an empty array" if value == [] else _json_type(value)
         yield Rejection(source.locator, f"JSON holds {what}, expected an object or an array of objects")
 
 
-def _parse_json(raw: bytes, locator: str) -> Any:
-    text = _decode(raw)
-    if text is None:
-        return Rejection(locator, "binary content: no text encoding fits these bytes")
+def _parse_json(raw: bytes, locator: str) -> tuple[Any, tuple[str, ...]] | Rejection:
+    """The parsed value and the decoder's warnings (JSON is UTF-8 by spec, but dumps are not)."""
+    decoded = decode(raw)
+    if decoded is None:
+        return Rejection(locator, NOT_TEXT_REASON)
     try:
-        return json.loads(text)
+        return json.loads(decoded.text), decoded.warnings
     except json.JSONDecodeError as exc:
         return Rejection(locator, f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
     except RecursionError:
         return Rejection(locator, "malformed JSON: nested too deeply to parse")
 
 
-def _json_items(items: list[Any], source: _Source) -> Iterator[Item]:
+def _json_items(items: list[Any], source: _Source, warnings: tuple[str, ...]) -> Iterator[Item]:
     for number, item in enumerate(items, start=1):
         locator = f"{source.locator}#{number}"
         if isinstance(item, dict):
-            yield document_from_record(item, f"{source.external_id}#{number}", locator)
+            yield _record_document(
+                item,
+                default_id=f"{source.external_id}#{number}",
+                locator=locator,
+                raw=_canonical(item),
+                origin=Origin.SUPPLIED,
+                warnings=warnings,
+            )
         else:
             yield Rejection(locator, f"array item is {_json_type(item)}, expected an object")
 
@@ -642,36 +640,57 @@ def _skip_rest_of_line(stream: BinaryIO) -> int:
     return skipped
 
 
-def _jsonl_record(raw: bytes, locator: str, default_id: str) -> Item:
-    value = _parse_json(raw, locator)
-    if isinstance(value, Rejection):
-        return value
+def _jsonl_record(raw: bytes, locator: str, default_id: str) -> Record:
+    parsed = _parse_json(raw, locator)
+    if isinstance(parsed, Rejection):
+        return parsed
+    value, warnings = parsed
     if not isinstance(value, dict):
         return Rejection(locator, f"line holds {_json_type(value)}, expected a JSON object")
-    return _record_document(value, default_id=default_id, locator=locator, raw=raw, origin=Origin.SUPPLIED)
+    return _record_document(
+        value, default_id=default_id, locator=locator, raw=raw, origin=Origin.SUPPLIED, warnings=warnings
+    )
 
 
 def _read_feed(source: _Source) -> Iterator[Item]:
+    """Entries of an RSS/Atom feed, decoded by our decoder rather than the feed parser's.
+
+    feedparser falls back to windows-1252 for any feed that does not declare its encoding, and
+    trusts a wrong declaration. So the feed's bytes go through ``decode`` like every other input
+    (its XML declaration is a hint there), and feedparser gets UTF-8 that says it is UTF-8.
+    """
     data = _read_limited(source, MAX_FEED_BYTES, "feed")
     if isinstance(data, Rejection):
         yield data
         return
-    # A stream, not bytes or str: feedparser fetches anything that looks like a URL.
-    parsed = feedparser.parse(io.BytesIO(data))
+    declaration = _XML_ENCODING.match(data)
+    decoded = decode(data, declaration.group(1).decode("ascii") if declaration else None, markup=True)
+    if decoded is None:
+        yield Rejection(source.locator, NOT_TEXT_REASON)
+        return
+    as_utf8 = _XML_DECLARED_ENCODING.sub(r"\g<1>utf-8", decoded.text, count=1).encode()
+    heard: list[str] = []
+    with listening(heard):
+        # A stream, not bytes or str: feedparser fetches anything that looks like a URL.
+        parsed = feedparser.parse(io.BytesIO(as_utf8))
     if not parsed.entries:
         reason = (
             f"broken feed XML: {_one_line(parsed.bozo_exception)}" if parsed.bozo else "feed has no entries"
         )
         yield Rejection(source.locator, reason)
-        return
     # Bozo with entries: the feed is malformed somewhere but readable; salvage what feedparser got.
     for number, entry in enumerate(parsed.entries, start=1):
-        yield _feed_entry_document(entry, parsed.feed, source, number)
+        yield _feed_entry_document(entry, parsed.feed, source, number, decoded.warnings)
+    yield from _notices(source.locator, heard)
 
 
 def _feed_entry_document(
-    entry: Mapping[str, Any], feed: Mapping[str, Any], source: _Source, number: int
-) -> Item:
+    entry: Mapping[str, Any],
+    feed: Mapping[str, Any],
+    source: _Source,
+    number: int,
+    warnings: tuple[str, ...],
+) -> Record:
     """Map a feed entry onto record fields so it goes through the same checks as a JSON record."""
     # FeedParserDict answers lookups of missing keys with aliases (``updated`` gives ``published``);
     # a plain dict sees only what the feed really had.
@@ -699,58 +718,195 @@ def _feed_entry_document(
         locator=f"{source.locator}#{number}",
         raw=raw,
         origin=Origin.FEED,
+        warnings=warnings,
     )
+
+
+def _notices(locator: str, heard: list[str]) -> Iterator[Notice]:
+    """What libraries said while reading an input, one notice per line heard, then forgotten."""
+    for message in heard:
+        yield Notice(locator, message)
+    heard.clear()
+
+
+def _read_gzip(source: _Source) -> Iterator[Item]:
+    """Read what a gzip file holds as if it had been given uncompressed: ``x.jsonl.gz`` is JSONL.
+
+    Decompression streams, so JSONL stays streamed and the size limits apply to what it unpacks to.
+    """
+    inner_name = source.name[: -len(".gz")] if source.name.lower().endswith(".gz") else ""
+    members = _GzipMembers(source.stream)
+    yield from _read_stream(
+        io.BufferedReader(members),
+        locator=source.locator,
+        external_id=source.external_id,
+        name=inner_name,
+        size=None,
+    )
+    if members.truncated:
+        yield Rejection(source.locator, _CUT_GZIP)
+
+
+class _GzipMembers(io.RawIOBase):
+    """The decompressed content of a gzip stream, whether one member per record or one for all.
+
+    warcio decompresses gzip itself, but only one member per record: an archive compressed as a
+    single stream (valid, and common) stops it after the first record. Decompressing here lets
+    warcio read a plain archive either way, while ``offset_of`` still gives a record the offset of
+    its own gzip member in the file, the offset that indexes (CDX) and other tools use to seek.
+    Other gzipped inputs (``.jsonl.gz``) are read through it too, for the same ``truncated`` flag.
+    """
+
+    def __init__(self, compressed: BinaryIO) -> None:
+        super().__init__()
+        self._compressed = compressed
+        self._member = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+        self._input = b""  # compressed bytes read but not yet decompressed
+        self._read = 0  # compressed bytes read so far
+        self._position = 0  # decompressed bytes handed out so far
+        self._member_starts = {0: 0}  # decompressed offset -> compressed offset, for each member
+        self.truncated = False  # the input ended inside a member
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def offset_of(self, position: int) -> int:
+        """The file offset of the member that starts at ``position``, else ``position`` itself."""
+        return self._member_starts.get(position, position)
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        target = memoryview(buffer).cast("B")
+        while True:
+            if self._member.eof:
+                rest = self._member.unused_data + self._input or self._more()
+                if not rest:
+                    return 0  # the last member ended cleanly
+                self._member_starts[self._position] = self._read - len(rest)
+                self._member = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+                self._input = rest
+            data = self._member.decompress(self._input, len(target))
+            self._input = self._member.unconsumed_tail
+            if data:
+                target[: len(data)] = data
+                self._position += len(data)
+                return len(data)
+            if not self._member.eof and not self._input:
+                self._input = self._more()
+                if not self._input:
+                    # Not an exception: a buffered reader above would drop the data already
+                    # decompressed. The readers end cleanly and then report ``truncated``.
+                    self.truncated = True
+                    return 0
+
+    def _more(self) -> bytes:
+        chunk = self._compressed.read(io.DEFAULT_BUFFER_SIZE)
+        self._read += len(chunk)
+        return chunk
 
 
 class _DamagedWarc(Exception):
     """warcio could not parse the next record: the archive is cut short or corrupt from here on."""
 
 
-def _next_warc_record(records: Iterator[Any]) -> Any | None:
+@dataclass(frozen=True, slots=True)
+class _ArchiveRecord:
+    record: Any
+    html_type: str | None  # the Content-Type of an HTML page, None for any other record
+    payload: bytes  # an HTML page's body (at most one byte over the limit), else empty
+    offset: int  # where the record starts in the (decompressed) archive
+    length: int
+
+
+def _next_archive_record(archive: ArchiveIterator, records: Iterator[Any]) -> _ArchiveRecord | None:
+    """The next record, read to its end, or None after the last; damage raises ``_DamagedWarc``."""
     try:
-        return next(records, None)
+        record = next(records, None)
+        if record is None:
+            return None
+        html_type = _html_type(record)
+        payload = record.content_stream().read(MAX_DOCUMENT_BYTES + 1) if html_type else b""
+        offset = archive.get_record_offset()  # reads the record to its end
+        return _ArchiveRecord(record, html_type, payload, offset, archive.get_record_length())
     except AttributeError as exc:  # warcio trips over a cut-off header that lacks its Target-URI
         raise _DamagedWarc("a record header is incomplete") from exc
     except (ArchiveLoadFailed, EOFError, zlib.error, ValueError) as exc:
         raise _DamagedWarc(_one_line(exc)) from exc
 
 
-def _read_warc(source: _Source) -> Iterator[Item]:
-    """Stream HTML responses out of a (gzipped) WARC; damage ends the file with one Rejection.
+def _read_archive(source: _Source) -> Iterator[Item]:
+    """Stream HTML pages out of a WARC or ARC (plain or gzipped); damage ends it with one Rejection.
 
+    Pages are HTML ``response`` records (HTTP status checked) and HTML ``resource`` records; every
+    other record is counted in one ``Notice``. ``@offset`` in a locator is the record's offset in
+    the file, or, in an archive compressed as one gzip stream, in its decompressed content.
     warcio reads a truncated archive without complaint, handing out short records and dropping a
-    cut-off header, so truncation is detected here: a record shorter than its Content-Length or
-    whose gzip member stops early, or bytes left over after the last whole record.
+    cut-off header, so truncation is detected here: a record shorter than its Content-Length, a
+    gzip member that stops early, or bytes left over after the last whole record.
     """
-    archive = ArchiveIterator(source.stream)
+    stream = source.stream
+    members = None
+    if stream.peek(len(_GZIP_MAGIC)).startswith(_GZIP_MAGIC):
+        members = _GzipMembers(stream)
+        stream = io.BufferedReader(members)
+    # arc2warc gives ARC records WARC headers, so one code path reads both.
+    archive = ArchiveIterator(stream, arc2warc=True)
     records = iter(archive)
     end = 0  # offset just past the last whole record
-    slack = _WARC_RECORD_TRAILER
     yielded = False
+    skipped: Counter[str] = Counter()
+    heard: list[str] = []
     try:
-        while (record := _next_warc_record(records)) is not None:
-            payload = _html_payload(record)
-            offset = archive.get_record_offset()  # reads the record to its end
+        while True:
+            with listening(heard):
+                item = _next_archive_record(archive, records)
+            if item is None:
+                break
+            offset = members.offset_of(item.offset) if members else item.offset
             locator = f"{source.locator}@{offset}"
-            decompressor = _gzip_member(archive)
-            if _is_short(record) or (decompressor is not None and not decompressor.eof):
+            # What warcio said while reading this record (a wrong Content-Length) is about its text.
+            said = tuple(heard)
+            yield from _notices(locator, heard)
+            if _is_short(item.record):
+                yield from _skipped_notice(source.locator, skipped)
                 yield Rejection(locator, f"WARC is truncated: the record at offset {offset} is cut short")
                 return
-            end = offset + archive.get_record_length()
-            # A gzip member's length covers everything up to the next member: nothing may be left over.
-            slack = 0 if decompressor is not None else _WARC_RECORD_TRAILER
-            if payload is not None:
-                yielded = True
-                yield _warc_document(record, payload, locator, f"{source.external_id}@{offset}")
+            end = item.offset + item.length
+            if item.html_type is None:
+                if item.record.rec_type != "warcinfo":  # the archive's own header, not content
+                    skipped[_skipped_kind(item.record)] += 1
+                continue
+            yielded = True
+            page = _warc_document(item, locator, f"{source.external_id}@{offset}")
+            yield replace(page, warnings=(*page.warnings, *said)) if isinstance(page, Document) else page
     except _DamagedWarc as exc:
+        yield from _notices(source.locator, heard)
+        yield from _skipped_notice(source.locator, skipped)
         yield Rejection(f"{source.locator}@{end}", f"WARC is truncated or damaged after offset {end}: {exc}")
         return
-    if source.stream.tell() - end > slack:
+    yield from _skipped_notice(source.locator, skipped)
+    if members is not None and members.truncated:
+        yield Rejection(f"{source.locator}@{end}", f"WARC is truncated after offset {end}: {_CUT_GZIP}")
+    elif stream.tell() - end > _WARC_RECORD_TRAILER:
         yield Rejection(
             f"{source.locator}@{end}", f"WARC is truncated: a partial record follows offset {end}"
         )
     elif not yielded:
-        yield Rejection(source.locator, "WARC holds no HTML response records")
+        yield Rejection(source.locator, "WARC holds no HTML response or resource records")
+
+
+def _skipped_kind(record: Any) -> str:
+    kind: str = record.rec_type
+    return f"non-HTML {kind}" if kind in ("response", "resource") else kind
+
+
+def _skipped_notice(locator: str, skipped: Counter[str]) -> Iterator[Notice]:
+    total = sum(skipped.values())
+    if total:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
+        yield Notice(locator, f"skipped {total} records that are not HTML pages ({kinds})", skipped=total)
 
 
 def _is_short(record: Any) -> bool:
@@ -760,38 +916,32 @@ def _is_short(record: Any) -> bool:
     return not declared.strip().isdigit() or getattr(record.raw_stream, "limit", 0) > 0
 
 
-def _gzip_member(archive: Any) -> Any | None:
-    """The zlib decompressor of the current gzip member, None for a plain WARC.
-
-    warcio does not report a member that stops before its end (a missing trailer); the
-    decompressor's ``eof`` does. It is a warcio internal, so its absence degrades to "not gzip".
-    """
-    return getattr(getattr(archive, "reader", None), "decompressor", None)
-
-
-def _html_payload(record: Any) -> bytes | None:
-    """The HTML body of a response record (at most one byte over the limit), None for anything else."""
-    if record.rec_type != "response" or record.http_headers is None:
+def _html_type(record: Any) -> str | None:
+    """The Content-Type of an HTML page: an HTTP response's header, or a resource record's own."""
+    if record.rec_type == "response" and record.http_headers is not None:
+        content_type = record.http_headers.get_header("Content-Type")
+    elif record.rec_type == "resource":
+        content_type = record.rec_headers.get_header("Content-Type")
+    else:
         return None
-    content_type = (record.http_headers.get_header("Content-Type") or "").lower()
-    if not content_type.startswith(_HTML_TYPES):
-        return None
-    payload: bytes = record.content_stream().read(MAX_DOCUMENT_BYTES + 1)
-    return payload
+    content_type = (content_type or "").lower()
+    return content_type if content_type.startswith(_HTML_TYPES) else None
 
 
-def _warc_document(record: Any, payload: bytes, locator: str, fallback_id: str) -> Item:
-    if len(payload) > MAX_DOCUMENT_BYTES:
+def _warc_document(item: _ArchiveRecord, locator: str, fallback_id: str) -> Record:
+    record = item.record
+    if len(item.payload) > MAX_DOCUMENT_BYTES:
         return Rejection(locator, _too_large("HTML payload", None, MAX_DOCUMENT_BYTES))
-    status = record.http_headers.get_statuscode() or "?"
-    if not status.startswith("2"):
-        return Rejection(locator, f"HTTP {status} response, not an article")
+    if record.http_headers is not None:
+        status = record.http_headers.get_statuscode() or "?"
+        if not status.startswith("2"):
+            return Rejection(locator, f"HTTP {status} response, not an article")
     uri = record.rec_headers.get_header("WARC-Target-URI")
     # WARC-Date is when the crawler fetched the page, not when it was published.
     crawled = record.rec_headers.get_header("WARC-Date")
-    charset = _HEADER_CHARSET.search(record.http_headers.get_header("Content-Type") or "")
+    charset = _HEADER_CHARSET.search(item.html_type or "")
     return _content_document(
-        payload,
+        item.payload,
         ContentKind.HTML,
         external_id=uri or fallback_id,
         locator=locator,
@@ -806,5 +956,6 @@ _READERS: dict[_Format, Callable[[_Source], Iterator[Item]]] = {
     _Format.JSON: _read_json,
     _Format.JSONL: _read_jsonl,
     _Format.FEED: _read_feed,
-    _Format.WARC: _read_warc,
+    _Format.ARCHIVE: _read_archive,
+    _Format.GZIP: _read_gzip,
 }
