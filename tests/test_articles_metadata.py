@@ -157,3 +157,13 @@ def test_web_archive_capture_is_the_archived_outlet() -> None:
         ENGLISH, url="https://web.archive.org/web/20260205083000/https://www.elmsbydaily.com/quay"
     )
     assert article.outlet == MetaValue("Elmsbydaily", Origin.URL)
+
+
+def test_english_page_with_a_numeric_date_and_no_country_warns() -> None:
+    page = f"""<html lang="en"><head><title>Quay to close</title></head><body><article>
+    <h1>Quay to close</h1><p class="date">Published 05/02/2026</p><p>{ENGLISH}</p><p>{ENGLISH}</p>
+    </article></body></html>"""
+    article = _build(page, kind=ContentKind.HTML, url="https://elmsby.example.org/quay")
+    assert article.published.value == datetime(2026, 2, 5)
+    assert article.published.raw == "05/02/2026"
+    assert any("'05/02/2026'" in w and "day or month first" in w for w in article.warnings)

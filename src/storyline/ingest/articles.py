@@ -124,7 +124,7 @@ def _from_text(document: Document, now: datetime) -> Article:
             else PublishedTime.unknown()
         ),
         extra={"removed_lines": len(cleaned.removed)} if cleaned.removed else None,
-        warnings=[_ambiguous_date(cleaned.dateline or dateline, dateline_time)] if ambiguous else None,
+        warnings=[_ambiguous_date(cleaned.dateline or dateline[:80], dateline_time)] if ambiguous else None,
     )
 
 

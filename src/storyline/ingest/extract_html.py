@@ -47,6 +47,7 @@ from lxml.html import (
 from trafilatura import bare_extraction
 from trafilatura.metadata import (
     examine_meta,
+    examine_title_element,
     extract_meta_json,
     extract_sitename,
     extract_title,
@@ -69,15 +70,18 @@ _YEAR_ONLY_SUFFIX = "-01-01"
 # A date in the URL (/2024/05/03/) has no time: let <meta>/JSON-LD, which often do, go first.
 _DEFER_URL_DATE = True
 
-# ' | ', ' - ', ' – ', ' -- ', ' › ', ' · ', ' :: ' ... between a headline and a site name or section;
+# ' | ', ' - ', ' – ', ' -- ', ' // ', ' › ', ' · ', ': ' ... between a headline and a site name or section;
 # scripts written without spaces put them between words unspaced ('…发布-新华网', '蔡健雅_百度百科').
 # The capture group keeps the separators so the kept parts are rejoined exactly.
 _UNSPACED_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TITLE_SEPARATOR_RE = re.compile(
-    rf"(\s+(?:--|::|[|\-–—›»·•])\s+|(?<=[{_UNSPACED_SCRIPT}])\s*[|｜_\-–—]\s*"
+    rf"(\s+(?:--|::|//|[|ǀ\-–—›»·•:])\s+|:\s+|(?<=[{_UNSPACED_SCRIPT}])\s*[|｜_\-–—]\s*"
     rf"|\s*[|｜_\-–—]\s*(?=[{_UNSPACED_SCRIPT}]))"
 )
 _MIN_CONTAINED_KEY = 4
+_MAX_EXTRA_SITE_WORDS = 2
+# Separator marks and spaces left at the ends of a cut title ('mediaarchitecture.de // » Jens Weber').
+_DECORATION = " |ǀ-–—›»·•:/"
 # Typographic variants a title and its heading spell differently ('–' and '-', '“' and '"', '…').
 _LOOSE_PUNCTUATION = str.maketrans(
     {"–": "-", "—": "-", "‐": "-", "‑": "-", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
@@ -272,7 +276,7 @@ def _page_metadata(tree: HtmlElement, url: str | None, date_params: dict[str, An
         metadata.author = None
     with suppress(Exception):  # trafilatura guards its JSON-LD reader the same way
         metadata = extract_meta_json(tree, metadata)
-    metadata.title = metadata.title or extract_title(tree)
+    metadata.title = metadata.title or _title(tree)
     metadata.url = metadata.url or extract_url(tree, url)
     metadata.date = find_date(tree, url=metadata.url, **date_params)
     # trafilatura's fallback site name is any dotted part of the <title> ('02.11.2021', a headline
@@ -284,6 +288,17 @@ def _page_metadata(tree: HtmlElement, url: str | None, date_params: dict[str, An
     metadata.sitename = (metadata.sitename or title_sitename or "").lstrip("@") or None
     metadata.clean_and_trim()  # entities decoded, whitespace and control characters trimmed
     return metadata
+
+
+def _title(tree: HtmlElement) -> str | None:
+    """trafilatura's title search, except that a <title> is taken whole.
+
+    trafilatura keeps the first part of 'Headline - Business' without a dot, cutting a section or
+    a subtitle on a guess; _headline cuts only the part that names the outlet.
+    """
+    title = extract_title(tree)
+    whole, *parts = examine_title_element(tree)
+    return whole if title and title in parts else title
 
 
 def _date_params() -> dict[str, Any]:
@@ -343,29 +358,48 @@ def _headline(
 ) -> str | None:
     """The article's headline out of a page title such as 'Headline | Site name'.
 
-    Titles often carry the site name, a section or a slogan. The run of parts that repeats one of
-    the page's own headings is the headline (spelled as the heading spells it); else a last or first
-    part naming the outlet ('CNN Politics', 'Sott.net', '新华网') is cut, and the rest kept as it is.
+    Titles often carry the site name, a section or a slogan. A run of parts that repeats one of
+    the page's own headings is the headline (spelled as the heading spells it), unless that heading
+    is the site's logo; else a last or first part naming the outlet ('CNN Politics', 'Sott.net',
+    '新华网') is cut, and the rest kept as it is.
     """
     if not title:
         return next((heading for heading in headings if heading), None)
     parts = _TITLE_SEPARATOR_RE.split(title)
     if len(parts) == 1:
         return title
-    runs = {
+    names = [name for name in outlet_names if name]
+    keys = {outlet_key(name) for name in names}
+
+    def names_site(part: str, separator: str = "") -> bool:
+        if is_host(part):
+            return True
+        # a colon also ends a kicker ('Best of Houzz 2022: …'): there only the outlet's very name counts
+        if separator.strip() == ":":
+            return outlet_key(part) in keys
+        return any(_names_outlet(part, name) for name in names)
+
+    runs = {  # every run of whole parts but the whole title, which is what is being cut
         _loose("".join(parts[first : last + 1]))
         for first in range(0, len(parts), 2)
         for last in range(first, len(parts), 2)
+        if last - first < len(parts) - 1
     }
     for heading in headings:
-        if heading and _loose(heading) in runs:
+        if heading and _loose(heading) in runs and not names_site(heading):
             return heading
-    names = [name for name in outlet_names if name]
-    if any(_names_outlet(parts[-1], name) for name in names):
-        parts = parts[:-2]
-    elif any(_names_outlet(parts[0], name) for name in names):
-        parts = parts[2:]
-    return "".join(parts)
+    # A host written in the title ('mediaarchitecture.de // Jens Weber') is the site's name whatever
+    # the outlet is called, and goes first: the other end may be a person's site named after them.
+    # Cut again while an end still names the site ('Headline - Elmsby Youth Club (EYC) - EYC').
+    kept = parts
+    while len(kept) > 1:
+        if is_host(kept[-1]) or (not is_host(kept[0]) and names_site(kept[-1], kept[-2])):
+            kept = kept[:-2]
+        elif names_site(kept[0], kept[1]):
+            kept = kept[2:]
+        else:
+            break
+    return "".join(kept).strip(_DECORATION) if kept is not parts else title
 
 
 def _names_outlet(part: str, outlet: str) -> bool:
@@ -373,13 +407,18 @@ def _names_outlet(part: str, outlet: str) -> bool:
     part_key, site_key = outlet_key(part), outlet_key(outlet)
     if not site_key:
         return False
-    # containment catches 'Rezept von Backen.de' for 'Backen'; short keys ('ap') only match whole
-    if part_key == site_key or (len(site_key) >= _MIN_CONTAINED_KEY and site_key in part_key):
+    if part_key == site_key:
         return True
-    # the outlet's name as the part's first words, then a section: 'CNN Politics', 'BBC News - World'
+    # A part at most two words longer than the name may hold it: 'Rezept von Backen.de' for
+    # 'Backen' (short keys such as 'ap' only match whole), or the name and a section: 'CNN
+    # Politics'. A longer part that mentions the site is a headline ('The Guardian view on …').
     words = part.split()
     width = len(outlet.split())
-    return len(words) > width and outlet_key(" ".join(words[:width])) == site_key
+    if len(words) > width + _MAX_EXTRA_SITE_WORDS:
+        return False
+    return (len(site_key) >= _MIN_CONTAINED_KEY and site_key in part_key) or (
+        len(words) > width and outlet_key(" ".join(words[:width])) == site_key
+    )
 
 
 def _sitename(sitename: str | None, titles: tuple[str | None, ...]) -> str | None:

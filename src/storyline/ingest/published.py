@@ -16,9 +16,9 @@ Conventions (callers rely on them):
   ``read_in_order`` reports it as ambiguous so the article can say so. When one reading is impossible
   (``03/15/2026``) the other is used, whatever the locale.
 * A field the text does not state is never filled in: not from today's date, and not from a word that
-  means a month in some language the text is not in (dateparser reads 'Sun' as June in Tongan). A date
-  whose weekday contradicts the weekday written beside it ('Sun, 16 … 2012' read as a Saturday) is a
-  misreading and is dropped.
+  means a month in some language the text is not in (dateparser reads 'Sun' as June in Tongan): given
+  the article's language, dateparser reads only that language and English, and a reading of its whose
+  weekday contradicts the weekday written beside it ('Sun, 16 … 2012' read as a Saturday) is dropped.
 * Nothing here reads the wall clock: callers pass ``now`` where it matters, and relative expressions
   ("3 hours ago") are not resolved (they return ``None``) because there is no base to resolve them against.
 """
