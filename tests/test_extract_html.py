@@ -324,15 +324,23 @@ def test_script_in_title_and_markup_in_site_name_are_not_metadata() -> None:
     ],
 )
 def test_a_page_title_is_never_the_outlet(head: str) -> None:
-    page = _extract(_article_page(head), "https://www.elmsbydaily.com/quay")
+    page = _extract(_article_page(head, h1="Quay to close for repairs"), "https://www.elmsbydaily.com/quay")
     assert page.outlet == MetaValue("Elmsbydaily", Origin.URL)
+
+
+def test_a_title_that_is_only_the_site_name_leaves_the_site_name() -> None:
+    name = "Elmsby Harbour Magazine"
+    head = f'<title>{name}</title><meta property="og:site_name" content="{name}">'
+    page = _extract(_article_page(head, h1="Quay to close"), "https://www.elmsbyharbour.org/quay")
+    assert page.outlet == MetaValue("Elmsby Harbour Magazine", Origin.META)
 
 
 def test_dotted_title_part_naming_the_host_is_the_site_name() -> None:
     page = _extract(
-        _article_page("<title>Quay to close - Elmsby Harbour e.V.</title>"), "https://elmsby-harbour.de/x"
+        _article_page("<title>Quay to close - Friends of Elmsby Harbour e. V.</title>"),
+        "https://elmsby-harbour.de/x",
     )
-    assert page.outlet == MetaValue("Elmsby Harbour e.V.", Origin.META)
+    assert page.outlet == MetaValue("Friends of Elmsby Harbour e. V.", Origin.META)
 
 
 @pytest.mark.parametrize("url", ["hard::bahamaslocal.com-atlantis.html", "javascript:void(0)"])
@@ -437,3 +445,12 @@ def test_page_nested_beyond_the_parser_limit_is_refused_at_once() -> None:
 def test_only_parts_naming_the_site_are_cut(title: str, expected: str) -> None:
     head = f'<title>{title}</title><meta property="og:site_name" content="Elmsby Daily">'
     assert _extract(_article_page(head)).title.value == expected
+
+
+def test_site_logo_in_an_h1_does_not_unmake_the_site_name() -> None:
+    logo = '<header><h1 class="logo">The Elmsby Harbour Blog</h1></header>'
+    head = '<title>Quay to close</title><meta property="og:site_name" content="The Elmsby Harbour Blog">'
+    page = _extract(
+        _article_page(head, before=logo, h1="Quay to close"), "https://blog.elmsbyharbour.org/quay"
+    )
+    assert page.outlet == MetaValue("The Elmsby Harbour Blog", Origin.META)

@@ -140,3 +140,8 @@ def test_only_http_addresses_are_urls(value: str | None, expected: str | None) -
 def test_host_or_name() -> None:
     assert is_host("Sott.net") and is_host("https://sott.net/a")
     assert not is_host("Mr. Harbour's Weekly") and not is_host("U.S. ferry rules change")
+
+
+def test_a_dated_path_with_a_file_is_no_capture() -> None:
+    # '/20260205/1000200033.html' looks like a capture's timestamp and host; 'html' is no domain
+    assert normalise_outlet("https://www.elmsbydaily.com/news/20260205/1000200033.html") == "Elmsbydaily"

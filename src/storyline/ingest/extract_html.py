@@ -175,7 +175,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
         return None
     headings = (_leading_heading(document.body), _first_h1(tree))
     page_title = _plain(metadata.title)
-    sitename = _sitename(_plain(metadata.sitename), (page_title, *headings))
+    sitename = _sitename(_plain(metadata.sitename), headings[0])
     outlet = _outlet(sitename, given or declared_url)
     title = _headline(page_title, headings, (outlet.value, sitename))
     text = _paragraphs(document.text or "", title)
@@ -282,8 +282,11 @@ def _page_metadata(tree: HtmlElement, url: str | None, date_params: dict[str, An
     # trafilatura's fallback site name is any dotted part of the <title> ('02.11.2021', a headline
     # with 'U.S.'): it counts only when it is a host or names the page's host ('WEISSER RING e. V.')
     title_sitename = extract_sitename(tree)
-    host = url or web_url(metadata.url)
-    if title_sitename and not (is_host(title_sitename) or (host and _names_outlet(title_sitename, host))):
+    host_key = outlet_key(url or web_url(metadata.url) or "")
+    if title_sitename and not (
+        is_host(title_sitename)
+        or (len(host_key) >= _MIN_CONTAINED_KEY and host_key in outlet_key(title_sitename))
+    ):
         title_sitename = None
     metadata.sitename = (metadata.sitename or title_sitename or "").lstrip("@") or None
     metadata.clean_and_trim()  # entities decoded, whitespace and control characters trimmed
@@ -421,10 +424,14 @@ def _names_outlet(part: str, outlet: str) -> bool:
     )
 
 
-def _sitename(sitename: str | None, titles: tuple[str | None, ...]) -> str | None:
-    """The page's site name, unless it only repeats the page's title or headline (a CMS that fills
-    og:site_name with the article title): a title is never an outlet."""
-    if sitename is None or any(title and _loose(title) == _loose(sitename) for title in titles):
+def _sitename(sitename: str | None, article_heading: str | None) -> str | None:
+    """The page's site name, unless it is the article's headline (a CMS that fills og:site_name with
+    the article title): a title is never an outlet.
+
+    The heading that opens the article body is compared, not the page's <title> or first <h1>:
+    those are the site's own name on many pages ('ICON Magazine' as the whole <title>, a logo).
+    """
+    if sitename is None or (article_heading and _loose(article_heading) == _loose(sitename)):
         return None
     return sitename
 

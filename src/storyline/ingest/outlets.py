@@ -140,7 +140,11 @@ def _host_of(name_or_host: str) -> str | None:
     if match is None:
         return None
     archived = _ARCHIVED_RE.search(lowered, match.end("host"))
-    host = archived["host"] if archived else match["host"]
+    # without a scheme, only a registrable host counts ('/20200102/1000.html' is a file, not a capture)
+    if archived and (archived["scheme"] or _splitter()(archived["host"]).suffix):
+        host = archived["host"]
+    else:
+        host = match["host"]
     return host[4:] if host.startswith("www.") else host
 
 
