@@ -9,8 +9,8 @@ tag deserves more trust than one guessed from the visible text.
 
 Metadata values are plain text: markup inside a ``<title>`` or a ``<meta>`` value is removed, and
 the content of ``<script>``/``<style>`` in them is dropped, never kept as words. A date read from the
-visible page is looked for in the article before the page's header, navigation and footer, where a
-widget shows today's date. A numeric page date that reads two ways ('05/02/2026') follows the page's
+visible page is looked for in the page without its header, navigation and asides, where a widget
+shows today's date. A numeric page date that reads two ways ('05/02/2026') follows the page's
 declared locale or its country domain; when neither tells, its raw text is kept so the article can
 say the order is a guess.
 
@@ -34,7 +34,7 @@ from htmldate.core import examine_header
 from htmldate.extractors import extract_url_date, json_search
 from htmldate.utils import Extractor as DateOptions
 from htmldate.validators import get_max_date, get_min_date
-from lxml.etree import ElementDefaultClassLookup, LxmlError, _Element
+from lxml.etree import ElementDefaultClassLookup, LxmlError, _Element, tostring
 from lxml.html import (
     HtmlComment,
     HtmlElement,
@@ -243,7 +243,8 @@ def _plain_meta_values(tree: HtmlElement) -> None:
     trafilatura strips the tags of a meta value but keeps what a <script> in it says, and its author
     clean-up then mangles the rest ('<script>x()</script>Mira Hollander' gives 'Xmira Hollander').
     """
-    for meta in tree.xpath('.//meta[contains(@content, "<")]'):
+    head = tree.find("head")  # the metadata steps read <meta> in <head> only
+    for meta in head.xpath('.//meta[contains(@content, "<")]') if head is not None else ():
         meta.set("content", _plain(meta.get("content")) or "")
 
 
@@ -539,18 +540,18 @@ def _published(found: str | None, page: _Page, params: dict[str, Any]) -> Publis
         return PublishedTime.unknown()
     origin = _date_origin(found, page.tree, page.url, params)
     if origin is Origin.DATELINE:
-        found = _article_date(page, params) or found
+        found = _article_date(page, found[:4], params) or found
     value, raw = _parse_published(found)
     if value is None:
         return PublishedTime.unknown()
     if origin is Origin.DATELINE and raw.endswith(_YEAR_ONLY_SUFFIX):
         return PublishedTime.unknown()
-    if origin is not Origin.URL and (evidence := _numeric_evidence(page.html, value)):
+    # htmldate reads numeric dates day first: only a page whose locale may say otherwise is checked
+    if origin is not Origin.URL and not page.day_first and (evidence := _numeric_evidence(page.html, value)):
         if page.day_first is None:
             return PublishedTime(value, origin, evidence)  # read day first; the article says so
-        if not page.day_first:
-            value = value.replace(month=value.day, day=value.month)
-        raw = f"{evidence}, {'day' if page.day_first else 'month'} first"
+        value = value.replace(month=value.day, day=value.month)
+        raw = f"{evidence}, month first"
     return PublishedTime(value, origin, raw)
 
 
@@ -563,18 +564,19 @@ _CHROME_XPATH = (
 )
 
 
-def _article_date(page: _Page, params: dict[str, Any]) -> str | None:
+def _article_date(page: _Page, year: str, params: dict[str, Any]) -> str | None:
     """htmldate's search of the visible page, run again without the page chrome.
 
     htmldate takes the first date-like element in page order, which on many sites is a widget in
     the header showing today's date, ahead of the byline's. Called only when the date came from the
     visible page: <meta>, JSON-LD and the URL, which come first, are unchanged by the pruning.
     """
-    pruned = deepcopy(page.tree)
-    chrome = pruned.xpath(_CHROME_XPATH)
-    if not chrome:
+    # chrome that does not hold the year found cannot be where the date came from: no second search
+    chrome = page.tree.xpath(_CHROME_XPATH)
+    if not any(year in tostring(element, encoding="unicode") for element in chrome):
         return None
-    for element in chrome:
+    pruned = deepcopy(page.tree)
+    for element in pruned.xpath(_CHROME_XPATH):
         if element.getparent() is not None:  # not inside an element already dropped
             element.drop_tree()
     found: str | None = find_date(pruned, url=page.url, **params)
@@ -590,12 +592,14 @@ def _numeric_evidence(html: str, value: datetime) -> str | None:
     day, month, year = value.day, value.month, value.year
     if day == month or day > 12 or month > 12:
         return None
-    numeric = re.search(
-        rf"(?<![\d/.-])0?{day}(?P<sep>[./-])0?{month}(?P=sep)(?:{year}|{year % 100:02d})(?!\d)", html
-    )
-    if numeric is None or re.search(rf"(?<!\d){year}[-/.]0?{month}[-/.]0?{day}(?!\d)", html):
+    if re.search(rf"{year}[-/.]0?{month}[-/.]0?{day}(?!\d)", html):
         return None
-    return numeric.group(0)
+    # found by its year, a literal the scan finds fast, then the day and month written before it
+    day_month = re.compile(rf"(?:^|[^\d/.-])(0?{day}([./-])0?{month}\2)$")
+    for match in re.finditer(rf"(?<!\d){year}(?!\d)", html):
+        if written := day_month.search(html[max(0, match.start() - 7) : match.start()]):
+            return written.group(1) + str(year)
+    return None
 
 
 def _parse_published(found: str) -> tuple[datetime | None, str]:
