@@ -10,7 +10,7 @@ reader can see why a date is what it is. Numeric dates are read in the order of 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -258,7 +258,7 @@ def _published(
     return candidate
 
 
-def _ambiguous_date(raw: str, value: datetime | date | None) -> str:
+def _ambiguous_date(raw: str, value: datetime | None) -> str:
     read = f"{value:%d %B %Y}" if value else "day first"
     return (
         f"published date {raw!r} could be read day or month first and nothing tells the outlet's order;"
