@@ -228,7 +228,9 @@ def test_metadata_pass_agrees_with_trafilatura_on_real_pages() -> None:
         tree = load_html(record["html"])
         ours = extract_module._page_metadata(tree, record["url"], params)
         theirs = extract_metadata(tree, record["url"], params)
-        assert (ours.title, ours.url, ours.date) == (theirs.title, theirs.url, theirs.date)
+        assert (ours.url, ours.date) == (theirs.url, theirs.date)
+        # a <title> is kept whole where trafilatura keeps a part of it (_headline cuts the outlet)
+        assert theirs.title in ours.title
         assert ours.author in (None, theirs.author)
         assert ours.sitename in (None, theirs.sitename)
 
@@ -241,3 +243,214 @@ def test_warm_up_page_reaches_the_external_date_parser() -> None:
     assert find_date(page, **{**params, "extensive_search": False}) is None
     assert find_date(page, **params) is not None
     extract_module.warm_up()
+
+
+# --- issue 13: metadata follows its evidence ---------------------------------------------------
+
+
+def _article_page(head: str = "", *, lang: str = "en", before: str = "", lead: str = "", h1: str = "") -> str:
+    """A page whose <h1> (if any) differs from its <title>, so the title's own parts decide."""
+    heading = f"<h1>{h1}</h1>" if h1 else ""
+    body = "".join(f"<p>{text}</p>" for text in BODY)
+    return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>
+{before}<main><article>{heading}{lead}{body}</article></main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "expected"),
+    [
+        (
+            "<title>Quay to close for repairs | CNN Politics</title>"
+            '<meta property="og:site_name" content="CNN">',
+            "https://edition.cnn.com/2026/02/05/politics/quay",
+            "Quay to close for repairs",
+        ),
+        (
+            "<title>Quay to close for repairs -- Sott.net</title>",
+            "https://www.sott.net/article/1",
+            "Quay to close for repairs",
+        ),
+        (
+            '<title>北部码头将关闭维修-新华网</title><meta property="og:site_name" content="新华网">',
+            "https://www.example-news.cn/2026-02/05/c_1.htm",
+            "北部码头将关闭维修",
+        ),
+        (
+            "<title>Elmsby Daily: Quay to close for repairs</title>"
+            '<meta property="og:site_name" content="Elmsby Daily">',
+            URL,
+            "Quay to close for repairs",
+        ),
+        # The last part is a section, not the outlet: the title stays whole.
+        ("<title>Quay to close for repairs - Business</title>", URL, "Quay to close for repairs - Business"),
+        (
+            "<title>Elmsby-based ferry firm grows</title>",
+            "https://elmsby.example.org/x",
+            "Elmsby-based ferry firm grows",
+        ),
+    ],
+)
+def test_outlet_name_is_cut_from_the_title_and_nothing_else(head: str, url: str, expected: str) -> None:
+    assert _extract(_article_page(head), url).title.value == expected
+
+
+def test_title_that_repeats_the_heading_is_spelled_as_the_heading() -> None:
+    page = _article_page(
+        "<title>Ferries move - for eleven weeks | Elmsby Daily</title>", h1="Ferries move – for eleven weeks"
+    )
+    assert _extract(page).title.value == "Ferries move – for eleven weeks"
+
+
+def test_script_in_title_and_markup_in_site_name_are_not_metadata() -> None:
+    head = (
+        "<title><script>alert(1)</script>Council approves budget</title>"
+        '<meta property="og:site_name" content="&lt;b&gt;Elmsby&lt;/b&gt; Daily">'
+        '<meta name="author" content="&lt;script&gt;track()&lt;/script&gt;Mira Hollander">'
+    )
+    page = _extract(_article_page(head))
+    assert page.title.value == "Council approves budget"
+    assert page.outlet == MetaValue("Elmsby Daily", Origin.META)
+    assert page.author.value == "Mira Hollander"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # a CMS that fills og:site_name with the headline
+        "<title>Quay to close for repairs</title>"
+        '<meta property="og:site_name" content="Quay to close for repairs">',
+        # a dotted title part ('U.S.') that is no host and does not name the page's host
+        "<title>Quay to close for repairs - U.S. ferry rules change</title>",
+    ],
+)
+def test_a_page_title_is_never_the_outlet(head: str) -> None:
+    page = _extract(_article_page(head, h1="Quay to close for repairs"), "https://www.elmsbydaily.com/quay")
+    assert page.outlet == MetaValue("Elmsbydaily", Origin.URL)
+
+
+def test_a_title_that_is_only_the_site_name_leaves_the_site_name() -> None:
+    name = "Elmsby Harbour Magazine"
+    head = f'<title>{name}</title><meta property="og:site_name" content="{name}">'
+    page = _extract(_article_page(head, h1="Quay to close"), "https://www.elmsbyharbour.org/quay")
+    assert page.outlet == MetaValue("Elmsby Harbour Magazine", Origin.META)
+
+
+def test_dotted_title_part_naming_the_host_is_the_site_name() -> None:
+    page = _extract(
+        _article_page("<title>Quay to close - Friends of Elmsby Harbour e. V.</title>"),
+        "https://elmsby-harbour.de/x",
+    )
+    assert page.outlet == MetaValue("Friends of Elmsby Harbour e. V.", Origin.META)
+
+
+@pytest.mark.parametrize("url", ["hard::bahamaslocal.com-atlantis.html", "javascript:void(0)"])
+def test_an_id_or_script_link_is_no_url_and_no_outlet(url: str) -> None:
+    page = _extract(_article_page("<title>Quay to close</title>"), url)
+    assert page.url == MetaValue.missing()
+    assert page.outlet == MetaValue.missing()
+
+
+def test_web_archive_capture_names_the_archived_outlet() -> None:
+    capture = "https://web.archive.org/web/20260205083000/https://www.elmsbydaily.com/quay"
+    page = _extract(_article_page("<title>Quay to close</title>"), capture)
+    assert page.outlet == MetaValue("Elmsbydaily", Origin.URL)
+    assert page.url == MetaValue(capture, Origin.SUPPLIED)
+
+
+def test_publisher_is_not_one_of_the_authors() -> None:
+    json_ld = """<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+    "author": [{"@type": "Person", "name": "Tom Bennett"}],
+    "publisher": {"@type": "Organization", "name": "Elmsby Media Group"}}</script>"""
+    head = f'<title>Quay to close</title><meta name="author" content="Elmsby Media Group">{json_ld}'
+    assert _extract(_article_page(head)).author.value == "Tom Bennett"
+
+
+def test_a_lone_author_named_like_the_site_stays() -> None:
+    head = (
+        '<title>Quay to close</title><meta name="author" content="Mira Hollander">'
+        '<meta property="og:site_name" content="Mira Hollander">'
+    )
+    assert _extract(_article_page(head)).author.value == "Mira Hollander"
+
+
+def test_date_widget_in_the_header_is_not_the_publication_date() -> None:
+    widget = '<header><nav><a href="/">Home</a></nav><div class="date">Tuesday, 10 March 2026</div></header>'
+    byline = '<p class="byline">By Mira Hollander | 3 March 2026</p>'
+    page = _extract(_article_page("<title>Quay to close</title>", before=widget, lead=byline))
+    assert page.published.value == datetime(2026, 3, 3)
+    assert page.published.origin is Origin.DATELINE
+
+
+@pytest.mark.parametrize(
+    ("lang", "url", "expected", "raw"),
+    [
+        ("en-US", URL, datetime(2026, 5, 2), "05/02/2026, month first"),  # the page declares the US
+        ("en", "https://elmsby.example.us/quay", datetime(2026, 5, 2), "05/02/2026, month first"),
+        ("fr", URL, datetime(2026, 2, 5), "2026-02-05"),  # day first, as htmldate reads it
+        ("en", "https://elmsby.example.org/quay", datetime(2026, 2, 5), "05/02/2026"),  # undecided
+    ],
+)
+def test_numeric_page_date_follows_the_pages_locale(
+    lang: str, url: str, expected: datetime, raw: str
+) -> None:
+    page = _extract(
+        _article_page("<title>Quay to close</title>", lang=lang, lead='<p class="date">05/02/2026</p>'), url
+    )
+    assert (page.published.value, page.published.raw) == (expected, raw)
+
+
+def test_numeric_date_also_written_year_first_is_not_ambiguous() -> None:
+    head = '<title>Quay to close</title><meta property="article:published_time" content="2026-02-05">'
+    page = _extract(
+        _article_page(head, lead='<p class="date">05/02/2026</p>'), "https://elmsby.example.org/q"
+    )
+    assert (page.published.value, page.published.raw) == (datetime(2026, 2, 5), "2026-02-05")
+
+
+def _nested(depth: int) -> str:
+    return _article_page("<title>Quay to close</title>").replace("<main>", "<div>" * depth + "<main>", 1)
+
+
+def test_deeply_nested_page_is_read() -> None:
+    # libxml2 stops at 256 levels by default and drops what lies deeper: here, the article
+    page = _extract(_nested(400))
+    assert page.text.split("\n\n") == BODY
+
+
+def test_page_nested_beyond_the_parser_limit_is_refused_at_once() -> None:
+    assert extract_module._parse(_nested(2100)) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # a colon also ends a kicker: only the outlet's very name is cut there
+        ("Best of Elmsby Daily 2026: Ferries move south", "Best of Elmsby Daily 2026: Ferries move south"),
+        ("Elmsby Daily: Ferries move south", "Ferries move south"),
+        # both ends may name the site, and a short slogan after the name goes with it
+        ("Ferries move south - Elmsby Daily (ED) - elmsbydaily.co.uk", "Ferries move south"),
+        ("Ferries move south – Elmsby Daily Online", "Ferries move south"),
+        # ... but a long slogan is more than a site name: the title stays whole
+        (
+            "Ferries move south – Elmsby Daily, news for the coast",
+            "Ferries move south – Elmsby Daily, news for the coast",
+        ),
+        # a headline that mentions the site is no site name
+        (
+            "Elmsby Daily view on the quay: ferries must move",
+            "Elmsby Daily view on the quay: ferries must move",
+        ),
+    ],
+)
+def test_only_parts_naming_the_site_are_cut(title: str, expected: str) -> None:
+    head = f'<title>{title}</title><meta property="og:site_name" content="Elmsby Daily">'
+    assert _extract(_article_page(head)).title.value == expected
+
+
+def test_site_logo_in_an_h1_does_not_unmake_the_site_name() -> None:
+    logo = '<header><h1 class="logo">The Elmsby Harbour Blog</h1></header>'
+    head = '<title>Quay to close</title><meta property="og:site_name" content="The Elmsby Harbour Blog">'
+    page = _extract(
+        _article_page(head, before=logo, h1="Quay to close"), "https://blog.elmsbyharbour.org/quay"
+    )
+    assert page.outlet == MetaValue("The Elmsby Harbour Blog", Origin.META)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.ingest.outlets import normalise_outlet, outlet_for_host, outlet_key
+from storyline.ingest.outlets import is_host, normalise_outlet, outlet_for_host, outlet_key, web_url
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,64 @@ def test_outlet_for_host_takes_the_spelling_a_title_gives(titles: list[str | Non
 
 def test_outlet_for_host_keeps_the_table_name_of_known_outlets() -> None:
     assert outlet_for_host("https://www.nytimes.com/x", ["nytimes – World"]) == "The New York Times"
+
+
+@pytest.mark.parametrize(
+    "capture",
+    [
+        "https://web.archive.org/web/20260205083000/https://www.elmsbydaily.com/quay",
+        "http://web.archive.org/web/20260205083000id_/elmsbydaily.com/quay",
+        "https://web.archive.org/web/2026/http:/elmsbydaily.com/quay",  # one slash, as some tools write it
+    ],
+)
+def test_web_archive_capture_is_the_archived_sites_outlet(capture: str) -> None:
+    assert normalise_outlet(capture) == "Elmsbydaily"
+    assert outlet_key(capture) == outlet_key("elmsbydaily.com")
+
+
+def test_the_archive_itself_and_redirect_parameters() -> None:
+    assert normalise_outlet("https://web.archive.org/") == "Archive"
+    # an address in a query string is a parameter, not a capture
+    assert normalise_outlet("https://elmsby.example.org/out?to=https://other.example.net/x") == "Example"
+
+
+@pytest.mark.parametrize(
+    ("host", "display"),
+    [
+        ("schleifen.ucoz.de", "Schleifen"),
+        ("http://harbour-news.ucoz.ru/news/1", "Harbour-News"),
+        ("elmsby.wordpress.com", "Elmsby"),
+        ("www.ucoz.de", "Ucoz"),  # the platform's own site
+    ],
+)
+def test_hosting_platform_subdomain_is_the_site(host: str, display: str) -> None:
+    assert normalise_outlet(host) == display
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://elmsby.example.org/a", "https://elmsby.example.org/a"),
+        ("  http://elmsby.example.org  ", "http://elmsby.example.org"),
+        ("hard::bahamaslocal.com-atlantis.html", None),
+        ("javascript:void(0)", None),
+        ("ftp://elmsby.example.org/file", None),
+        ("//elmsby.example.org/a", None),
+        ("http://", None),
+        ("http://[::1", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_only_http_addresses_are_urls(value: str | None, expected: str | None) -> None:
+    assert web_url(value) == expected
+
+
+def test_host_or_name() -> None:
+    assert is_host("Sott.net") and is_host("https://sott.net/a")
+    assert not is_host("Mr. Harbour's Weekly") and not is_host("U.S. ferry rules change")
+
+
+def test_a_dated_path_with_a_file_is_no_capture() -> None:
+    # '/20260205/1000200033.html' looks like a capture's timestamp and host; 'html' is no domain
+    assert normalise_outlet("https://www.elmsbydaily.com/news/20260205/1000200033.html") == "Elmsbydaily"

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from storyline.ingest.published import TIMEZONE_OFFSETS, check_published, parse_dateline, parse_published
+from storyline.ingest.published import (
+    TIMEZONE_OFFSETS,
+    check_published,
+    day_first_for,
+    local_day_shown,
+    parse_dateline,
+    parse_published,
+    read_in_order,
+    reads_both_ways,
+    split_language_tag,
+    url_day,
+)
 
 
 def _tz(hours: float) -> timezone:
@@ -178,3 +190,127 @@ def test_timezone_offsets_use_news_meanings() -> None:
     assert TIMEZONE_OFFSETS["AEDT"] == timedelta(hours=11)
     with pytest.raises(TypeError):
         TIMEZONE_OFFSETS["XYZ"] = timedelta(0)  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Sun, 16 zzz 2012 11:47:32 GMT",  # 'Sun' is June in Tongan; 16 June 2012 was a Saturday
+        "Sun, 16 2012 11:47:32 GMT",
+    ],
+)
+def test_parse_published_never_invents_a_month(value: str) -> None:
+    assert parse_published(value) is None
+    assert parse_published(value, languages=["en"]) is None
+
+
+def test_parse_published_reads_month_names_in_the_articles_language() -> None:
+    assert parse_published("5 février 2026", languages=["fr"]) == datetime(2026, 2, 5)
+    assert parse_published("Thursday, 5 February 2026", languages=["fr"]) == datetime(2026, 2, 5)
+    assert parse_published("5 février 2026", languages=["xx-unknown"]) == datetime(2026, 2, 5)
+
+
+def test_weekday_beside_a_date_dateparser_read_must_agree_with_it() -> None:
+    assert parse_published("Saturday 16th of June 2012") == datetime(2012, 6, 16)
+    assert parse_published("Sunday 16th of June 2012") is None  # something was misread
+
+
+@pytest.mark.parametrize(
+    ("language", "region", "url", "expected"),
+    [
+        ("en", "us", None, False),
+        ("en", "gb", None, True),
+        ("en", None, "https://elmsby.example.us/x", False),
+        ("en", None, "https://elmsby.example.co.uk/x", True),
+        ("en", None, "https://elmsby.example.in/x", True),
+        ("en", None, "https://elmsby.example.com/x", None),  # English on a generic domain: either
+        ("en", None, "https://elmsby.example.io/x", None),  # '.io' is sold as a generic name
+        ("en", "ca", None, None),  # Canada writes both
+        ("fr", None, "https://elmsby.example.com/x", True),
+        ("fr", "us", None, False),  # the country decides over the language
+        ("ja", None, None, None),  # year-first languages have no day-month convention
+        (None, None, None, None),
+        (None, None, "hard::elmsby.fr-x.html", None),
+    ],
+)
+def test_day_first_follows_country_then_language(
+    language: str | None, region: str | None, url: str | None, expected: bool | None
+) -> None:
+    assert day_first_for(language, region, url) is expected
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("en-US", ("en", "us")),
+        ("en_gb", ("en", "gb")),
+        ("zh-Hant-TW", ("zh", "tw")),
+        ("de", ("de", None)),
+        ("", (None, None)),
+        ("x1", (None, None)),
+    ],
+)
+def test_split_language_tag(tag: str, expected: tuple[str | None, str | None]) -> None:
+    assert split_language_tag(tag) == expected
+
+
+def test_read_in_order_reports_what_stays_ambiguous() -> None:
+    def read(text: str) -> Callable[[bool], datetime | None]:
+        return lambda day_first: parse_published(text, day_first=day_first)
+
+    assert read_in_order(read("05/02/2026"), None) == (datetime(2026, 2, 5), True)
+    assert read_in_order(read("05/02/2026"), False) == (datetime(2026, 5, 2), False)
+    assert read_in_order(read("15/02/2026"), None) == (datetime(2026, 2, 15), False)
+    assert read_in_order(read("2026-02-05"), None) == (datetime(2026, 2, 5), False)
+    assert read_in_order(read("garbage"), None) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("05/02/2026", True),
+        ("05.02.2026 10:30", True),
+        ("15/02/2026", False),
+        ("05/05/2026", False),
+        ("2026-02-05", False),
+        ("05/02/2026, day first", False),
+    ],
+)
+def test_reads_both_ways(raw: str, expected: bool) -> None:
+    assert reads_both_ways(raw) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://elmsby.example.org/2026/02/05/quay", date(2026, 2, 5)),
+        ("https://elmsby.example.org/news/2026-02-05-quay", date(2026, 2, 5)),
+        ("https://elmsby.example.org/quay_20260205_1.html", date(2026, 2, 5)),
+        ("https://elmsby.example.org/2026/13/45/quay", None),
+        ("https://elmsby.example.org/article/120260205", None),
+        ("https://elmsby.example.org/quay", None),
+        (None, None),
+    ],
+)
+def test_url_day(url: str | None, expected: date | None) -> None:
+    assert url_day(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("instant", "day", "expected"),
+    [
+        (datetime(2026, 2, 4, 23, 30, tzinfo=UTC), date(2026, 2, 5), date(2026, 2, 5)),  # east of UTC
+        (datetime(2026, 2, 5, 3, 0, tzinfo=UTC), date(2026, 2, 4), date(2026, 2, 4)),  # the Americas
+        (datetime(2026, 2, 4, 23, 30, tzinfo=UTC), date(2026, 2, 4), None),  # same day
+        (datetime(2026, 2, 4, 5, 0, tzinfo=UTC), date(2026, 2, 5), None),  # UTC+19 is no zone
+        (datetime(2026, 2, 4, 23, 30), date(2026, 2, 5), None),  # naive: no zone to compare
+        (datetime(2026, 2, 4, 23, 30, tzinfo=UTC), None, None),
+    ],
+)
+def test_local_day_shown(instant: datetime, day: date | None, expected: date | None) -> None:
+    assert local_day_shown(instant, day) == expected
+
+
+def test_dateline_order_is_the_callers() -> None:
+    assert parse_dateline("Updated: 05-02-2026 06:25") == datetime(2026, 2, 5, 6, 25)
+    assert parse_dateline("Updated: 05-02-2026 06:25", day_first=False) == datetime(2026, 5, 2, 6, 25)

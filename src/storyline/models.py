@@ -23,6 +23,7 @@ class Origin(StrEnum):
     TEXT = "text"  # derived from the body text itself (first line as title)
     URL = "url"  # derived from the URL (outlet from the host name)
     WARC = "warc"  # the WARC record header (target URI)
+    DETECTED = "detected"  # inferred from the text by a statistical model (language identification)
     NONE = "none"  # not known
 
 

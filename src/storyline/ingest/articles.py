@@ -2,7 +2,9 @@
 
 Metadata precedence follows trust: a value supplied with the record (JSON field, feed entry) wins
 over what the extractor reads from the page, which wins over what we infer from visible text or
-the URL. Every value keeps its ``Origin`` so a reader can see why a date is what it is.
+the URL, which wins over what a model detects (the language). Every value keeps its ``Origin`` so a
+reader can see why a date is what it is. Numeric dates are read in the order of the outlet's locale
+(its language and country domain); where nothing tells the order, the article says so in a warning.
 """
 
 from __future__ import annotations
@@ -17,9 +19,19 @@ import lxml.html
 
 from storyline.ingest.clean import clean_scraped_text
 from storyline.ingest.extract_html import extract_html
+from storyline.ingest.language import detect_language
 from storyline.ingest.messages import listening
-from storyline.ingest.outlets import normalise_outlet, outlet_for_host
-from storyline.ingest.published import check_published, parse_dateline, parse_published
+from storyline.ingest.outlets import normalise_outlet, outlet_for_host, web_url
+from storyline.ingest.published import (
+    check_published,
+    day_first_for,
+    local_day_shown,
+    parse_dateline,
+    parse_published,
+    read_in_order,
+    reads_both_ways,
+    url_day,
+)
 from storyline.ingest.segment import segment
 from storyline.models import (
     Article,
@@ -36,6 +48,10 @@ from storyline.models import (
 _DESK_BYLINE = re.compile(
     r"^\s*(?P<outlet>[A-Z][\w.&' -]{1,40}?)\s+(?:News\s+Desk|Newsroom|Staff|Bureau|Wire)\b"
 )
+# Keys of ``Article.extra`` for the calendar day the outlet shows when it differs from the day of the
+# stored instant (a UTC timestamp just before midnight on a page whose URL names the next day).
+LOCAL_DATE_KEY = "published_local_date"
+LOCAL_DATE_ORIGIN_KEY = "published_local_date_origin"
 
 
 class ArticleError(ValueError):
@@ -93,7 +109,12 @@ def _from_text(document: Document, now: datetime) -> Article:
     cleaned = clean_scraped_text(document.content)
     if not cleaned.text.strip():
         raise ArticleError("no text left after removing page chrome")
-    dateline_time = parse_dateline(cleaned.dateline or cleaned.text[:500])
+    language = _language(supplied, None, cleaned.text)
+    dateline = cleaned.dateline or cleaned.text[:500]
+    dateline_time, ambiguous = read_in_order(
+        lambda day_first: parse_dateline(dateline, day_first=day_first),
+        day_first_for(language.value, url=web_url(supplied.url)),
+    )
     outlet = MetaValue.missing()
     if cleaned.dateline and (desk := _DESK_BYLINE.match(cleaned.dateline)):
         outlet = MetaValue(desk.group("outlet"), Origin.DATELINE)
@@ -103,12 +124,14 @@ def _from_text(document: Document, now: datetime) -> Article:
         now,
         title=MetaValue(cleaned.title, Origin.TEXT) if cleaned.title else MetaValue.missing(),
         outlet=outlet,
+        language=language,
         published=(
             PublishedTime(dateline_time, Origin.DATELINE, cleaned.dateline)
             if dateline_time
             else PublishedTime.unknown()
         ),
         extra={"removed_lines": len(cleaned.removed)} if cleaned.removed else None,
+        warnings=[_ambiguous_date(cleaned.dateline or dateline[:80], dateline_time)] if ambiguous else None,
     )
 
 
@@ -132,16 +155,22 @@ def _assemble(
     language: MetaValue | None = None,
     published: PublishedTime | None = None,
     extra: dict[str, object] | None = None,
+    warnings: list[str] | None = None,
 ) -> Article:
     """Merge supplied and extracted metadata (supplied first), check the date, segment the text."""
     supplied = document.supplied
-    warnings: list[str] = []
-    url_value = _prefer(supplied, supplied.url, url)
+    warnings = list(warnings or ())
+    url_value = _url(supplied, url, warnings)
+    language_value = _language(supplied, language, text)
     feed_title = supplied.extra.get("feed_title")
     titles = [supplied.title, title.value if title else None]
     titles.append(feed_title if isinstance(feed_title, str) else None)
     outlet_value = _outlet(supplied, outlet, url_value, titles)
-    published_value = _published(supplied, published, now, warnings)
+    page_order = published if document.kind is ContentKind.HTML else None
+    published_value = _published(supplied, published, page_order, url_value, language_value, now, warnings)
+    extra_values = {**supplied.extra, **(extra or {})}
+    if published_value.value and (shown := local_day_shown(published_value.value, url_day(url_value.value))):
+        extra_values |= {LOCAL_DATE_KEY: shown.isoformat(), LOCAL_DATE_ORIGIN_KEY: Origin.URL.value}
     paragraphs, sentences = segment(text)
     if not sentences:
         raise ArticleError("no sentences in the text")
@@ -154,11 +183,11 @@ def _assemble(
         outlet=outlet_value,
         url=url_value,
         author=_prefer(supplied, supplied.author, author),
-        language=_prefer(supplied, supplied.language, language),
+        language=language_value,
         published=published_value,
         paragraphs=paragraphs,
         sentences=sentences,
-        extra={**supplied.extra, **(extra or {})},
+        extra=extra_values,
         warnings=tuple(warnings),
     )
 
@@ -167,6 +196,26 @@ def _prefer(supplied: Supplied, value: str | None, extracted: MetaValue | None) 
     if value and value.strip():
         return MetaValue(value.strip(), supplied.origin)
     return extracted if extracted is not None else MetaValue.missing()
+
+
+def _url(supplied: Supplied, extracted: MetaValue | None, warnings: list[str]) -> MetaValue:
+    """The supplied URL, else the page's own; only an http(s) address is a URL ('hard::x.html' is an id)."""
+    for candidate in (_prefer(supplied, supplied.url, None), extracted or MetaValue.missing()):
+        if candidate.value is None:
+            continue
+        if web_url(candidate.value):
+            return candidate
+        warnings.append(f"{candidate.value!r} is not an http(s) URL; not kept as the article's URL")
+    return MetaValue.missing()
+
+
+def _language(supplied: Supplied, extracted: MetaValue | None, text: str) -> MetaValue:
+    """Supplied or declared language first; else the one the text shows clearly, if it does."""
+    chosen = _prefer(supplied, supplied.language, extracted)
+    if chosen.value is not None:
+        return chosen
+    detected = detect_language(text)
+    return MetaValue(detected, Origin.DETECTED) if detected else MetaValue.missing()
 
 
 def _outlet(
@@ -184,20 +233,52 @@ def _outlet(
 
 
 def _published(
-    supplied: Supplied, extracted: PublishedTime | None, now: datetime, warnings: list[str]
+    supplied: Supplied,
+    extracted: PublishedTime | None,
+    page_order: PublishedTime | None,
+    url: MetaValue,
+    language: MetaValue,
+    now: datetime,
+    warnings: list[str],
 ) -> PublishedTime:
+    """The supplied date if readable, else the extracted one; checked for plausibility.
+
+    Numeric dates follow the outlet's order (``day_first_for``). ``page_order`` is a page's date whose
+    raw text the extractor could not order (its raw is then the page's '05/02/2026', read day first):
+    the article's language may still tell the order.
+    """
     candidate = extracted or PublishedTime.unknown()
+    order = day_first_for(language.value, url=url.value)
     if supplied.published:
-        parsed = parse_published(supplied.published)
+        text, languages = supplied.published, [language.value] if language.value else []
+        parsed, ambiguous = read_in_order(
+            lambda day_first: parse_published(text, day_first=day_first, languages=languages), order
+        )
         if parsed is None:
-            warnings.append(f"unreadable published date {supplied.published!r}")
+            warnings.append(f"unreadable published date {text!r}")
         else:
-            candidate = PublishedTime(parsed, supplied.origin, supplied.published)
+            candidate = PublishedTime(parsed, supplied.origin, text)
+            if ambiguous:
+                warnings.append(_ambiguous_date(text, parsed))
+    elif page_order and page_order.value and page_order.raw and reads_both_ways(page_order.raw):
+        if order is False:
+            swapped = page_order.value.replace(month=page_order.value.day, day=page_order.value.month)
+            candidate = PublishedTime(swapped, page_order.origin, page_order.raw)
+        elif order is None:
+            warnings.append(_ambiguous_date(page_order.raw, page_order.value))
     _, warning = check_published(candidate.value, now=now)
     if warning:
         warnings.append(warning)
         return PublishedTime(None, Origin.NONE, candidate.raw)
     return candidate
+
+
+def _ambiguous_date(raw: str, value: datetime | None) -> str:
+    read = f"{value:%d %B %Y}" if value else "day first"
+    return (
+        f"published date {raw!r} could be read day or month first and nothing tells the outlet's order;"
+        f" read as {read}"
+    )
 
 
 _BLOCK_TAGS = frozenset({"p", "div", "li", "br", "h1", "h2", "h3", "h4", "blockquote", "tr"})

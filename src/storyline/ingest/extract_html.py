@@ -7,15 +7,24 @@ the ones whose output we do not keep, and re-read the cheap markup steps of html
 *where* the date came from: htmldate returns only a string, and a date read from a ``<meta>``
 tag deserves more trust than one guessed from the visible text.
 
+Metadata values are plain text: markup inside a ``<title>`` or a ``<meta>`` value is removed, and
+the content of ``<script>``/``<style>`` in them is dropped, never kept as words. A date read from the
+visible page is looked for in the page without its header, navigation and asides, where a widget
+shows today's date. A numeric page date that reads two ways ('05/02/2026') follows the page's
+declared locale or its country domain; when neither tells, its raw text is kept so the article can
+say the order is a guess.
+
 Settings were chosen on the dev splits in /work/shared/data with ``bench/extraction.py``; see
 the "HTML extraction" section of docs/benchmarks.md for the figures behind each choice.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import suppress
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,18 +34,20 @@ from htmldate.core import examine_header
 from htmldate.extractors import extract_url_date, json_search
 from htmldate.utils import Extractor as DateOptions
 from htmldate.validators import get_max_date, get_min_date
-from lxml.etree import ElementDefaultClassLookup, LxmlError, _Element
+from lxml.etree import ElementDefaultClassLookup, LxmlError, _Element, tostring
 from lxml.html import (
     HtmlComment,
     HtmlElement,
     HtmlEntity,
     HTMLParser,
     HtmlProcessingInstruction,
+    fragment_fromstring,
     fromstring,
 )
 from trafilatura import bare_extraction
 from trafilatura.metadata import (
     examine_meta,
+    examine_title_element,
     extract_meta_json,
     extract_sitename,
     extract_title,
@@ -45,7 +56,8 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document
 from trafilatura.utils import is_dubious_html, repair_faulty_html
 
-from storyline.ingest.outlets import normalise_outlet, outlet_key
+from storyline.ingest.outlets import is_host, normalise_outlet, outlet_key, web_url
+from storyline.ingest.published import day_first_for, split_language_tag
 from storyline.models import MetaValue, Origin, PublishedTime
 
 # Date and time with zone when the page gives them; a page giving only a day yields midnight
@@ -58,10 +70,26 @@ _YEAR_ONLY_SUFFIX = "-01-01"
 # A date in the URL (/2024/05/03/) has no time: let <meta>/JSON-LD, which often do, go first.
 _DEFER_URL_DATE = True
 
-# ' | ', ' - ', ' – ', ' › ', ' · ', ' :: ' ... between a headline and a site name or section;
-# the capture group keeps the separators so the kept parts are rejoined exactly.
-_TITLE_SEPARATOR_RE = re.compile(r"(\s+(?:[|\-–—›»·•]|::)\s+)")
+# ' | ', ' - ', ' – ', ' -- ', ' // ', ' › ', ' · ', ': ' ... between a headline and a site name or section;
+# scripts written without spaces put them between words unspaced ('…发布-新华网', '蔡健雅_百度百科').
+# The capture group keeps the separators so the kept parts are rejoined exactly.
+_UNSPACED_SCRIPT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_TITLE_SEPARATOR_RE = re.compile(
+    rf"(\s+(?:--|::|//|[|ǀ\-–—›»·•:])\s+|:\s+|(?<=[{_UNSPACED_SCRIPT}])\s*[|｜_\-–—]\s*"
+    rf"|\s*[|｜_\-–—]\s*(?=[{_UNSPACED_SCRIPT}]))"
+)
 _MIN_CONTAINED_KEY = 4
+_MAX_EXTRA_SITE_WORDS = 2
+# Separator marks and spaces left at the ends of a cut title ('mediaarchitecture.de // » Jens Weber').
+_DECORATION = " |ǀ-–—›»·•:/"
+# Typographic variants a title and its heading spell differently ('–' and '-', '“' and '"', '…').
+_LOOSE_PUNCTUATION = str.maketrans(
+    {"–": "-", "—": "-", "‐": "-", "‑": "-", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+     "‘": "'", "’": "'", "‚": "'", "…": "..."}
+)  # fmt: skip
+# Markup in a metadata value ('<b>Elmsby</b> Daily'); '<' alone ('a < b') is text.
+_MARKUP_RE = re.compile(r"<[a-zA-Z/!]")
+_CODE_TAGS = ("script", "style", "noscript", "template")
 # Fallbacks after <html lang>: the HTTP-equiv header and Open Graph's locale.
 _LANGUAGE_META_XPATH = (
     './/meta[translate(@http-equiv, "CONTENT-LANGUAGE", "content-language")="content-language"]/@content'
@@ -98,9 +126,16 @@ _FULL_CASCADE_BELOW_CHARS = 500
 # class lookup in place of lxml.html's per-tag one, a Python call for every element object lxml
 # creates -- ~2,300 a page over trafilatura's and htmldate's passes and copies, ~7% of
 # extraction time. Every element is then a plain HtmlElement (no FormElement, InputElement...),
-# whose form APIs neither trafilatura nor htmldate uses.
+# whose form APIs neither trafilatura nor htmldate uses. huge_tree lifts libxml2's nesting limit
+# from 256 elements to 2,048: real pages nest deeper than 256 (wrappers of wrappers) and libxml2
+# silently drops what lies below the limit, often the whole article.
 _HTML_PARSER = HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
 )
 _HTML_PARSER.set_element_class_lookup(
     ElementDefaultClassLookup(
@@ -131,25 +166,34 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     tree = _parse(html)
     if tree is None:
         return None
+    given = web_url(url)  # an id such as 'hard::site.com-page.html' is no address
     date_params = _date_params()
-    metadata = _page_metadata(tree, url, date_params)
-    document = _main_text(tree, url or metadata.url)
+    metadata = _page_metadata(tree, given, date_params)
+    declared_url = web_url(_clean(metadata.url))
+    document = _main_text(tree, given or declared_url)
     if document is None:
         return None
-    outlet = _outlet(_clean(metadata.sitename), url or _clean(metadata.url))
     headings = (_leading_heading(document.body), _first_h1(tree))
-    title = _headline(_clean(metadata.title), headings, outlet.value)
+    page_title = _plain(metadata.title)
+    sitename = _sitename(_plain(metadata.sitename), headings[0])
+    outlet = _outlet(sitename, given or declared_url)
+    title = _headline(page_title, headings, (outlet.value, sitename))
     text = _paragraphs(document.text or "", title)
     if len(_WORD_RE.findall(text)) < _MIN_ARTICLE_WORDS:
         return None
+    language, region = _declared_language(tree)
     return ExtractedPage(
         text=text,
         title=_meta(title),
-        author=_meta(_clean(metadata.author)),
+        author=_meta(_authors(_plain(metadata.author), tree, (sitename, outlet.value))),
         outlet=outlet,
-        url=_url(url, _clean(metadata.url)),
-        language=_language(tree),
-        published=_published(_clean(metadata.date), tree, metadata.url, date_params),
+        url=_url(given, declared_url),
+        language=_meta(language),
+        published=_published(
+            _clean(metadata.date),
+            _Page(html, tree, metadata.url, day_first_for(language, region, given or declared_url)),
+            date_params,
+        ),
     )
 
 
@@ -185,7 +229,23 @@ def _parse(html: str) -> HtmlElement | None:
     # no <html> near the start and under two elements: text or a fragment, not a page
     if is_dubious_html(beginning) and len(tree) < 2:
         return None
+    # nested deeper than even huge_tree allows: what lies below was dropped, and the extractors
+    # spend seconds on such a chain of wrappers for nothing
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in _HTML_PARSER.error_log):
+        return None
+    _plain_meta_values(tree)
     return tree
+
+
+def _plain_meta_values(tree: HtmlElement) -> None:
+    """Markup in <meta> values becomes plain text before any metadata step reads them.
+
+    trafilatura strips the tags of a meta value but keeps what a <script> in it says, and its author
+    clean-up then mangles the rest ('<script>x()</script>Mira Hollander' gives 'Xmira Hollander').
+    """
+    head = tree.find("head")  # the metadata steps read <meta> in <head> only
+    for meta in head.xpath('.//meta[contains(@content, "<")]') if head is not None else ():
+        meta.set("content", _plain(meta.get("content")) or "")
 
 
 def _main_text(tree: HtmlElement, url: str | None) -> Document | None:
@@ -217,12 +277,32 @@ def _page_metadata(tree: HtmlElement, url: str | None, date_params: dict[str, An
         metadata.author = None
     with suppress(Exception):  # trafilatura guards its JSON-LD reader the same way
         metadata = extract_meta_json(tree, metadata)
-    metadata.title = metadata.title or extract_title(tree)
+    metadata.title = metadata.title or _title(tree)
     metadata.url = metadata.url or extract_url(tree, url)
     metadata.date = find_date(tree, url=metadata.url, **date_params)
-    metadata.sitename = (metadata.sitename or extract_sitename(tree) or "").lstrip("@") or None
+    # trafilatura's fallback site name is any dotted part of the <title> ('02.11.2021', a headline
+    # with 'U.S.'): it counts only when it is a host or names the page's host ('WEISSER RING e. V.')
+    title_sitename = extract_sitename(tree)
+    host_key = outlet_key(url or web_url(metadata.url) or "")
+    if title_sitename and not (
+        is_host(title_sitename)
+        or (len(host_key) >= _MIN_CONTAINED_KEY and host_key in outlet_key(title_sitename))
+    ):
+        title_sitename = None
+    metadata.sitename = (metadata.sitename or title_sitename or "").lstrip("@") or None
     metadata.clean_and_trim()  # entities decoded, whitespace and control characters trimmed
     return metadata
+
+
+def _title(tree: HtmlElement) -> str | None:
+    """trafilatura's title search, except that a <title> is taken whole.
+
+    trafilatura keeps the first part of 'Headline - Business' without a dot, cutting a section or
+    a subtitle on a guess; _headline cuts only the part that names the outlet.
+    """
+    title = extract_title(tree)
+    whole, *parts = examine_title_element(tree)
+    return whole if title and title in parts else title
 
 
 def _date_params() -> dict[str, Any]:
@@ -243,6 +323,24 @@ def _clean(value: str | None) -> str | None:
     return " ".join(value.split()) or None
 
 
+def _plain(value: str | None) -> str | None:
+    """A metadata value as plain text: tags removed, what <script>/<style> in it say dropped."""
+    if value is None or not _MARKUP_RE.search(value):
+        return _clean(value)
+    try:
+        fragment = fragment_fromstring(value, create_parent="div")
+    except (LxmlError, ValueError):
+        return _clean(value)
+    for code in fragment.iter(*_CODE_TAGS):
+        code.drop_tree()  # keeps the text after the element
+    return _clean(fragment.text_content())
+
+
+def _loose(text: str) -> str:
+    """Comparison form of a title or heading: case, spacing and typographic variants folded."""
+    return " ".join(text.translate(_LOOSE_PUNCTUATION).casefold().split())
+
+
 def _meta(value: str | None) -> MetaValue:
     return MetaValue(value, Origin.META) if value else MetaValue.missing()
 
@@ -259,32 +357,127 @@ def _first_h1(tree: HtmlElement) -> str | None:
     return None if h1 is None else _clean(h1.text_content())
 
 
-def _headline(title: str | None, headings: tuple[str | None, ...], outlet: str | None) -> str | None:
+def _headline(
+    title: str | None, headings: tuple[str | None, ...], outlet_names: tuple[str | None, ...]
+) -> str | None:
     """The article's headline out of a page title such as 'Headline | Site name'.
 
-    Titles often carry the site name, a section or a slogan; the part that repeats one of the
-    page's own headings is the headline, else a first or last part naming the outlet is cut.
+    Titles often carry the site name, a section or a slogan. A run of parts that repeats one of
+    the page's own headings is the headline (spelled as the heading spells it), unless that heading
+    is the site's logo; else a last or first part naming the outlet ('CNN Politics', 'Sott.net',
+    '新华网') is cut, and the rest kept as it is.
     """
     if not title:
         return next((heading for heading in headings if heading), None)
     parts = _TITLE_SEPARATOR_RE.split(title)
     if len(parts) == 1:
         return title
-    texts = {part.casefold() for part in parts[::2]}
+    names = [name for name in outlet_names if name]
+    keys = {outlet_key(name) for name in names}
+
+    def names_site(part: str, separator: str = "") -> bool:
+        if is_host(part):
+            return True
+        # a colon also ends a kicker ('Best of Houzz 2022: …'): there only the outlet's very name counts
+        if separator.strip() == ":":
+            return outlet_key(part) in keys
+        return any(_names_outlet(part, name) for name in names)
+
+    runs = {  # every run of whole parts but the whole title, which is what is being cut
+        _loose("".join(parts[first : last + 1]))
+        for first in range(0, len(parts), 2)
+        for last in range(first, len(parts), 2)
+        if last - first < len(parts) - 1
+    }
     for heading in headings:
-        if heading and heading.casefold() in texts:
+        if heading and _loose(heading) in runs and not names_site(heading):
             return heading
-    if outlet and _names_outlet(parts[-1], outlet):
-        parts = parts[:-2]
-    elif outlet and _names_outlet(parts[0], outlet):
-        parts = parts[2:]
-    return "".join(parts)
+    # A host written in the title ('mediaarchitecture.de // Jens Weber') is the site's name whatever
+    # the outlet is called, and goes first: the other end may be a person's site named after them.
+    # Cut again while an end still names the site ('Headline - Elmsby Youth Club (EYC) - EYC').
+    kept = parts
+    while len(kept) > 1:
+        if is_host(kept[-1]) or (not is_host(kept[0]) and names_site(kept[-1], kept[-2])):
+            kept = kept[:-2]
+        elif names_site(kept[0], kept[1]):
+            kept = kept[2:]
+        else:
+            break
+    return "".join(kept).strip(_DECORATION) if kept is not parts else title
 
 
 def _names_outlet(part: str, outlet: str) -> bool:
+    """Whether a title part is the outlet's name, possibly with a section ('CNN Politics')."""
     part_key, site_key = outlet_key(part), outlet_key(outlet)
-    # containment catches 'Rezept von Backen.de' for 'Backen'; short keys ('ap') only match whole
-    return part_key == site_key or (len(site_key) >= _MIN_CONTAINED_KEY and site_key in part_key)
+    if not site_key:
+        return False
+    if part_key == site_key:
+        return True
+    # A part at most two words longer than the name may hold it: 'Rezept von Backen.de' for
+    # 'Backen' (short keys such as 'ap' only match whole), or the name and a section: 'CNN
+    # Politics'. A longer part that mentions the site is a headline ('The Guardian view on …').
+    words = part.split()
+    width = len(outlet.split())
+    if len(words) > width + _MAX_EXTRA_SITE_WORDS:
+        return False
+    return (len(site_key) >= _MIN_CONTAINED_KEY and site_key in part_key) or (
+        len(words) > width and outlet_key(" ".join(words[:width])) == site_key
+    )
+
+
+def _sitename(sitename: str | None, article_heading: str | None) -> str | None:
+    """The page's site name, unless it is the article's headline (a CMS that fills og:site_name with
+    the article title): a title is never an outlet.
+
+    The heading that opens the article body is compared, not the page's <title> or first <h1>:
+    those are the site's own name on many pages ('ICON Magazine' as the whole <title>, a logo).
+    """
+    if sitename is None or (article_heading and _loose(article_heading) == _loose(sitename)):
+        return None
+    return sitename
+
+
+def _authors(author: str | None, tree: HtmlElement, outlet_names: tuple[str | None, ...]) -> str | None:
+    """The page's author names without the publisher: pages list their company beside the writer
+    ('Condé Nast; Tom Bennett'). Names equal (as outlet keys) to the site name, the outlet or an
+    organisation the page's JSON-LD names are dropped when another name is left; a lone name stays,
+    since a personal site is named after its author. trafilatura joins names with '; '."""
+    if author is None or "; " not in author:
+        return author
+    publishers = {outlet_key(name) for name in (*outlet_names, *_organisations(tree)) if name}
+    people = [name for name in author.split("; ") if outlet_key(name) not in publishers]
+    return "; ".join(people) if people else author
+
+
+_ORGANISATION_KEYS = ("publisher", "sourceOrganization", "provider", "copyrightHolder")
+
+
+def _organisations(tree: HtmlElement) -> Iterator[str]:
+    """Names of the organisations in the page's JSON-LD: publishers and anything typed Organization."""
+    for script in tree.xpath('.//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except ValueError:  # broken JSON-LD is common; trafilatura falls back to regexes there
+            continue
+        yield from _organisation_names(data, organisation=False)
+
+
+def _organisation_names(node: object, *, organisation: bool) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _organisation_names(item, organisation=organisation)
+    elif isinstance(node, dict):
+        kinds = node.get("@type")
+        typed = any(
+            "Organization" in kind for kind in (kinds if isinstance(kinds, list) else [kinds]) if kind
+        )
+        name = node.get("name")
+        if (organisation or typed) and isinstance(name, str):
+            yield name
+        for key, value in node.items():
+            yield from _organisation_names(value, organisation=key in _ORGANISATION_KEYS)
+    elif organisation and isinstance(node, str) and not web_url(node):
+        yield node  # "publisher": "Elmsby Media"
 
 
 def _paragraphs(text: str, title: str | None) -> str:
@@ -306,9 +499,9 @@ def _url(given: str | None, declared: str | None) -> MetaValue:
 
 
 def _outlet(sitename: str | None, url: str | None) -> MetaValue:
-    # trafilatura falls back to the host name when the page names no site; a dotted "name"
-    # is that host (or a host written in the <title>), so it counts as derived from the URL.
-    if sitename and "." not in sitename:
+    # A site name that is a host ('Sott.net', or one written in the <title>) names the outlet as
+    # the URL does, so it counts as derived from a URL; without a site name, the page's URL.
+    if sitename and not is_host(sitename):
         return MetaValue(normalise_outlet(sitename), Origin.META)
     host_like = sitename or url
     if host_like:
@@ -316,13 +509,13 @@ def _outlet(sitename: str | None, url: str | None) -> MetaValue:
     return MetaValue.missing()
 
 
-def _language(tree: HtmlElement) -> MetaValue:
-    """Primary language subtag the page declares ('en-US', 'en_GB' -> 'en')."""
+def _declared_language(tree: HtmlElement) -> tuple[str | None, str | None]:
+    """Primary language subtag and country the page declares ('en-US', 'en_GB' -> 'en', 'gb')."""
     for declared in _declared_languages(tree):
-        primary = str(declared or "").strip().replace("_", "-").split("-")[0].lower()
-        if primary.isalpha() and len(primary) in (2, 3):
-            return MetaValue(primary, Origin.META)
-    return MetaValue.missing()
+        language, region = split_language_tag(str(declared or ""))
+        if language:
+            return language, region
+    return None, None
 
 
 def _declared_languages(tree: HtmlElement) -> Iterator[object]:
@@ -332,18 +525,81 @@ def _declared_languages(tree: HtmlElement) -> Iterator[object]:
     yield from tree.xpath(_LANGUAGE_META_XPATH)
 
 
-def _published(
-    found: str | None, tree: HtmlElement, url: str | None, params: dict[str, Any]
-) -> PublishedTime:
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """What the date steps need to know of a page besides htmldate's answer."""
+
+    html: str
+    tree: HtmlElement
+    url: str | None  # the address htmldate was given (the page's own when the caller had none)
+    day_first: bool | None  # numeric date order of the page's locale, None when it does not say
+
+
+def _published(found: str | None, page: _Page, params: dict[str, Any]) -> PublishedTime:
     if found is None:
         return PublishedTime.unknown()
+    origin = _date_origin(found, page.tree, page.url, params)
+    if origin is Origin.DATELINE:
+        found = _article_date(page, found[:4], params) or found
     value, raw = _parse_published(found)
     if value is None:
         return PublishedTime.unknown()
-    origin = _date_origin(found, tree, url, params)
     if origin is Origin.DATELINE and raw.endswith(_YEAR_ONLY_SUFFIX):
         return PublishedTime.unknown()
+    # htmldate reads numeric dates day first: only a page whose locale may say otherwise is checked
+    if origin is not Origin.URL and not page.day_first and (evidence := _numeric_evidence(page.html, value)):
+        if page.day_first is None:
+            return PublishedTime(value, origin, evidence)  # read day first; the article says so
+        value = value.replace(month=value.day, day=value.month)
+        raw = f"{evidence}, month first"
     return PublishedTime(value, origin, raw)
+
+
+# Page chrome above and beside the article: where sites put a widget with today's date, and
+# teasers with theirs. A header holding the headline, or inside <article>/<main>, is the article's
+# own. Footers stay: the page's "last modified" line is there (wikis), and copyright years are no dates.
+_CHROME_XPATH = (
+    './/*[self::header or self::nav or self::aside or @role="banner" or @role="navigation"'
+    ' or @role="complementary"][not(ancestor::article or ancestor::main or .//h1)]'
+)
+
+
+def _article_date(page: _Page, year: str, params: dict[str, Any]) -> str | None:
+    """htmldate's search of the visible page, run again without the page chrome.
+
+    htmldate takes the first date-like element in page order, which on many sites is a widget in
+    the header showing today's date, ahead of the byline's. Called only when the date came from the
+    visible page: <meta>, JSON-LD and the URL, which come first, are unchanged by the pruning.
+    """
+    # chrome that does not hold the year found cannot be where the date came from: no second search
+    chrome = page.tree.xpath(_CHROME_XPATH)
+    if not any(year in tostring(element, encoding="unicode") for element in chrome):
+        return None
+    pruned = deepcopy(page.tree)
+    for element in pruned.xpath(_CHROME_XPATH):
+        if element.getparent() is not None:  # not inside an element already dropped
+            element.drop_tree()
+    found: str | None = find_date(pruned, url=page.url, **params)
+    return found
+
+
+def _numeric_evidence(html: str, value: datetime) -> str | None:
+    """The page's own numeric spelling of a date when it reads two ways ('05/02/2026'), else None.
+
+    htmldate reads such dates day first. If the page also writes the date year first (ISO, as
+    <meta> and JSON-LD do), that settles it and there is no doubt to report.
+    """
+    day, month, year = value.day, value.month, value.year
+    if day == month or day > 12 or month > 12:
+        return None
+    if re.search(rf"{year}[-/.]0?{month}[-/.]0?{day}(?!\d)", html):
+        return None
+    # found by its year, a literal the scan finds fast, then the day and month written before it
+    day_month = re.compile(rf"(?:^|[^\d/.-])(0?{day}([./-])0?{month}\2)$")
+    for match in re.finditer(rf"(?<!\d){year}(?!\d)", html):
+        if written := day_month.search(html[max(0, match.start() - 7) : match.start()]):
+            return written.group(1) + str(year)
+    return None
 
 
 def _parse_published(found: str) -> tuple[datetime | None, str]:

@@ -14,7 +14,13 @@ spellings of one publisher to compare equal, so:
 * ``outlet_for_host`` improves on a host's capitalised label when a title at hand spells the
   publisher's name ('Inland Courier – Business' for inlandcourier.news -> 'Inland Courier').
 
-Hosts are split with tldextract's bundled public-suffix snapshot: no network, ever.
+Hosts are split with tldextract's bundled public-suffix snapshot: no network, ever. Two kinds of
+host do not name their outlet that way: a web archive's capture ('web.archive.org/web/2024…/https://
+lemonde.fr/…') is the archived page's, and a hosting platform's subdomain ('schleifen.ucoz.de')
+is a site of its own, as the suffix list already says of 'elmsby.blogspot.com'.
+
+Only http(s) addresses are URLs here (``web_url``): an id such as 'hard::site.com-page.html' or a
+'javascript:' link is no address, and no outlet is ever read from it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from urllib.parse import urlsplit
 
 import tldextract
 
@@ -68,6 +75,17 @@ _HOST_KEYS: dict[str, str] = {
     "economictimes.indiatimes.com": "economictimes",
 }
 
+# Registered-domain labels of hosting platforms that give every site a subdomain but are missing
+# from the public-suffix list's private section (which covers blogspot, wixsite, github.io ...):
+# 'schleifen.ucoz.de' is the site 'Schleifen'. The platform's own pages keep its name.
+_HOSTING_PLATFORMS: frozenset[str] = frozenset(
+    {
+        "ucoz", "narod", "3dn", "my1", "wordpress", "tumblr", "weebly", "jimdofree", "jimdosite",
+        "livejournal", "substack", "typepad", "over-blog", "canalblog", "webnode", "squarespace",
+        "ghost", "medium",
+    }
+)  # fmt: skip
+
 _CANONICAL_KEY: dict[str, str] = {
     alias: aliases[0] for aliases in _KNOWN_OUTLETS.values() for alias in aliases
 }
@@ -76,6 +94,12 @@ _DISPLAY: dict[str, str] = {aliases[0]: name for name, aliases in _KNOWN_OUTLETS
 # A host or URL: optional scheme, dotted labels ending in an alphabetic TLD, optional port/path.
 _HOST_RE = re.compile(
     r"^(?:[a-z][a-z0-9+.-]*://)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,63})\.?(?::\d+)?(?:[/?#].*)?$"
+)
+# A web archive's capture embeds the archived address in its path, with or without a scheme:
+# '/web/20240105120000/https://lemonde.fr/x', '/web/20240105120000id_/lemonde.fr/x', '/wayback/…/http:/x'.
+_ARCHIVED_RE = re.compile(
+    r"/(?:(?P<scheme>https?):/{1,2}|\d{8,14}[a-z_]*/)(?P<host>[\w-]+(?:\.[\w-]+)*\.[a-z]{2,63})(?=[/:?#]|$)",
+    re.IGNORECASE,
 )
 _NON_WORD_RE = re.compile(r"[\W_]+")
 # Separators between a title's parts: 'Headline | Outlet', 'Outlet – Section', 'Outlet: Business'.
@@ -93,18 +117,47 @@ def _splitter() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
+def web_url(value: str | None) -> str | None:
+    """The value, stripped, when it is an http(s) address with a host; else None (not a URL)."""
+    if not value:
+        return None
+    candidate = value.strip()
+    try:
+        parts = urlsplit(candidate)
+        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a malformed port or IPv6 literal
+        return None
+    return candidate if valid else None
+
+
 def _host_of(name_or_host: str) -> str | None:
-    """The host name when the input is a host or URL, else None (it is a name)."""
-    match = _HOST_RE.match(name_or_host.strip().lower())
+    """The host name when the input is a host or URL, else None (it is a name).
+
+    For a web archive's capture of a page, the archived page's host.
+    """
+    lowered = name_or_host.strip().lower()
+    match = _HOST_RE.match(lowered)
     if match is None:
         return None
-    host = match["host"]
+    archived = _ARCHIVED_RE.search(lowered, match.end("host"))
+    # without a scheme, only a registrable host counts ('/20200102/1000.html' is a file, not a capture)
+    if archived and (archived["scheme"] or _splitter()(archived["host"]).suffix):
+        host = archived["host"]
+    else:
+        host = match["host"]
     return host[4:] if host.startswith("www.") else host
 
 
+def is_host(name_or_host: str) -> bool:
+    """Whether the text is a host name or URL ('sott.net', 'https://x.org/a') rather than a name."""
+    return _host_of(name_or_host) is not None
+
+
 def _host_label(host: str) -> str:
-    """Registered-domain label of a host: 'news.bbc.co.uk' -> 'bbc'."""
+    """Registered-domain label of a host: 'news.bbc.co.uk' -> 'bbc'; a hosted site's own label."""
     parts = _splitter()(host)
+    if parts.domain in _HOSTING_PLATFORMS and parts.subdomain:
+        return parts.subdomain.rsplit(".", 1)[-1]
     return parts.domain or host.split(".")[0]
 
 

@@ -8,10 +8,17 @@ Conventions (callers rely on them):
 * A date without a time of day comes back as midnight (naive unless a zone is given).
 * Zone abbreviations mean what *news sites* mean by them (``IST`` is India, not Israel; ``CST`` is US
   Central, not China; ``BST`` is British Summer Time), see ``TIMEZONE_OFFSETS``.
-* Ambiguous all-numeric dates in datelines (``05-02-2026``) are read **day first**: the sites that print
-  numeric datelines (Indian, European, African, Australian outlets; Devdiscourse prints
-  ``Updated: 05-02-2026 06:25 IST`` for 5 February) use day-month order, while US outlets write the
-  month as a word. When one reading is impossible (``03/15/2026``) the other is used.
+* Ambiguous all-numeric dates (``05/02/2026``) are read in **the order of the outlet's locale**, which
+  callers find with ``day_first_for``: the country the page declares ('en-US') or its URL's country
+  domain ('.in', '.us'), else its language ('fr' is day first; English is written both ways). When
+  nothing says, the date is read **day first** (most of the world's order; Devdiscourse prints
+  ``Updated: 05-02-2026 06:25 IST`` for 5 February; US outlets mostly write the month as a word) and
+  ``read_in_order`` reports it as ambiguous so the article can say so. When one reading is impossible
+  (``03/15/2026``) the other is used, whatever the locale.
+* A field the text does not state is never filled in: not from today's date, and not from a word that
+  means a month in some language the text is not in (dateparser reads 'Sun' as June in Tongan): given
+  the article's language, dateparser reads only that language and English, and a reading of its whose
+  weekday contradicts the weekday written beside it ('Sun, 16 … 2012' read as a Saturday) is dropped.
 * Nothing here reads the wall clock: callers pass ``now`` where it matters, and relative expressions
   ("3 hours ago") are not resolved (they return ``None``) because there is no base to resolve them against.
 """
@@ -20,12 +27,13 @@ from __future__ import annotations
 
 import email.utils
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache, partial
 from types import MappingProxyType
 from typing import Final
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
@@ -164,6 +172,31 @@ _DATELINE_SCAN_LINES: Final = 20
 _EARLIEST: Final = datetime(1990, 1, 1)
 _CLOCK_SKEW: Final = timedelta(days=1)
 
+# English weekday names, by their first three letters, as date strings write them ('Sun,', 'Monday').
+_WEEKDAY_RE: Final = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?", re.I)
+_WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# Countries whose numeric dates put the month first: the US with its territories, the Philippines,
+# and the Pacific states in free association with the US. Canada writes both orders. Countries that
+# write year first (China, Japan, Korea, Hungary ...) have no day-month convention for 'dd/mm/yyyy'.
+_MONTH_FIRST_REGIONS: Final = frozenset("us um pr vi gu as mp ph fm mh pw".split())
+_UNDECIDED_REGIONS: Final = frozenset("ca cn tw hk mo jp kr kp hu lt mn ir".split())
+# English is written in both orders; the year-first languages have no day-month convention either.
+_UNDECIDED_LANGUAGES: Final = frozenset("en zh ja ko hu lt mn fa".split())
+# Country-code domains sold as generic names ('.io', '.tv', '.fm' radio): they say nothing of a country.
+_GENERIC_COUNTRY_DOMAINS: Final = frozenset(
+    {"ai", "am", "cc", "co", "fm", "gg", "io", "ly", "me", "nu", "sh", "so", "tk", "to", "tv", "ws"}
+)
+_REGION_SUBTAG_RE: Final = re.compile(r"^[a-z]{2}$")
+
+# A day in a URL's path: '/2026/02/05/', '/2026-02-05-', '_20260205_'.
+_URL_DAY_RE: Final = re.compile(
+    r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<sep>[/_-]?)(?P<m>[01]?\d)(?P=sep)(?P<d>[0-3]?\d)(?![\d])"
+)
+# The zones in use run from UTC-12 to UTC+14: a local day further than that from an instant is not its.
+_EARLIEST_OFFSET: Final = timedelta(hours=-12)
+_LATEST_OFFSET: Final = timedelta(hours=14)
+
 
 @dataclass(frozen=True, slots=True)
 class DateHit:
@@ -194,17 +227,17 @@ def date_in_line(line: str, *, day_first: bool = True) -> DateHit | None:
     return best
 
 
-def find_dateline(lines: Sequence[str]) -> tuple[int, DateHit] | None:
+def find_dateline(lines: Sequence[str], *, day_first: bool = True) -> tuple[int, DateHit] | None:
     """Index and date of the line that best looks like the text's dateline (first lines only)."""
     best: tuple[int, DateHit] | None = None
     for index, line in enumerate(lines[:_DATELINE_SCAN_LINES]):
-        hit = _dateline_hit(line)
+        hit = _dateline_hit(line, day_first=day_first)
         if hit is not None and (best is None or hit.rank > best[1].rank):
             best = (index, hit)
     return best
 
 
-def parse_dateline(text: str) -> datetime | None:
+def parse_dateline(text: str, *, day_first: bool = True) -> datetime | None:
     """Publication time printed near the top of an article text, or None.
 
     Finds 'Updated: 05-02-2026 06:25 IST', 'Published: March 3, 2026 10:15 AM EST',
@@ -212,15 +245,16 @@ def parse_dateline(text: str) -> datetime | None:
     labels are preferred over 'Updated', labelled dates over bare ones.
     """
     lines = [line for line in text.splitlines() if line.strip()]
-    found = find_dateline(lines)
+    found = find_dateline(lines, day_first=day_first)
     return found[1].value if found else None
 
 
-def parse_published(value: str, *, day_first: bool = False) -> datetime | None:
+def parse_published(value: str, *, day_first: bool = True, languages: Sequence[str] = ()) -> datetime | None:
     """A supplied, meta or feed date string (ISO 8601, RFC 822, common formats), or None.
 
-    ``day_first`` decides ambiguous numeric dates ('05/02/2026'); its default is month first because
-    supplied metadata in that shape mostly comes from US software. Relative expressions are not resolved.
+    ``day_first`` decides ambiguous numeric dates ('05/02/2026'), see the module docstring.
+    ``languages`` are the ISO 639-1 codes the string may be written in (the article's language); month
+    and weekday names are then read in those and English only. Relative expressions are not resolved.
     """
     text = " ".join(value.split())
     if not text:
@@ -231,7 +265,105 @@ def parse_published(value: str, *, day_first: bool = False) -> datetime | None:
         parsed = parse(text)
         if parsed is not None:
             return parsed
-    return _parse_with_dateparser(text, day_first=day_first)
+    parsed = _parse_with_dateparser(text, day_first=day_first, languages=languages)
+    return parsed if parsed is not None and _weekday_agrees(text, parsed) else None
+
+
+def read_in_order(
+    read: Callable[[bool], datetime | None], day_first: bool | None
+) -> tuple[datetime | None, bool]:
+    """``read(day_first)`` in the locale's order; ``(value, ambiguous)``.
+
+    With no order known (``None``) the value is read day first, and ``ambiguous`` says whether reading
+    month first would have given another date: the caller should then say the value may be wrong.
+    """
+    if day_first is not None:
+        return read(day_first), False
+    value = read(True)
+    return value, value is not None and read(False) != value
+
+
+def reads_both_ways(raw: str) -> bool:
+    """Whether ``raw`` is a numeric date ('05/02/2026', '05.02.2026 10:30') that reads as two dates."""
+    match = _DATETIME_RE.fullmatch(" ".join(raw.split()))
+    if match is None or not match.group("num_y"):
+        return False
+    first, second = int(match.group("num_a")), int(match.group("num_b"))
+    return first != second and first <= 12 and second <= 12
+
+
+def day_first_for(
+    language: str | None = None, region: str | None = None, url: str | None = None
+) -> bool | None:
+    """Whether the outlet's locale writes numeric dates day first (True), month first (False), or
+    either (None).
+
+    ``region`` is the country the page declares (the 'US' of 'en-US'); failing that, the URL's
+    country-code domain; failing that, ``language`` (a primary subtag such as 'fr').
+    """
+    region = (region or "").lower() or region_of_url(url)
+    if region:
+        if region in _MONTH_FIRST_REGIONS:
+            return False
+        return None if region in _UNDECIDED_REGIONS else True
+    if language:
+        return None if language.lower() in _UNDECIDED_LANGUAGES else True
+    return None
+
+
+def split_language_tag(tag: str) -> tuple[str | None, str | None]:
+    """('en', 'us') from 'en-US', 'en_us' or 'en-Latn-US'; (None, None) when it is no language tag."""
+    subtags = tag.strip().replace("_", "-").lower().split("-")
+    primary = subtags[0]
+    if not (primary.isalpha() and len(primary) in (2, 3)):
+        return None, None
+    region = next((sub for sub in subtags[1:] if _REGION_SUBTAG_RE.match(sub)), None)
+    return primary, region
+
+
+def region_of_url(url: str | None) -> str | None:
+    """Country of a URL's country-code domain ('lemonde.fr' -> 'fr'), None for '.com', '.io' ..."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return None
+    tld = host.rsplit(".", 1)[-1]
+    if "." not in host or not _REGION_SUBTAG_RE.match(tld) or tld in _GENERIC_COUNTRY_DOMAINS:
+        return None
+    return "gb" if tld == "uk" else tld
+
+
+def url_day(url: str | None) -> date | None:
+    """The calendar day a URL's path names ('/2026/02/05/', '-20260205-'), or None."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return None
+    for match in _URL_DAY_RE.finditer(path):
+        try:
+            return date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            continue
+    return None
+
+
+def local_day_shown(instant: datetime, day: date | None) -> date | None:
+    """``day`` when it is the local calendar day of ``instant`` somewhere, yet not the day the instant
+    was written in; else None.
+
+    A page stamped '2026-02-04T23:30:00Z' whose URL says /2026/02/05/ was published on 5 February
+    where the outlet is: the instant stays as written (its day is 4 February in UTC), and this is the
+    day a reader of the page sees. A naive instant has no zone to compare with, so nothing is shown.
+    """
+    if day is None or instant.tzinfo is None or instant.date() == day:
+        return None
+    utc = instant.astimezone(UTC).replace(tzinfo=None)
+    reachable = (utc + _EARLIEST_OFFSET).date() <= day <= (utc + _LATEST_OFFSET).date()
+    return day if reachable else None
 
 
 def check_published(value: datetime | None, *, now: datetime) -> tuple[datetime | None, str | None]:
@@ -254,7 +386,7 @@ def check_published(value: datetime | None, *, now: datetime) -> tuple[datetime 
     return value, None
 
 
-def _dateline_hit(line: str) -> DateHit | None:
+def _dateline_hit(line: str, *, day_first: bool) -> DateHit | None:
     """The line's date if the line can be a dateline, else None.
 
     A bare date counts on a short line that is not a sentence; a labelled one on any line that is not a
@@ -263,12 +395,12 @@ def _dateline_hit(line: str) -> DateHit | None:
     """
     sentence = line.rstrip("\"'”’)] ").endswith((".", "!", "?"))
     if not sentence and line.count(" ") < _MAX_DATELINE_WORDS:
-        return date_in_line(line)
+        return date_in_line(line, day_first=day_first)
     if sentence and not _LEADING_LABEL_RE.match(line):
         return None
     if _YEAR_RE.search(line) is None or _LABEL_WORD_RE.search(line.lower()) is None:
         return None  # cheap gates: the date pattern is slow on long paragraphs
-    hit = date_in_line(line)
+    hit = date_in_line(line, day_first=day_first)
     return hit if hit is not None and hit.label != _LABEL_NONE else None
 
 
@@ -387,11 +519,21 @@ def _parse_rfc822(text: str) -> datetime | None:
 _ZONE_WORD_RE: Final = re.compile(r"\b(" + "|".join(TIMEZONE_OFFSETS) + r")\b")
 
 
-def _parse_with_dateparser(text: str, *, day_first: bool) -> datetime | None:
+def _parse_with_dateparser(text: str, *, day_first: bool, languages: Sequence[str]) -> datetime | None:
     # Replace abbreviations by numeric offsets first: dateparser reads IST as Israel and CST as China.
     with_offsets = _ZONE_WORD_RE.sub(lambda m: _format_offset(TIMEZONE_OFFSETS[m.group(1)]), text)
+    if languages:
+        try:
+            return _dateparser(with_offsets, day_first=day_first, languages=["en", *languages])
+        except ValueError:  # a language dateparser does not know: read as if it were not given
+            pass
+    return _dateparser(with_offsets, day_first=day_first, languages=None)
+
+
+def _dateparser(text: str, *, day_first: bool, languages: list[str] | None) -> datetime | None:
     return dateparser.parse(  # type: ignore[no-any-return]
-        with_offsets,
+        text,
+        languages=languages,
         settings={
             "DATE_ORDER": "DMY" if day_first else "MDY",
             # Without these dateparser fills a missing day from today's date and parses "3 hours ago"
@@ -401,6 +543,12 @@ def _parse_with_dateparser(text: str, *, day_first: bool) -> datetime | None:
             "PARSERS": ["custom-formats", "absolute-time"],
         },
     )
+
+
+def _weekday_agrees(text: str, value: datetime) -> bool:
+    """False when the text names a weekday that the date does not fall on."""
+    named = _WEEKDAY_RE.search(text)
+    return named is None or _WEEKDAYS.index(named.group(1).lower()) == value.weekday()
 
 
 def _format_offset(delta: timedelta) -> str:
