@@ -27,7 +27,7 @@ from typing import Any
 from storyline.clock import Clock
 from storyline.duplicates import AlreadyStored, DuplicateStage, ExactDuplicate
 from storyline.ingest.stage import ArticleBuilder
-from storyline.models import Article, Document, NewArticle, Rejection, StoryEvent, one_line
+from storyline.models import Article, Document, NewArticle, Notice, Rejection, StoryEvent, one_line
 from storyline.stage import ArticleStage
 from storyline.store import Store
 from storyline.store.records import IngestCounts
@@ -57,6 +57,7 @@ class Tally:
     already_stored: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[ArticleWarning] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         self.read += other.read
@@ -66,6 +67,7 @@ class Tally:
         self.already_stored += other.already_stored
         self.rejections.extend(other.rejections)
         self.warnings.extend(other.warnings)
+        self.notices.extend(other.notices)
 
     def counts(self) -> IngestCounts:
         return IngestCounts(
@@ -75,6 +77,7 @@ class Tally:
             self.near_duplicates,
             self.already_stored,
             len(self.rejections),
+            sum(notice.skipped for notice in self.notices),
         )
 
 
@@ -149,9 +152,12 @@ class IngestPipeline:
     def stages(self) -> list[ArticleStage[Any]]:
         return list(self._stages)
 
-    def ingest(self, run_id: int, batch: Sequence[Document | Rejection]) -> Tally:
-        """Read, build, store and enrich one batch of inputs; what it did, once committed."""
-        tally = Tally(read=len(batch))
+    def ingest(self, run_id: int, batch: Sequence[Document | Rejection | Notice]) -> Tally:
+        """Read, build, store and enrich one batch of inputs; what it did, once committed.
+
+        A ``Notice`` is no input record: it is kept with the run and reported, never counted as read."""
+        tally = Tally(notices=[item for item in batch if isinstance(item, Notice)])
+        tally.read = len(batch) - len(tally.notices)
         documents = [item for item in batch if isinstance(item, Document)]
         tally.rejections.extend(item for item in batch if isinstance(item, Rejection))
         # Inputs an earlier run stored are skipped before any work; the write below checks again,
@@ -171,6 +177,8 @@ class IngestPipeline:
         with self._transaction():
             for rejection in tally.rejections:
                 self._store.runs.add_rejection(run_id, rejection, now)
+            for notice in tally.notices:
+                self._store.runs.add_notice(run_id, notice, now)
             outcomes = self._duplicates.commit(
                 self._store,
                 [(d, a, p) for (d, a), p in zip(arrivals, prints, strict=True)],

@@ -16,10 +16,10 @@ from typing import Any, BinaryIO
 
 from storyline.clock import Clock, system_clock
 from storyline.duplicates import DuplicateStage
-from storyline.ingest import extract_html
+from storyline.ingest import extract_html, language
 from storyline.ingest.sources import document_from_record, iter_documents
 from storyline.ingest.stage import ArticleBuilder
-from storyline.models import Document, Rejection
+from storyline.models import Document, Notice, Rejection
 from storyline.pipeline import IngestPipeline, Tally
 from storyline.stage import ArticleStage
 from storyline.store import Store, open_store
@@ -104,7 +104,7 @@ class Tracker:
         """
         # A lone string is one path, never a sequence of one-letter paths.
         names = [str(paths)] if isinstance(paths, str | Path) else [str(path) for path in paths]
-        return self._run(iter_documents(names, stdin=stdin), names, progress, on_wait)
+        return self._run(iter_documents(names, stdin=stdin, notices=True), names, progress, on_wait)
 
     def add(
         self,
@@ -126,12 +126,13 @@ class Tracker:
         """Pay one-time costs now rather than on the first articles: the date search's set-up and,
         when stories are assigned, the story model."""
         extract_html.warm_up()
+        language.warm_up()
         if self._stories in self._stages:
             self._stories.clusterer(self.store).embedder.encode(["warm up"])
 
     def _run(
         self,
-        items: Iterable[Document | Rejection],
+        items: Iterable[Document | Rejection | Notice],
         arguments: list[str],
         progress: ProgressCallback | None,
         on_wait: WaitCallback | None,
@@ -158,7 +159,7 @@ class Tracker:
         finally:
             with self.store.write():
                 self.store.runs.finish(run_id, tally.counts(), status, self._clock())
-        return IngestReport(run_id, tally.counts(), tally.rejections, tally.warnings)
+        return IngestReport(run_id, tally.counts(), tally.rejections, tally.warnings, tally.notices)
 
     def _waiting_for(self, run_id: int) -> str:
         others = self.store.runs.running(excluding=run_id)
@@ -227,6 +228,8 @@ class Tracker:
             yield AssignmentExport(external_id, story_id)
 
 
-def _batched(items: Iterator[Document | Rejection], size: int) -> Iterator[list[Document | Rejection]]:
+def _batched(
+    items: Iterator[Document | Rejection | Notice], size: int
+) -> Iterator[list[Document | Rejection | Notice]]:
     while batch := list(islice(items, size)):
         yield batch

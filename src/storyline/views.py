@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from storyline.coverage import Coverage, story_coverage
-from storyline.models import Rejection
+from storyline.models import Notice, Rejection
 from storyline.pipeline import ArticleWarning
 from storyline.store.records import (
     ArticleSummary,
@@ -48,13 +48,15 @@ class IngestReport:
     """What one ingest did, for the CLI summary and for callers deciding on an exit code.
 
     ``rejections`` are inputs that did not become articles, each with its one-line reason;
-    ``warnings`` are stored articles a later stage could not finish (it retries on the next run).
+    ``warnings`` are stored articles a later stage could not finish (it retries on the next run);
+    ``notices`` tell about inputs without rejecting them (records of a crawl that are not pages).
     """
 
     run_id: int
     counts: IngestCounts
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[ArticleWarning] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:

@@ -93,6 +93,8 @@ def ingest(
         err.print(f"[yellow]rejected[/] {escape(str(rejection))}", soft_wrap=True)
     for warning in report.warnings:
         err.print(f"[yellow]warning[/] {escape(str(warning))}", soft_wrap=True)
+    for notice in report.notices:
+        err.print(f"[cyan]note[/] {escape(str(notice))}", soft_wrap=True)
     _print_summary(report)
     if report.partial:
         raise typer.Exit(EXIT_PARTIAL)
@@ -108,6 +110,7 @@ def _print_summary(report: IngestReport) -> None:
         ("near-duplicates", c.near_duplicates),
         ("already stored", c.already_stored),
         ("rejected", c.rejected),
+        ("skipped (not articles)", c.skipped),
     ):
         table.add_row(name, str(value))
     out.print(table)

@@ -64,6 +64,7 @@ class IngestCounts:
     near_duplicates: int = 0
     already_stored: int = 0
     rejected: int = 0
+    skipped: int = 0  # records a source holds that are not articles (a crawl's requests, metadata)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import socket
 from collections.abc import Sequence
 from datetime import datetime
 
-from storyline.models import Rejection
+from storyline.models import Notice, Rejection
 from storyline.store.database import Component, Database, Migration, Row
 from storyline.store.records import IngestCounts, IngestRun, RunStatus
 
@@ -50,11 +50,27 @@ SCHEMA = Component(
                 "CREATE INDEX rejections_run ON rejections (run_id)",
             ),
         ),
+        Migration(
+            2,
+            "what a run skipped without rejecting it (a crawl's request and metadata records), with notes",
+            (
+                "ALTER TABLE ingest_runs ADD COLUMN skipped {int} NOT NULL DEFAULT 0",
+                """CREATE TABLE run_notices (
+                    id {id},
+                    run_id {int} NOT NULL REFERENCES ingest_runs (id),
+                    locator {text} NOT NULL,
+                    message {text} NOT NULL,
+                    skipped {int} NOT NULL,
+                    noted_at {time} NOT NULL
+                )""",
+                "CREATE INDEX run_notices_run ON run_notices (run_id)",
+            ),
+        ),
     ),
 )
 
 _COLUMNS = """id, started_at, finished_at, status, read, new, exact_duplicates, near_duplicates,
-    already_stored, rejected, arguments, host, pid"""
+    already_stored, rejected, skipped, arguments, host, pid"""
 
 
 def process_alive(pid: int) -> bool:
@@ -96,8 +112,8 @@ class RunRepository:
         with self._db.write():
             self._db.execute(
                 """UPDATE ingest_runs SET finished_at = ?, status = ?, read = ?, new = ?,
-                   exact_duplicates = ?, near_duplicates = ?, already_stored = ?, rejected = ?
-                   WHERE id = ?""",
+                   exact_duplicates = ?, near_duplicates = ?, already_stored = ?, rejected = ?,
+                   skipped = ? WHERE id = ?""",
                 (
                     finished_at,
                     RunStatus(status).value,
@@ -107,6 +123,7 @@ class RunRepository:
                     counts.near_duplicates,
                     counts.already_stored,
                     counts.rejected,
+                    counts.skipped,
                     run_id,
                 ),
             )
@@ -118,6 +135,20 @@ class RunRepository:
                 "INSERT INTO rejections (run_id, locator, reason, rejected_at) VALUES (?, ?, ?, ?)",
                 (run_id, rejection.locator, rejection.reason, rejected_at),
             )
+
+    def add_notice(self, run_id: int, notice: Notice, now: datetime) -> None:
+        noted_at = self._db.time(now)
+        with self._db.write():
+            self._db.execute(
+                "INSERT INTO run_notices (run_id, locator, message, skipped, noted_at) VALUES (?, ?, ?, ?, ?)",
+                (run_id, notice.locator, notice.message, notice.skipped, noted_at),
+            )
+
+    def notices(self, run_id: int) -> list[Notice]:
+        rows = self._db.query(
+            "SELECT locator, message, skipped FROM run_notices WHERE run_id = ? ORDER BY id", (run_id,)
+        )
+        return [Notice(locator, message, skipped) for locator, message, skipped in rows]
 
     def rejections(self, run_id: int) -> list[Rejection]:
         rows = self._db.query(
@@ -147,8 +178,8 @@ class RunRepository:
             started_at=self._db.read_time(r[1]),
             finished_at=self._db.read_time_or_none(r[2]),
             status=RunStatus(r[3]),
-            counts=IngestCounts(*r[4:10]),
-            arguments=tuple(json.loads(r[10])),
-            host=r[11],
-            pid=r[12],
+            counts=IngestCounts(*r[4:11]),
+            arguments=tuple(json.loads(r[11])),
+            host=r[12],
+            pid=r[13],
         )
