@@ -17,21 +17,13 @@ from pathlib import Path
 import pytest
 
 from storyline.models import Origin
-from storyline.stories import StoryClusterer, StoryParams
+from storyline.stories import HashingEmbedder, StoryClusterer, StoryParams
 from storyline.tracker import Tracker
 
 from .conftest import SAMPLES, invented_text
+from .support.stories import split_test_params
+from .support.texts import QUAKE_A, QUAKE_A_FOLLOW, QUAKE_A_THIRD, QUAKE_B, QUAKE_B_FOLLOW, QUAKE_B_THIRD
 from .test_duplicates import edited_copy
-from .test_stories import (
-    QUAKE_A,
-    QUAKE_A_FOLLOW,
-    QUAKE_A_THIRD,
-    QUAKE_B,
-    QUAKE_B_FOLLOW,
-    QUAKE_B_THIRD,
-    HashingEmbedder,
-    split_test_params,
-)
 
 pytestmark = pytest.mark.slow  # the story stage loads the real sentence-embedding model
 
