@@ -21,7 +21,7 @@ from ..support.stories import (
     stories_of,
     two_quakes_interleaved,
 )
-from ..support.texts import QUAKE_A_FOLLOW, QUAKE_B_FOLLOW, UNRELATED
+from ..support.texts import QUAKE_A, QUAKE_A_FOLLOW, QUAKE_B_FOLLOW, UNRELATED
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -155,6 +155,10 @@ def test_a_state_saved_before_the_clusterer_was_split_into_parts_loads_and_conti
 
 def test_a_state_saved_before_titles_and_full_texts_were_flagged_still_loads() -> None:
     """Written at c29e73c: one story of an untitled report and a titled follow-up."""
+    fresh = StoryClusterer(PARAMS, HashingEmbedder())
+    fresh.add([article(1, QUAKE_A), article(2, QUAKE_A_FOLLOW, "Ridgeford survivors")])
+    assert [h.titled for h in fresh.state.stories.headlines[1]] == [False, True]
+    assert fresh.state.stories.full[1]
     old = StoryClusterer.load_state(old_state("c29e73c"), PARAMS, HashingEmbedder())
     assert old.story_of(2) == 1
     # Without flags every kept headline counts as a title, as every label candidate used to.

@@ -45,7 +45,13 @@ from storyline.stories.records import (
 )
 from storyline.stories.scoring import PairScorer, article_side, story_side
 from storyline.stories.splitting import KeptMember, SplitRule, split_line
-from storyline.stories.state import ChangeLog, StoryState, dump_changes, dump_full, load
+from storyline.stories.state import (
+    ChangeLog,
+    StoryState,
+    read_state,
+    write_change_record,
+    write_full_state,
+)
 
 
 class StoryClusterer:
@@ -154,7 +160,7 @@ class StoryClusterer:
 
         Also starts a new change log: a later ``dump_changes`` holds only what changed after this.
         """
-        data = dump_full(self._state, self.embedder.name)
+        data = write_full_state(self._state, self.embedder.name)
         self._changes.clear(len(self._vocabulary))
         return data
 
@@ -165,7 +171,7 @@ class StoryClusterer:
         Its size follows what was touched (stories joined or merged, terms seen, articles added), not
         the corpus, so a caller can persist every batch cheaply and a full state only now and then.
         """
-        data = dump_changes(self._state, self._changes, self.embedder.name)
+        data = write_change_record(self._state, self._changes, self.embedder.name)
         self._changes.clear(len(self._vocabulary))
         return data
 
@@ -181,7 +187,7 @@ class StoryClusterer:
         after it, in order."""
         params = params if params is not None else StoryParams.load()
         embedder = embedder if embedder is not None else MiniLMEmbedder()
-        return cls(params, embedder, load(data, changes, params, embedder))
+        return cls(params, embedder, read_state(data, changes, params, embedder))
 
     # ------------------------------------------------------------------------------------------ joining
 

@@ -77,15 +77,15 @@ class ChangeLog:
         self.dropped_members.clear()
 
 
-def dump_full(state: StoryState, embedder_name: str) -> bytes:
+def write_full_state(state: StoryState, embedder_name: str) -> bytes:
     """A full state: every story row, document frequency, term and posting list."""
     rows = np.arange(state.stories.count + 1)
-    return _dump(state, embedder_name, rows, sorted(state.postings.lists), list(state.article_story), None)
+    return _write(state, embedder_name, rows, sorted(state.postings.lists), list(state.article_story), None)
 
 
-def dump_changes(state: StoryState, log: ChangeLog, embedder_name: str) -> bytes:
+def write_change_record(state: StoryState, log: ChangeLog, embedder_name: str) -> bytes:
     """A change record: what ``log`` says changed since the last dump."""
-    return _dump(
+    return _write(
         state,
         embedder_name,
         np.array(sorted(log.stories), dtype=np.int64),
@@ -95,7 +95,7 @@ def dump_changes(state: StoryState, log: ChangeLog, embedder_name: str) -> bytes
     )
 
 
-def _dump(
+def _write(
     state: StoryState,
     embedder_name: str,
     rows: NDArray[np.int64],
@@ -200,7 +200,7 @@ def state_embedder_name(data: bytes) -> str:
     return name
 
 
-def load(data: bytes, changes: Sequence[bytes], params: StoryParams, embedder: Embedder) -> StoryState:
+def read_state(data: bytes, changes: Sequence[bytes], params: StoryParams, embedder: Embedder) -> StoryState:
     """The state of a full state ``data`` and the change records dumped after it, in order."""
     parts = [_StatePart.parse(data), *(_StatePart.parse(c) for c in changes)]
     if "vocab_from" in parts[0].header or any("vocab_from" not in c.header for c in parts[1:]):
