@@ -34,7 +34,7 @@ from storyline.stories import (
 )
 from storyline.stories.candidates import Postings
 from storyline.stories.features import Vocabulary
-from storyline.stories.splitting import KeptMembers
+from storyline.stories.splitting import KeptMemberIndex
 from storyline.stories.story_table import StoryTable
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -84,7 +84,7 @@ def synthetic_state(n: int, rng: np.random.Generator, params: StoryParams, room:
     postings = Postings()
     for sid in range(1, n + 1):
         postings.post(sid, terms[sid - 1][: params.posting_terms].tolist(), params.posting_cap)
-    return StoryState(stories, vocabulary, postings, KeptMembers(params.split_max_members))
+    return StoryState(stories, vocabulary, postings, KeptMemberIndex(params.split_max_members))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

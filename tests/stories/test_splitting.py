@@ -21,7 +21,7 @@ from storyline.stories import (
     split_line,
 )
 from storyline.stories.features import TermBag
-from storyline.stories.splitting import KeptMember, KeptMembers
+from storyline.stories.splitting import KeptMember, KeptMemberIndex
 
 from ..support.stories import LOOSE, SPLITTING, article, split_test_params, stories_of, two_quakes_interleaved
 from ..support.texts import QUAKE_A, QUAKE_A_FOLLOW, QUAKE_A_THIRD, QUAKE_B, QUAKE_B_FOLLOW, QUAKE_B_THIRD
@@ -77,7 +77,7 @@ def kept_member(article_id: int) -> KeptMember:
 
 
 def test_a_story_keeps_its_members_up_to_max_members_and_then_none() -> None:
-    kept = KeptMembers(max_members=2)
+    kept = KeptMemberIndex(max_members=2)
     assert kept.keep(1, kept_member(10), story_size=1) == []
     assert kept.keep(1, kept_member(11), story_size=2) == []
     assert kept.of_story(1) == [10, 11]
@@ -88,7 +88,7 @@ def test_a_story_keeps_its_members_up_to_max_members_and_then_none() -> None:
 
 
 def test_merged_stories_keep_their_members_only_while_both_did_and_few_enough() -> None:
-    kept = KeptMembers(max_members=3)
+    kept = KeptMemberIndex(max_members=3)
     for sid, aid in ((1, 10), (2, 20), (2, 21)):
         kept.keep(sid, kept_member(aid), story_size=len(kept.of_story(sid)) + 1)
     assert kept.of_both(1, 1, 2, 2) == [10, 20, 21]

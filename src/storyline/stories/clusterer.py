@@ -361,7 +361,7 @@ class StoryClusterer:
         rule = SplitRule.for_story(self.params, full)
         if rule is None or len(article_ids) < 2 * rule.min_part:
             return None
-        kept = self._kept.members(article_ids)
+        kept = self._kept.of_articles(article_ids)
         line = split_line(self._scorer.matrix(kept, idf), [m.group for m in kept], rule)
         if line is None:
             return None

@@ -128,7 +128,7 @@ class KeptMember(NamedTuple):
     headline: KeptHeadline
 
 
-class KeptMembers:
+class KeptMemberIndex:
     """The members kept by stories that may still be split.
 
     A story keeps its members while all of them are known (a state written before members were kept
@@ -145,7 +145,7 @@ class KeptMembers:
     def of_story(self, sid: int) -> list[int]:
         return self.by_story.get(sid, [])
 
-    def members(self, article_ids: Iterable[int]) -> list[KeptMember]:
+    def of_articles(self, article_ids: Iterable[int]) -> list[KeptMember]:
         return [self.by_article[aid] for aid in article_ids]
 
     def keep(self, sid: int, member: KeptMember, story_size: int) -> list[int]:

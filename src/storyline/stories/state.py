@@ -28,7 +28,7 @@ from storyline.stories.embeddings import Embedder
 from storyline.stories.features import TermBag, Vocabulary
 from storyline.stories.params import Bags, StoryParams
 from storyline.stories.records import KeptHeadline
-from storyline.stories.splitting import KeptMember, KeptMembers
+from storyline.stories.splitting import KeptMember, KeptMemberIndex
 from storyline.stories.story_table import StoryTable
 
 _MAGIC = b"STORYLINE-STORIES\x00"
@@ -45,7 +45,7 @@ class StoryState:
     stories: StoryTable
     vocabulary: Vocabulary
     postings: Postings
-    kept: KeptMembers
+    kept: KeptMemberIndex
     # Each article's story when it was last placed; ``StoryTable.resolve`` gives the live one.
     article_story: dict[int, int] = field(default_factory=dict)
 
@@ -55,7 +55,7 @@ class StoryState:
             StoryTable(dim, params.top_sizes),
             Vocabulary(params.idf_prior_docs),
             Postings(),
-            KeptMembers(params.split_max_members),
+            KeptMemberIndex(params.split_max_members),
         )
 
 
@@ -213,7 +213,7 @@ def read_state(data: bytes, changes: Sequence[bytes], params: StoryParams, embed
         StoryTable(embedder.dim, params.top_sizes, capacity=max(64, 1 << (n + 1).bit_length())),
         Vocabulary(params.idf_prior_docs),
         Postings(),
-        KeptMembers(params.split_max_members),
+        KeptMemberIndex(params.split_max_members),
     )
     for part in parts:
         _apply(state, part)
@@ -273,7 +273,7 @@ def _apply(state: StoryState, part: _StatePart) -> None:
         stories.headlines[row] = [next(headlines) for _ in range(count)]
 
 
-def _apply_members(kept: KeptMembers, part: _StatePart) -> None:
+def _apply_members(kept: KeptMemberIndex, part: _StatePart) -> None:
     """Kept members in one state record; states written before members were kept have none,
     and their stories are not split."""
     if "member_ids" not in part.header["arrays"]:
