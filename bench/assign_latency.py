@@ -4,10 +4,11 @@
 
 Builds a clusterer holding N synthetic stories (clustered 384-d centroids, Zipf-distributed terms,
 names and numbers, posting lists), then times ``add`` for single articles that arrive one at a time
-(half continue an existing story, half are new). The embedding is precomputed so the figure is the
-assignment itself (candidates, scoring, index and state update); embedding cost is measured by
-bench/clustering.py. The synthetic state is written directly into the clusterer's arrays, which is
-what it would hold after N stories, without spending hours creating them one by one.
+(half continue an existing story, half are new). The embedding is passed to ``add`` precomputed so
+the figure is the assignment itself (candidates, scoring, index and state update); embedding cost is
+measured by bench/clustering.py. The synthetic stories are a ``StoryState`` built through the
+parts' own constructors, which is what a clusterer would hold after N stories, without spending
+hours creating them one by one; the clusterer builds its ANN index over them as after a load.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import argparse
 import json
 import resource
 import time
-from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,26 +24,23 @@ import numpy as np
 from numpy.typing import NDArray
 from rich.console import Console
 
-from storyline.stories import KeptHeadline, StoryClusterer, StoryInput, StoryParams
+from storyline.stories import (
+    KeptHeadline,
+    MiniLMEmbedder,
+    StoryClusterer,
+    StoryInput,
+    StoryParams,
+    StoryState,
+)
+from storyline.stories.candidates import Postings
+from storyline.stories.features import Vocabulary
+from storyline.stories.splitting import KeptMemberIndex
+from storyline.stories.story_table import StoryTable
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DIM = 384
+VOCAB = 200_000  # ids per channel
 STDERR = Console(stderr=True)
-
-
-class QueueEmbedder:
-    """Returns vectors queued by the benchmark, so that timing excludes the model."""
-
-    dim = DIM
-    name = "synthetic"
-
-    def __init__(self) -> None:
-        self.queue: list[NDArray[np.float32]] = []
-
-    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        out = np.stack(self.queue[: len(texts)])
-        del self.queue[: len(texts)]
-        return out
 
 
 def _rss_mb() -> float:
@@ -56,48 +53,38 @@ def _unit(x: NDArray[np.float32]) -> NDArray[np.float32]:
     return out
 
 
-def build(
-    n: int, rng: np.random.Generator, embedder: QueueEmbedder
-) -> tuple[StoryClusterer, NDArray[np.float32]]:
-    params = StoryParams.load()
-    c = StoryClusterer(params, embedder)
-    vocab = 200_000
+def synthetic_state(n: int, rng: np.random.Generator, params: StoryParams, room: int) -> StoryState:
+    """``n`` stories of three members each, with room for ``room`` more before any array grows."""
+    stories = StoryTable(DIM, params.top_sizes, capacity=n + 1 + room)
     topics = _unit(rng.standard_normal((2_000, DIM)).astype(np.float32))
-    c._grow(n + 2)
     chunk = 100_000
     for lo in range(1, n + 1, chunk):
         hi = min(n + 1, lo + chunk)
         k = hi - lo
-        c._unit[lo:hi] = _unit(
+        stories.unit[lo:hi] = _unit(
             topics[rng.integers(0, len(topics), k)]
             + 0.6 * rng.standard_normal((k, DIM)).astype(np.float32) / np.sqrt(DIM) * 4
         )
-    c._norm[1 : n + 1] = 3.0
-    c._size[1 : n + 1] = 3
-    c._last[1 : n + 1] = 1.7e9 + np.arange(n) * 60.0
-    for ch, k in enumerate(params.channel_sizes):
-        c._ids[ch][1 : n + 1] = np.minimum(rng.zipf(1.3, (n, k)), vocab - 1).astype(np.int32) + ch * vocab
-        c._w[ch][1 : n + 1] = 1.0
-    c._n = n
-    c._vocab_terms = [f"t{i}" for i in range(3 * vocab)]
-    c._vocab = {t: i for i, t in enumerate(c._vocab_terms)}
-    c._df = np.maximum(np.bincount(c._ids[0][1 : n + 1].ravel(), minlength=3 * vocab), 1).astype(np.float64)
-    c._n_docs = 3 * n
-    c._headlines = [[]] + [[KeptHeadline(f"synthetic story {i}", titled=True)] for i in range(1, n + 1)]
-    for sid in range(1, n + 1, 1):
-        for tid in c._ids[0][sid][: params.posting_terms]:
-            posting = c._postings.setdefault(int(tid), array("i"))
-            posting.append(sid)
-            if len(posting) > 2 * params.posting_cap:
-                del posting[: -params.posting_cap]
-    c._index = c._new_index(n + 1024)
-    STDERR.log(f"building HNSW over {n} stories")
-    for lo in range(1, n + 1, chunk):
-        hi = min(n + 1, lo + chunk)
-        c._index.add_items(c._unit[lo:hi], np.arange(lo, hi), num_threads=2)
-        STDERR.log(f"  {hi - 1}/{n}")
-    c._indexed_size[1 : n + 1] = c._size[1 : n + 1]
-    return c, topics
+    stories.norm[1 : n + 1] = 3.0
+    stories.size[1 : n + 1] = 3
+    stories.last[1 : n + 1] = 1.7e9 + np.arange(n) * 60.0
+    # Each channel draws from its own block of ids, as names and numbers have their own vocabulary.
+    for block, (top_ids, top_tf, k) in enumerate(
+        zip(stories.top_ids, stories.top_tf, params.top_sizes, strict=True)
+    ):
+        top_ids[1 : n + 1] = np.minimum(rng.zipf(1.3, (n, k)), VOCAB - 1).astype(np.int32) + block * VOCAB
+        top_tf[1 : n + 1] = 1.0
+    stories.count = n
+    stories.headlines = [[]] + [[KeptHeadline(f"synthetic story {i}", titled=True)] for i in range(1, n + 1)]
+    terms = stories.top_ids.terms[1 : n + 1]
+    document_frequency = np.maximum(np.bincount(terms.ravel(), minlength=3 * VOCAB), 1).astype(np.float64)
+    vocabulary = Vocabulary(
+        params.idf_prior_docs, [f"t{i}" for i in range(3 * VOCAB)], document_frequency, 3 * n
+    )
+    postings = Postings()
+    for sid in range(1, n + 1):
+        postings.post(sid, terms[sid - 1][: params.posting_terms].tolist(), params.posting_cap)
+    return StoryState(stories, vocabulary, postings, KeptMemberIndex(params.split_max_members))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -110,26 +97,30 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     rng = np.random.default_rng(1)
-    embedder = QueueEmbedder()
+    params = StoryParams.load()
     rss0 = _rss_mb()
     t0 = time.perf_counter()
-    c, _ = build(args.stories, rng, embedder)
+    state = synthetic_state(args.stories, rng, params, room=args.queries)
+    STDERR.log(f"building HNSW over {args.stories} stories")
+    # MiniLM is never run: every ``add`` below is given its vector; it names the vectors' space.
+    c = StoryClusterer(params, MiniLMEmbedder(), state)
     build_s = time.perf_counter() - t0
     rss1 = _rss_mb()
 
+    stories, vocabulary = state.stories, state.vocabulary
     latencies = []
     for q in range(args.queries):
         target = int(rng.integers(1, args.stories + 1))
         if q % 2 == 0:  # continues an existing story
-            vec = _unit(c._unit[target] + 0.3 * rng.standard_normal(DIM).astype(np.float32) / np.sqrt(DIM))
-            words = " ".join(c._vocab_terms[int(t)] for t in c._ids[0][target][:8] if t >= 0)
+            noise = 0.3 * rng.standard_normal(DIM).astype(np.float32) / np.sqrt(DIM)
+            vec = _unit(stories.unit[target] + noise)
+            words = " ".join(vocabulary.terms[int(t)] for t in stories.top_ids.terms[target][:8] if t >= 0)
         else:  # something new
             vec = _unit(rng.standard_normal(DIM).astype(np.float32))
-            words = " ".join(f"t{int(t)}" for t in rng.integers(0, 200_000, 8))
-        embedder.queue.append(vec)
+            words = " ".join(f"t{int(t)}" for t in rng.integers(0, VOCAB, 8))
         item = StoryInput(article_id=10_000_000 + q, title=words, text="")
         start = time.perf_counter()
-        c.add([item])
+        c.add([item], vec[None, :])
         latencies.append((time.perf_counter() - start) * 1000)
     lat = np.array(latencies)
     state_bytes = len(c.dump_state()) if args.stories <= 200_000 else None

@@ -102,7 +102,7 @@ def tracker_digests(dataset: str) -> dict[str, Any]:
         Tracker(Path(tmp) / "identity.db", embedder=cached_embedder(dataset)) as tracker,
     ):
         tracker.add(records)
-        assignments = sorted(tracker.assignments())
+        assignments = sorted((r.article_id, r.story_id) for r in tracker.export_assignments())
         stories = [
             [
                 s.id,

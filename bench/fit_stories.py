@@ -27,9 +27,7 @@ import functools
 import hashlib
 import itertools
 import json
-import os
 import re
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -40,19 +38,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from clustering_metrics import ClusteringScores, score_clustering
+from storyline.ingest.articles import build_article
+from storyline.ingest.published import date_in_line
+from storyline.ingest.sources import document_from_record
+from storyline.models import Article, Document, Rejection
+from storyline.stories import Regime, RegimeParams, StoryClusterer, StoryInput, StoryParams
+from storyline.stories.embeddings import Embedder, MiniLMEmbedder
+from storyline.stories.stage import in_time_order
+from storyline.tracker import BATCH_SIZE
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from clustering_metrics import ClusteringScores, score_clustering  # noqa: E402
-from storyline.ingest.articles import build_article  # noqa: E402
-from storyline.ingest.published import date_in_line  # noqa: E402
-from storyline.ingest.sources import document_from_record  # noqa: E402
-from storyline.models import Article, Document, Rejection  # noqa: E402
-from storyline.stories import RegimeParams, StoryClusterer, StoryInput, StoryParams  # noqa: E402
-from storyline.stories.embeddings import Embedder, MiniLMEmbedder  # noqa: E402
-from storyline.tracker import BATCH_SIZE, in_time_order  # noqa: E402
-
 DATA = ROOT.parent / "shared" / "data"
 DATASETS = {
     "uci": DATA / "uci_news_aggregator" / "stream.jsonl",
@@ -154,7 +150,7 @@ def ingest_record(record: Mapping[str, Any], name: str, article_id: int) -> Stor
     built = build_article(document, now=_ARRIVAL_NOW) if isinstance(document, Document) else document
     if not isinstance(built, Article):
         return built
-    return StoryInput(article_id, built.title.value, built.text, built.published.value, built.outlet.value)
+    return StoryInput.from_article(article_id, built, duplicate_of=None)
 
 
 def ingested_inputs(records: Sequence[Mapping[str, Any]]) -> list[StoryInput | None]:
@@ -180,7 +176,7 @@ def as_ingested(inputs: Sequence[StoryInput | None], order: Sequence[int]) -> li
     return [
         item
         for start in range(0, len(arrived), BATCH_SIZE)
-        for item in in_time_order(arrived[start : start + BATCH_SIZE])
+        for item in in_time_order(arrived[start : start + BATCH_SIZE], lambda item: item.published)
     ]
 
 
@@ -320,7 +316,11 @@ def splits_seed_story(params: StoryParams, embedder: Embedder) -> bool:
 
 # Each regime and the streams it is fitted on, in fitting order. Mixed pairs also occur in plain ECB+
 # (20 of its 535 texts are one-liners), so their fit must not buy the mixed stream at its expense.
-STREAMS = {"headline": ("uci",), "full_text": ("ecbplus",), "mixed": ("ecbplus-mixed", "ecbplus")}
+STREAMS = {
+    Regime.HEADLINE: ("uci",),
+    Regime.FULL_TEXT: ("ecbplus",),
+    Regime.MIXED: ("ecbplus-mixed", "ecbplus"),
+}
 
 # Seeds of the arrival-order shuffles the fit averages over, and of others it never sees, for checking.
 FIT_SHUFFLES = tuple(range(1, 9))
@@ -411,7 +411,7 @@ def _subset(records: Sequence[Mapping[str, Any]], half: int | None) -> list[Mapp
 
 def fit_regime(
     datasets: Sequence[str],
-    regime: str,
+    regime: Regime,
     base: StoryParams,
     half: int | None,
     samples: int,
@@ -438,11 +438,11 @@ def fit_regime(
                 ]
             )
         )
-        if regime == "full_text" and splits_seed_story(params, seeds_embedder):
+        if regime is Regime.FULL_TEXT and splits_seed_story(params, seeds_embedder):
             return f1 - 1.0
         return f1
 
-    steps = {**_STEPS, **(_BRIDGE_STEPS | _SPLIT_STEPS if regime == "full_text" else {})}
+    steps = {**_STEPS, **(_BRIDGE_STEPS | _SPLIT_STEPS if regime is Regime.FULL_TEXT else {})}
     start, start_score = random_search(base.regime(regime), objective, samples, log)
     return coordinate_search(start, start_score, objective, steps, rounds, log)
 
@@ -506,7 +506,7 @@ def main(argv: Iterable[str] | None = None) -> None:
 
     base = StoryParams.load()
 
-    def report_all(params: StoryParams, regimes: Iterable[str]) -> None:
+    def report_all(params: StoryParams, regimes: Iterable[Regime]) -> None:
         # Each stream once, though plain ECB+ serves two regimes.
         for dataset in dict.fromkeys(d for regime in regimes for d in STREAMS[regime]):
             for half in (None, 0, 1):
@@ -538,7 +538,7 @@ def main(argv: Iterable[str] | None = None) -> None:
             f" {args.shuffles} shuffles, by bench/fit_stories.py --regime {regime}"
             f" --split {args.split} --shuffles {args.shuffles}"
         )
-        if regime == "full_text":
+        if regime is Regime.FULL_TEXT:
             fitted_on[regime] += "; constrained to keep the seed reports one story in every order"
         fitted = fitted.with_regime(regime, regime_params)
     fitted = replace(fitted, fitted_on=fitted_on)

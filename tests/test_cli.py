@@ -13,8 +13,9 @@ from typer.testing import CliRunner, Result
 from storyline.interfaces.cli import app
 from storyline.tracker import EMBEDDER_VARIABLE
 
-from .conftest import SAMPLES
-from .support.stories import TWO_QUAKES, split_test_params
+from .support.paths import SAMPLES
+from .support.stories import split_test_params
+from .support.texts import TWO_QUAKES
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +29,11 @@ def storyline(*args: str, stdin: str | None = None) -> Result:
 
 
 @pytest.fixture
-def sample_db(store_url: str) -> str:
-    result = storyline("ingest", str(SAMPLES), "--db", store_url)
+def sample_db(location: str) -> str:
+    result = storyline("ingest", str(SAMPLES), "--db", location)
     assert result.exit_code == 0, result.output
     assert "new articles" in result.stdout
-    return store_url
+    return location
 
 
 def test_articles_table_lists_every_input_and_pages(sample_db: str) -> None:
@@ -105,7 +106,7 @@ def test_stories_story_and_runs(sample_db: str) -> None:
     ]
     kessel = next(a["story_id"] for a in assignments if a["article_id"] == "wire-kessel-001")
     shown = storyline("story", str(kessel), "--db", sample_db)
-    assert shown.exit_code == 0 and "wire-kessel-001" in shown.stdout
+    assert shown.exit_code == 0 and "wire-kessel-001" in shown.stdout, shown.stdout
     # The Kessel strike runs from 2 to 7 March in the samples: one bar row per day, quiet days too.
     chart = shown.stdout[shown.stdout.index("coverage per day (UTC)") :]
     assert all(f"2026-03-0{d}" in chart for d in range(2, 8))
@@ -115,12 +116,12 @@ def test_stories_story_and_runs(sample_db: str) -> None:
     assert runs.exit_code == 0 and "ok" in runs.stdout and "samples" in runs.stdout
 
 
-def test_partial_ingest_exits_3_and_names_the_bad_record(store_url: str) -> None:
+def test_partial_ingest_exits_3_and_names_the_bad_record(location: str) -> None:
     stdin = json.dumps({"id": "ok", "text": "The mayor opened the new bridge on Friday."}) + "\n{broken\n"
-    result = storyline("ingest", "-", "--db", store_url, stdin=stdin)
+    result = storyline("ingest", "-", "--db", location, stdin=stdin)
     assert result.exit_code == 3
     assert "-:2" in result.stderr
-    assert "ok" in storyline("articles", "--db", store_url).stdout
+    assert "ok" in storyline("articles", "--db", location).stdout
 
 
 def test_unreadable_store_is_a_clear_error(tmp_path: Path) -> None:
@@ -131,13 +132,13 @@ def test_unreadable_store_is_a_clear_error(tmp_path: Path) -> None:
     assert "cannot open store" in result.stderr
 
 
-def test_story_view_shows_where_a_split_story_came_from(store_url: str) -> None:
+def test_story_view_shows_where_a_split_story_came_from(location: str) -> None:
     from storyline.stories.embeddings import HashingEmbedder
     from storyline.tracker import Tracker
 
-    with Tracker(store_url, batch_size=2, story_params=split_test_params(), embedder=HashingEmbedder()) as t:
+    with Tracker(location, batch_size=2, story_params=split_test_params(), embedder=HashingEmbedder()) as t:
         t.add([{"id": key, "text": text} for key, text in TWO_QUAKES.items()])
     for story_id in ("1", "2"):
-        shown = storyline("story", story_id, "--db", store_url)
+        shown = storyline("story", story_id, "--db", location)
         assert shown.exit_code == 0, shown.output
         assert "split 3 reports off story 1 into story 2" in shown.stdout

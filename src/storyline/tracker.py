@@ -24,7 +24,7 @@ from storyline.pipeline import IngestPipeline, Tally
 from storyline.stage import ArticleStage
 from storyline.store import Store, open_store
 from storyline.store.records import ArticleSummary, IngestRun, RunStatus, StoryRow
-from storyline.stories.clusterer import StoryParams
+from storyline.stories import StoryParams
 from storyline.stories.embeddings import Embedder
 from storyline.stories.stage import StoryStage
 from storyline.views import (

@@ -6,6 +6,7 @@ shows the same thing: the fields an export carries are defined here once, not pe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -32,6 +33,12 @@ class Page(Generic[T]):
     total: int
     offset: int = 0
     limit: int | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
 
     @property
     def first(self) -> int:

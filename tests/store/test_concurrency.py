@@ -19,6 +19,7 @@ import pytest
 from storyline.store import Store, open_store
 from storyline.store.database import ThreadConnections
 from storyline.store.records import RunStatus
+from storyline.store.store import COMPONENTS
 from tests.store.helpers import NOW, add_articles, make_article
 
 REPO = Path(__file__).resolve().parents[2]
@@ -228,20 +229,18 @@ def test_concurrent_first_opens_create_the_store_once(
         assert "opened" in opener.finish()
     with open_store(empty_location) as store:
         assert sorted(run.arguments[-1] for run in store.runs.list()) == ["opener0", "opener1", "opener2"]
-        versions = store._db.query("SELECT component, version FROM schema_versions ORDER BY component")
-        assert versions == [
-            ("articles", 1),
-            ("clusterer_state", 1),
-            ("duplicates", 1),
-            ("runs", 1),
-            ("stories", 1),
-        ]
+        assert store.schema_versions() == {c.name: c.migrations[-1].version for c in COMPONENTS}
 
 
 def test_a_connection_of_an_ended_thread_is_closed_when_the_next_is_made() -> None:
     made: list[int] = []
     closed: list[int] = []
-    connections = ThreadConnections(lambda: made.append(len(made)) or made[-1], closed.append)
+
+    def make() -> int:
+        made.append(len(made))
+        return made[-1]
+
+    connections = ThreadConnections(make, closed.append)
     for _ in range(3):
         thread = threading.Thread(target=connections.get)
         thread.start()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.store import DEFAULT_DB, default_location, open_store
+from storyline.store import DEFAULT_DB, default_location, open_database, open_store
 
 
 def test_a_path_or_an_sqlite_url_is_an_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -26,10 +26,14 @@ def test_the_default_location_comes_from_the_environment(monkeypatch: pytest.Mon
 
 def test_reopening_applies_no_migration_twice(location: str) -> None:
     versions = "SELECT component, version, applied_at FROM schema_versions ORDER BY component"
-    with open_store(location) as store:
-        applied = store._db.query(versions)
-    with open_store(location) as store:
-        assert store._db.query(versions) == applied
+    open_store(location).close()
+    db = open_database(location)
+    try:
+        applied = db.query(versions)
+        open_store(location).close()
+        assert db.query(versions) == applied
+    finally:
+        db.close()
     assert {component for component, _, _ in applied} == {
         "runs",
         "articles",

@@ -9,8 +9,9 @@ import pytest
 
 from storyline.store import open_store
 from storyline.store.postgres import PostgresDatabase
-from tests.store.conftest import TEMPLATE, PostgresServer
 from tests.store.helpers import NOW
+
+from ..support.postgres import TEMPLATE, PostgresServer
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Helpers and invented data shared by several test modules (not tests themselves)."""

@@ -104,6 +104,7 @@ def _from_html(document: Document, now: datetime) -> Article:
 
 
 def _from_text(document: Document, now: datetime) -> Article:
+    supplied = document.supplied
     if not document.content.strip():
         return _headline(document, now, "record has no text, html or title")
     cleaned = clean_scraped_text(document.content)

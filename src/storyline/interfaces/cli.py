@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from storyline import __version__
 from storyline.coverage import Coverage
 from storyline.store import default_location
 from storyline.store.records import ArticleSummary
@@ -35,6 +36,22 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
+
+
+@app.callback(invoke_without_command=True)
+def _consoles(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print storyline's version and exit.", is_eager=True)
+    ] = False,
+) -> None:
+    """Turn a stream of news articles into de-duplicated, dated, source-compared stories."""
+    # The consoles read the terminal's width ($COLUMNS included) when a command starts, not when
+    # this module was imported: a long-lived process (a test run, a server) may invoke many.
+    global out, err
+    out, err = Console(), Console(stderr=True)
+    if version:
+        out.print(f"storyline {__version__}")
+        raise typer.Exit()
 
 DbOption = Annotated[
     str | None,
@@ -261,7 +278,7 @@ def stories(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 50,
 ) -> None:
-    """List stories, most recently updated first."""
+    """List stories, the latest news first."""
     with _tracker(db) as tracker:
         page = tracker.stories(limit)
     table = Table(

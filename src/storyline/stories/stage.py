@@ -31,8 +31,11 @@ from storyline.models import (
 from storyline.stage import BatchContext
 from storyline.store import Store
 from storyline.store.records import ClustererState, StateVersion, StoryMergeRow, StorySplitRow
-from storyline.stories.clusterer import StoryClusterer, StoryInput, StoryMerge, StoryParams
-from storyline.stories.embeddings import Embedder, embedder_named, state_embedder_name
+from storyline.stories.clusterer import StoryClusterer
+from storyline.stories.embeddings import Embedder, embedder_named
+from storyline.stories.params import StoryParams
+from storyline.stories.records import StoryInput, StoryMerge
+from storyline.stories.state import state_embedder_name
 
 T = TypeVar("T")
 
