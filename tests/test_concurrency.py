@@ -10,6 +10,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -99,11 +100,8 @@ def test_a_writer_waits_for_the_one_holding_the_store_and_says_so(tmp_path: Path
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            assert process.stderr is not None
-            line = process.stderr.readline()
-            while line and "waiting" not in line:
-                line = process.stderr.readline()
-            assert "waiting for another" in line
+            said = first_line_with(process, "waiting for another", within=120)
+            assert said is not None, "the waiting ingest never said so"
             assert process.poll() is None  # it waits while the store is held
         _, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
@@ -142,6 +140,26 @@ def test_kill_minus_nine_mid_ingest_then_resume_finishes_without_duplicates(
     finally:
         store.close()
     assert statuses == ["interrupted", "ok"]  # the resumed run saw the killed one's process was gone
+
+
+def first_line_with(process: subprocess.Popen[str], text: str, within: float) -> str | None:
+    """The first line of the process's stderr holding ``text``, read for at most ``within`` seconds
+    (a reader thread, so that a process that never says it cannot hang the test)."""
+    found: list[str] = []
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if text in line:
+                found.append(line)
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(within)
+    if not found:
+        process.kill()
+    return found[0] if found else None
 
 
 def stored_articles(url: str) -> int:

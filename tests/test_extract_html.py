@@ -223,7 +223,7 @@ def test_parse_builds_trafilaturas_tree_on_real_pages() -> None:
 def test_metadata_pass_agrees_with_trafilatura_on_real_pages() -> None:
     """Our trimmed metadata pass reuses trafilatura's steps: a trafilatura upgrade that changes
     them shows here. Only the visible-page author search is left out on purpose."""
-    params = extract_module._date_params()
+    params = extract_module._date_params(datetime.now(UTC))
     for record in _zyte_pages(8):
         tree = load_html(record["html"])
         ours = extract_module._page_metadata(tree, record["url"], params)
@@ -239,7 +239,7 @@ def test_warm_up_page_reaches_the_external_date_parser() -> None:
     """The warm-up page must need dateparser: htmldate's own patterns find no date there, the
     extensive search (which hands text to dateparser) does. Otherwise warming up would pay nothing."""
     page = extract_module._UNMATCHED_DATE_PAGE
-    params = extract_module._date_params()
+    params = extract_module._date_params(datetime.now(UTC))
     assert find_date(page, **{**params, "extensive_search": False}) is None
     assert find_date(page, **params) is not None
     extract_module.warm_up()

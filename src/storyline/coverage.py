@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
+
+from storyline.clock import as_utc
 
 Period = Literal["day", "week", "month"]
 
@@ -74,8 +76,7 @@ def story_coverage(reports: Iterable[tuple[datetime | None, str | None]], max_pe
         if published is None:
             undated += 1
         else:
-            utc = published.astimezone(UTC) if published.tzinfo else published
-            dated.append((utc.date(), outlet))
+            dated.append((as_utc(published).date(), outlet))
     if not dated:
         return Coverage("day", (), undated)
     first = min(day for day, _ in dated)

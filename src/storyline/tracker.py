@@ -137,7 +137,7 @@ class Tracker:
         progress: ProgressCallback | None,
         on_wait: WaitCallback | None,
     ) -> IngestReport:
-        with self.store.write():
+        with self.store.write(on_wait=(lambda: on_wait(self._waiting_for(None))) if on_wait else None):
             run_id = self.store.runs.start(arguments, self._clock())
         pipeline = IngestPipeline(
             self.store,
@@ -157,11 +157,11 @@ class Tracker:
                     progress(len(batch))
             status = RunStatus.PARTIAL if tally.rejections else RunStatus.OK
         finally:
-            with self.store.write():
+            with self.store.write(on_wait=(lambda: on_wait(self._waiting_for(run_id))) if on_wait else None):
                 self.store.runs.finish(run_id, tally.counts(), status, self._clock())
         return IngestReport(run_id, tally.counts(), tally.rejections, tally.warnings, tally.notices)
 
-    def _waiting_for(self, run_id: int) -> str:
+    def _waiting_for(self, run_id: int | None) -> str:
         others = self.store.runs.running(excluding=run_id)
         if not others:
             return "waiting for another process writing to this store"

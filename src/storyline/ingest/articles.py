@@ -80,7 +80,7 @@ def build_article(document: Document, *, now: datetime) -> Article | Rejection:
 
 def _from_html(document: Document, now: datetime) -> Article:
     supplied = document.supplied
-    page = extract_html(document.content, supplied.url)
+    page = extract_html(document.content, supplied.url, now=now)
     if page is None:
         # Feed entries often carry only a short HTML summary that no extractor calls an article.
         if supplied.origin is not Origin.FEED:

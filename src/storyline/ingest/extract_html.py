@@ -56,6 +56,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document
 from trafilatura.utils import is_dubious_html, repair_faulty_html
 
+from storyline.clock import system_clock
 from storyline.ingest.outlets import is_host, normalise_outlet, outlet_key, web_url
 from storyline.ingest.published import day_first_for, split_language_tag
 from storyline.models import MetaValue, Origin, PublishedTime
@@ -157,17 +158,18 @@ class ExtractedPage:
     published: PublishedTime  # META/URL from markup or address, DATELINE from the visible page
 
 
-def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
+def extract_html(html: str, url: str | None = None, *, now: datetime | None = None) -> ExtractedPage | None:
     """Extract the article of an HTML page; None when the page carries no article text.
 
     ``url`` is where the page was fetched from; it is kept as the page's URL (origin SUPPLIED),
     helps date and outlet detection, and is never fetched. Nothing here touches the network.
+    ``now`` (the caller's clock; default the system's) bounds the dates the page may state.
     """
     tree = _parse(html)
     if tree is None:
         return None
     given = web_url(url)  # an id such as 'hard::site.com-page.html' is no address
-    date_params = _date_params()
+    date_params = _date_params(now or system_clock())
     metadata = _page_metadata(tree, given, date_params)
     declared_url = web_url(_clean(metadata.url))
     document = _main_text(tree, given or declared_url)
@@ -209,7 +211,7 @@ def warm_up() -> None:
     (dateparser compiles every locale's patterns); every later one costs ~20 ms. Long-running
     processes and benchmarks call this once up front, as they load models up front.
     """
-    find_date(_UNMATCHED_DATE_PAGE, **_date_params())
+    find_date(_UNMATCHED_DATE_PAGE, **_date_params(system_clock()))
 
 
 def _parse(html: str) -> HtmlElement | None:
@@ -305,14 +307,14 @@ def _title(tree: HtmlElement) -> str | None:
     return whole if title and title in parts else title
 
 
-def _date_params() -> dict[str, Any]:
+def _date_params(now: datetime) -> dict[str, Any]:
     # Same as trafilatura's defaults (original publication date, full search, nothing later
     # than today) except for the format: we want the time and zone when the page states them.
     return {
         "original_date": True,
         "extensive_search": True,
         "deferred_url_extractor": _DEFER_URL_DATE,
-        "max_date": datetime.now().astimezone().strftime("%Y-%m-%d"),
+        "max_date": now.astimezone().strftime("%Y-%m-%d"),
         "outputformat": _DATE_FORMAT,
     }
 

@@ -38,6 +38,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
 
+from storyline.clock import as_utc
+
 _H: Final = timedelta(hours=1)
 
 TIMEZONE_OFFSETS: Final[Mapping[str, timedelta]] = MappingProxyType(
@@ -369,19 +371,14 @@ def local_day_shown(instant: datetime, day: date | None) -> date | None:
 def check_published(value: datetime | None, *, now: datetime) -> tuple[datetime | None, str | None]:
     """Reject impossible publication times: after ``now`` (plus a day of clock skew) or before 1990.
 
-    Returns ``(value, None)`` when plausible, ``(None, warning)`` when not. A naive ``value`` is local
-    time of an unknown zone and is compared with ``now``'s wall time (the day of margin covers any zone);
-    a naive ``now`` is taken as UTC when ``value`` is aware.
+    Returns ``(value, None)`` when plausible, ``(None, warning)`` when not. A time without a zone is
+    read as UTC (``as_utc``); the day of margin covers any zone it may really have been in.
     """
     if value is None:
         return None, None
     if value.replace(tzinfo=None) < _EARLIEST:
         return None, f"published time {value.isoformat()} is before {_EARLIEST.year}; ignored"
-    if value.tzinfo is None:
-        reference = now.replace(tzinfo=None)
-    else:
-        reference = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-    if value > reference + _CLOCK_SKEW:
+    if as_utc(value) > as_utc(now) + _CLOCK_SKEW:
         return None, f"published time {value.isoformat()} is in the future (now {now.isoformat()}); ignored"
     return value, None
 

@@ -53,6 +53,7 @@ def _consoles(
         out.print(f"storyline {__version__}")
         raise typer.Exit()
 
+
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Store location (SQLite file). Default: $STORYLINE_DB or ./storyline.db."),

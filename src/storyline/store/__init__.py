@@ -56,5 +56,4 @@ def open_database(location: str | Path | None = None) -> Database:
         return SQLiteDatabase(target.removeprefix("sqlite:///"))
 
 
-
 __all__ = ["DEFAULT_DB", "Database", "Store", "default_location", "open_database", "open_store"]

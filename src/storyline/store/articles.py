@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+from storyline.clock import as_utc
 from storyline.models import Article, MetaValue, Origin, PublishedTime, Sentence, Span
 from storyline.store.database import (
     NO_LIMIT,
@@ -141,7 +142,9 @@ class ArticleRepository:
         """Store the article with its paragraphs and sentences; its id.
 
         Refused (ValueError) when a text field holds a NUL character, which PostgreSQL cannot store
-        (and SQLite refuses too, so that the backends agree), or when the publication time is naive.
+        (and SQLite refuses too, so that the backends agree). A publication time without a zone is
+        kept as the report wrote it; ``published_utc``, which orders and buckets it, reads it as
+        UTC (``storyline.clock.as_utc``, the one rule for times whose zone is unknown).
         """
         _refuse_nul(article)
         published = article.published.value
@@ -159,7 +162,7 @@ class ArticleRepository:
             published.isoformat() if published else None,
             article.published.origin.value,
             article.published.raw,
-            db.time_or_none(published),
+            db.time_or_none(as_utc(published) if published else None),
             _to_json(article.extra),
             json.dumps(list(article.warnings)),
             db.time(now),

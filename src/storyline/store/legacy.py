@@ -17,8 +17,9 @@ back on the ingest time for a story with no dated article.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
+from storyline.clock import as_utc
 from storyline.store.database import Component, Database, migrate
 
 LEGACY_VERSION = 5
@@ -144,4 +145,4 @@ def _copy_stories(db: Database) -> None:
 
 def _instant(db: Database, text: str) -> object:
     value = datetime.fromisoformat(text)
-    return db.time(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return db.time(as_utc(value))

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
+from storyline.clock import as_utc
 from storyline.stories.params import Bags, StoryParams
 from storyline.stories.records import KeptHeadline, StoryInput
 
@@ -255,8 +256,4 @@ def featurise(
 
 
 def _epoch(value: datetime | None) -> float:
-    if value is None:
-        return math.nan
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
+    return math.nan if value is None else as_utc(value).timestamp()
