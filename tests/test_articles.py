@@ -82,11 +82,11 @@ def test_document_warnings_come_first_among_the_article_warnings() -> None:
 def test_library_warnings_become_one_line_article_warnings(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def noisy(html: str, url: str | None) -> object:
+    def noisy(html: str, url: str | None, *, now: datetime | None = None) -> object:
         warnings.warn(
             "tzname XYZT identified but not understood.\n  Pass `tzinfos`.", RuntimeWarning, stacklevel=2
         )
-        return extract_html(html, url)
+        return extract_html(html, url, now=now)
 
     monkeypatch.setattr("storyline.ingest.articles.extract_html", noisy)
     page = (
