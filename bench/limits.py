@@ -3,7 +3,7 @@
     .venv/bin/python bench/limits.py ecbplus|uci [--json OUT]
 
 ``bench/clustering.py`` says how well storyline clusters; this says how well anything could that
-compares reports the way storyline does (``StoryClusterer.pair_scores``: the shipped weights over
+compares reports the way storyline does (``pair_scores``: the shipped weights over
 MiniLM, term, name and number similarity). Every ceiling below is allowed to look at the gold, so a
 goal above it cannot be reached by a better search, order or threshold, only by features (or data)
 that tell the stories apart.
@@ -57,7 +57,9 @@ from fit_stories import (
     story_ids,
     to_inputs,
 )
-from storyline.stories import SplitRule, StoryInput, StoryParams, line_gap, split_in_two
+from storyline.stories import SplitRule, StoryClusterer, StoryInput, StoryParams, line_gap, split_in_two
+from storyline.stories.features import featurise
+from storyline.stories.scoring import PairScorer
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LARGE = 100  # headlines: the predicted stories whose precision the UCI ceilings look into
@@ -128,6 +130,16 @@ def divisive(
     return done
 
 
+def pair_scores(clusterer: StoryClusterer, items: Sequence[StoryInput]) -> NDArray[np.float64]:
+    """The score the clusterer gives every pair of ``items``, each pair in its own regime, with the
+    term weights the stream has taught it so far: its own scorer (``PairScorer.matrix``, which its
+    split decision uses) over its own vocabulary. The items join no story; words it never saw
+    enter its vocabulary unweighted, as a new article's do before they are counted."""
+    state = clusterer.state
+    articles = featurise(items, clusterer.embed(items), state.vocabulary, clusterer.params)
+    return PairScorer(clusterer.params, state.stories).matrix(articles, state.vocabulary.idf())
+
+
 def ecbplus_limits() -> dict[str, float]:
     records = load_stream("ecbplus")
     inputs = ingested_inputs(records)
@@ -137,7 +149,7 @@ def ecbplus_limits() -> dict[str, float]:
     topic = [s.split("_")[0] for s in story]
     params = StoryParams.load()
     # Term weights as at the end of the stream.
-    scores = run_clusterer(items, params, cached_embedder("ecbplus")).pair_scores(items)
+    scores = pair_scores(run_clusterer(items, params, cached_embedder("ecbplus")), items)
     gold = dict(enumerate(story))
 
     by_topic: dict[str, list[int]] = defaultdict(list)
@@ -214,7 +226,7 @@ def uci_limits() -> dict[str, float]:
     pair: list[float] = []
     trees = []
     for m in large:
-        scores = clusterer.pair_scores([inputs[i] for i in m])
+        scores = pair_scores(clusterer, [inputs[i] for i in m])
         a, b = rng.integers(len(m), size=(2, PAIRS_PER_STORY))
         keep = a != b
         same += [story[m[i]] == story[m[j]] for i, j in zip(a[keep], b[keep], strict=True)]

@@ -145,16 +145,6 @@ class StoryClusterer:
             raise KeyError(story_id)
         return story_label(self._stories, self._vocabulary, sid, n_terms)
 
-    def pair_scores(self, items: Sequence[StoryInput]) -> NDArray[np.float64]:
-        """The score the clusterer gives every pair of ``items``, each pair in its own regime and with
-        the term weights the stream has taught it so far: what it sees when it compares two reports,
-        for measuring how far its features can tell stories apart (``bench/limits.py``).
-
-        The items are not added to any story and do not count towards the term weights; words never
-        seen before enter the vocabulary unweighted, as a new article's do before it is counted."""
-        articles = featurise(items, self.embed(items), self._vocabulary, self.params)
-        return self._scorer.matrix(articles, self._vocabulary.idf())
-
     def dump_state(self) -> bytes:
         """Everything needed to continue online (see ``state``).
 
