@@ -331,10 +331,35 @@ class DuplicateStage:
         run_id: int,
         now: datetime,
     ) -> list[StoreOutcome]:
-        """One outcome per arrival, in order (see ``StoreOutcome``)."""
+        """One outcome per arrival, in order (see ``StoreOutcome``).
+
+        The batch is first stored under one savepoint; only if the store refuses something is it
+        rolled back and stored again article by article, each under its own savepoint, so that the
+        refused one becomes a rejection. A savepoint per article costs two round trips to a
+        PostgreSQL server, and refusals are rare."""
         if self._index is None:
             raise RuntimeError("DuplicateStage.commit before begin")
-        index = self._index
+        added_before, indexed_upto = len(self._added), self._indexed_upto
+        try:
+            with store.savepoint():
+                return self._store_all(store, self._index, arrivals, run_id, now, isolate=False)
+        except Exception:
+            for article_id in self._added[added_before:]:
+                self._index.remove(article_id)
+            del self._added[added_before:]
+            self._indexed_upto = indexed_upto
+            return self._store_all(store, self._index, arrivals, run_id, now, isolate=True)
+
+    def _store_all(
+        self,
+        store: Store,
+        index: NearDuplicateIndex,
+        arrivals: Sequence[tuple[Document, Article, Fingerprint]],
+        run_id: int,
+        now: datetime,
+        *,
+        isolate: bool,
+    ) -> list[StoreOutcome]:
         seen = store.articles.stored_sources([(d.external_id, d.raw_sha256) for d, _, _ in arrivals])
         outcomes: list[StoreOutcome] = []
         for document, article, print_ in arrivals:
@@ -350,6 +375,9 @@ class DuplicateStage:
                 run_id=run_id,
                 supplied=supplied_fields(document),
             )
+            if not isolate:
+                outcomes.append(self._store_one(store, index, article, print_, source, now))
+                continue
             try:
                 with store.savepoint():
                     outcomes.append(self._store_one(store, index, article, print_, source, now))

@@ -23,7 +23,6 @@ from storyline.store.database import (
     Migration,
     Row,
     in_chunks,
-    insert_rows,
     marks,
 )
 from storyline.store.records import ArticleSummary, SourceRecord, StoredArticle
@@ -176,14 +175,14 @@ class ArticleRepository:
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 row,
             )
-            insert_rows(
-                db,
-                "paragraphs (article_id, idx, start, end_)",
+            db.insert_rows(
+                "paragraphs",
+                ("article_id", "idx", "start", "end_"),
                 [(article_id, i, span.start, span.end) for i, span in enumerate(article.paragraphs)],
             )
-            insert_rows(
-                db,
-                "sentences (article_id, idx, paragraph, start, end_)",
+            db.insert_rows(
+                "sentences",
+                ("article_id", "idx", "paragraph", "start", "end_"),
                 [(article_id, i, s.paragraph, s.start, s.end) for i, s in enumerate(article.sentences)],
             )
         return article_id

@@ -162,6 +162,25 @@ class Database(ABC):
             raise _outside_write()
         self._executemany(sql, rows)
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Params]) -> None:
+        """Insert ``rows`` into ``table``'s ``columns`` (the few rows of one article: its paragraphs,
+        its sentences) in as few round trips as the backend allows.
+
+        By default ``INSERT INTO … VALUES (…), (…), …``, one statement per ``MAX_PARAMETERS``
+        values, where ``executemany`` would pay a pipeline's sync per call, or a statement per row."""
+        if self._writer != threading.get_ident():
+            raise _outside_write()
+        if rows:
+            self._insert_rows(table, columns, rows)
+
+    def _insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Params]) -> None:
+        width = len(columns)
+        per_statement = max(1, MAX_PARAMETERS // width)
+        into = f"{table} ({', '.join(columns)})"
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            self._execute(_values_insert(into, width, len(chunk)), [value for row in chunk for value in row])
+
     def insert(self, sql: str, params: Params) -> int:
         """Run an ``INSERT … RETURNING id``; the new row's id."""
         if self._writer != threading.get_ident():
@@ -320,21 +339,6 @@ def in_chunks(items: Sequence[Any], size: int = MAX_PARAMETERS) -> Iterator[Sequ
 def marks(count: int) -> str:
     """``?, ?, …`` for an ``IN`` list of ``count`` values."""
     return ", ".join("?" * count)
-
-
-def insert_rows(db: Database, into: str, rows: Sequence[Params]) -> None:
-    """Insert ``rows`` with ``INSERT INTO <into> VALUES (…), (…), …``: one statement per
-    ``MAX_PARAMETERS`` values. For the few rows of one article (its paragraphs, its sentences) this
-    is one round trip to a server, where ``executemany`` pays for a pipeline's sync, or one per row.
-    ``into`` is a table with its column list: ``paragraphs (article_id, idx, start, end_)``.
-    """
-    if not rows:
-        return
-    width = len(rows[0])
-    per_statement = max(1, MAX_PARAMETERS // width)
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        db.execute(_values_insert(into, width, len(chunk)), [value for row in chunk for value in row])
 
 
 @functools.lru_cache(maxsize=512)

@@ -12,7 +12,7 @@ previous writer committed (a REPEATABLE READ snapshot would date from before the
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
@@ -72,6 +72,15 @@ class PostgresDatabase(Database):
         if row is None:
             raise RuntimeError(f"the insert returned no id: {sql}")
         return int(row[0])
+
+    def _insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Params]) -> None:
+        """``COPY … FROM STDIN``: one statement whatever the row count. A multi-row ``INSERT``'s
+        text grows with its rows, and psycopg parses each new text anew (it caches short ones
+        only): that parsing was a third of a JSONL ingest's client time."""
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with self._conn().cursor() as cur, cur.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def _executemany(self, sql: str, rows: Iterable[Params]) -> None:
         with self._conn().cursor() as cur:
