@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,8 @@ def ours(html: str, url: str | None) -> Output:
     if page is None:
         return Output("")
     published = page.published.value
-    return Output(page.text, page.title.value, published.date().isoformat() if published else None)
+    day = published.date() if isinstance(published, datetime) else published
+    return Output(page.text, page.title.value, day.isoformat() if day else None)
 
 
 def baseline_text(html: str, url: str | None) -> Output:

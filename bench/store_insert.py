@@ -69,10 +69,10 @@ def ingest(location: str, all_articles: list[Article], size: int) -> float:
         start = time.perf_counter()
         for first in range(0, len(all_articles), size):
             batch = all_articles[first : first + size]
-            stored = store.articles.stored_sources([(a.external_id, a.raw_sha256) for a in batch])
+            stored = store.articles.stored_sources([(None, a.external_id, a.raw_sha256) for a in batch])
             with store.write():
                 for article in batch:
-                    if (article.external_id, article.raw_sha256) in stored:
+                    if (None, article.external_id, article.raw_sha256) in stored:
                         continue
                     content_hash = hashlib.sha256(article.text.encode()).hexdigest()
                     if store.duplicates.by_hash(content_hash) is not None:

@@ -8,7 +8,7 @@ fix it; nothing below the facade reads the system clock.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 Clock = Callable[[], datetime]
 """Returns the current instant, timezone-aware."""
@@ -19,12 +19,14 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(value: datetime) -> datetime:
-    """``value`` as an aware UTC instant.
+def as_utc(value: datetime | date) -> datetime:
+    """``value`` as an aware UTC instant (a day without a time: its start, UTC).
 
     A report may give a wall time with no zone ('2026-03-02 08:15'). Its zone is unknown, so it is
     read as UTC: off by at most fourteen hours, which only ever moves it within a day or two of its
     place in a timeline. Every comparison, ordering and day bucket goes through here, so the rule
     is made once; the stored value keeps the report's own (naive) form.
     """
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -64,7 +64,9 @@ def _periods_between(first: date, last: date, period: Period) -> int:
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
-def story_coverage(reports: Iterable[tuple[datetime | None, str | None]], max_periods: int = 40) -> Coverage:
+def story_coverage(
+    reports: Iterable[tuple[datetime | date | None, str | None]], max_periods: int = 40
+) -> Coverage:
     """Coverage of a story from its reports' ``(published, outlet)`` pairs.
 
     Months are the coarsest period: a story followed for years gets one row per month beyond

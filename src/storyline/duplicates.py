@@ -20,8 +20,10 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
+from storyline.clock import as_utc
 from storyline.models import Article, Document, NewArticle, Rejection, one_line
 from storyline.store import Store
+from storyline.store.articles import SourceKey
 from storyline.store.records import SourceRecord
 
 NUM_PERM = 128
@@ -360,10 +362,10 @@ class DuplicateStage:
         *,
         isolate: bool,
     ) -> list[StoreOutcome]:
-        seen = store.articles.stored_sources([(d.external_id, d.raw_sha256) for d, _, _ in arrivals])
+        seen = store.articles.stored_sources([source_key(d) for d, _, _ in arrivals])
         outcomes: list[StoreOutcome] = []
         for document, article, print_ in arrivals:
-            key = (document.external_id, document.raw_sha256)
+            key = source_key(document)
             if key in seen:
                 outcomes.append(AlreadyStored())
                 continue
@@ -374,6 +376,8 @@ class DuplicateStage:
                 raw_sha256=document.raw_sha256,
                 run_id=run_id,
                 supplied=supplied_fields(document),
+                outlet=article.outlet.value,
+                container=document.container,
             )
             if not isolate:
                 outcomes.append(self._store_one(store, index, article, print_, source, now))
@@ -394,24 +398,43 @@ class DuplicateStage:
         source: SourceRecord,
         now: datetime,
     ) -> NewArticle | ExactDuplicate:
+        # What this input stood for before, if it was sent before with another text.
+        previous = (
+            store.articles.current_version(source.container, source.external_id) if source.container else None
+        )
         existing = store.duplicates.by_hash(print_.content_hash)
         if existing is not None:
             store.articles.add_source(existing, source, now)
-            return ExactDuplicate(existing)
+            stored: NewArticle | ExactDuplicate = ExactDuplicate(existing)
+            article_id = existing
+        else:
+            article_id, stored = self._store_new(store, index, article, print_, now)
+            store.articles.add_source(article_id, source, now)
+        if previous is not None and previous != article_id:
+            store.articles.supersede(previous, article_id)
+        return stored
+
+    def _store_new(
+        self, store: Store, index: NearDuplicateIndex, article: Article, print_: Fingerprint, now: datetime
+    ) -> tuple[int, NewArticle]:
         sig = print_.signature
         match = index.best_match(print_.shingles, sig) if sig is not None else None
-        # Groups are flat: a copy of a copy joins the group of the first article.
+        # Groups are flat: a copy of a copy joins the group of its canonical article.
         canonical = store.duplicates.canonical(match.article_id) if match is not None else None
         article_id = store.articles.insert(article, now)
         store.duplicates.record(
             article_id, print_.content_hash, sig, canonical, match.similarity if match else None
         )
-        store.articles.add_source(article_id, source, now)
+        if canonical is not None and _published_before(store, article, canonical):
+            # The group's origin is its earliest published member: a wire copy that arrives after
+            # a later rewrite still becomes the canonical one.
+            store.duplicates.make_canonical(canonical, article_id)
         if sig is not None:
             index.add(article_id, sig)
             self._added.append(article_id)
         self._indexed_upto = max(self._indexed_upto, article_id)
-        return NewArticle(article_id, article, canonical)
+        # ``canonical`` (an earlier-stored member, whatever is canonical now) holds the group's story.
+        return article_id, NewArticle(article_id, article, canonical)
 
     def rollback(self) -> None:
         if self._index is not None:
@@ -419,6 +442,20 @@ class DuplicateStage:
                 self._index.remove(article_id)
         self._added = []
         self._indexed_upto = self._upto_at_begin
+
+
+def source_key(document: Document) -> SourceKey:
+    """What names one input as read once: where from, its id there, its bytes."""
+    return (document.container, document.external_id, document.raw_sha256)
+
+
+def _published_before(store: Store, article: Article, other_id: int) -> bool:
+    """Whether ``article`` was published before the stored article ``other_id``; an undated
+    article is published after every dated one, and a tie keeps the one stored first."""
+    if article.published.value is None:
+        return False
+    other = store.articles.published_instants([other_id]).get(other_id)
+    return other is None or as_utc(article.published.value) < other
 
 
 def supplied_fields(document: Document) -> dict[str, Any]:

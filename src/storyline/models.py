@@ -8,7 +8,7 @@ the people who use storyline have to be able to say *why* a date or an outlet is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -56,6 +56,13 @@ class Document:
     ``warnings`` are one-line doubts about how the record was read (an encoding the decoder could not
     be sure of, a declared charset that did not fit); they travel on to the article so a reader can
     check the text instead of trusting it blindly.
+
+    ``container`` is the input the record was read from (a file's absolute path, a feed's URL, the
+    records handed to the library), within which ``external_id`` names the same thing over time: a
+    record sent again there with the same id and a new text is a new *version* of that article.
+    None when nothing names the record lastingly (a text piped in on stdin, a record without an
+    id): then an id says nothing about what it was before. Two folders' ``report.txt`` are two
+    containers, never one article's versions.
     """
 
     external_id: str
@@ -65,6 +72,7 @@ class Document:
     raw_sha256: str
     supplied: Supplied
     warnings: tuple[str, ...] = ()
+    container: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +123,10 @@ class MetaValue:
 
 @dataclass(frozen=True, slots=True)
 class PublishedTime:
-    value: datetime | None
+    """When a report was published, as its evidence says: an aware ``datetime`` when a time of day
+    was given, a ``date`` when only the day was (never a midnight that nobody wrote), or None."""
+
+    value: datetime | date | None
     origin: Origin
     raw: str | None = None
 

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from storyline.clock import Clock
-from storyline.duplicates import AlreadyStored, DuplicateStage, ExactDuplicate
+from storyline.duplicates import AlreadyStored, DuplicateStage, ExactDuplicate, source_key
 from storyline.ingest.stage import ArticleBuilder
 from storyline.models import Article, Document, NewArticle, Notice, Rejection, StoryEvent, one_line
 from storyline.stage import ArticleStage
@@ -162,8 +162,8 @@ class IngestPipeline:
         tally.rejections.extend(item for item in batch if isinstance(item, Rejection))
         # Inputs an earlier run stored are skipped before any work; the write below checks again,
         # for inputs another writer stored meanwhile.
-        stored = self._store.articles.stored_sources([(d.external_id, d.raw_sha256) for d in documents])
-        fresh = [d for d in documents if (d.external_id, d.raw_sha256) not in stored]
+        stored = self._store.articles.stored_sources([source_key(d) for d in documents])
+        fresh = [d for d in documents if source_key(d) not in stored]
         tally.already_stored += len(documents) - len(fresh)
         arrivals: list[tuple[Document, Article]] = []
         for document, built in zip(fresh, self._builder.build(fresh), strict=True):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -115,9 +116,10 @@ class Tracker:
     ) -> IngestReport:
         """Ingest in-memory records shaped like JSONL lines (id, title, text/html, outlet,
         published…). A record that cannot become an article is in the report's ``rejections``,
-        with the reason."""
+        with the reason. A record sent again with its ``id`` and a new text is a new version of
+        the article it gave; a record without an id is never taken for another."""
         documents = (
-            document_from_record(record, f"record#{i}", f"record#{i}")
+            _as_record(document_from_record(record, f"record#{i}", f"record#{i}"), record)
             for i, record in enumerate(records, start=1)
         )
         return self._run(documents, ["<records>"], progress, on_wait)
@@ -192,9 +194,11 @@ class Tracker:
 
     def article(self, key: int | str) -> ArticleView | None:
         """An article by its internal id (an ``int``) or by the id its input gave it (a ``str``):
-        never one for the other, so '2' is always the input id '2'. An input id that several
-        inputs used gives the first article stored under it."""
+        never one for the other, so '2' is always the input id '2'. An input id gives the current
+        version of what its input stands for; when several inputs used the id (two folders'
+        ``report.txt``), the first, and the view lists the others as ``namesakes``."""
         with self.store.snapshot():
+            found: list[int] = []
             if isinstance(key, int):
                 article_id: int | None = key
             else:
@@ -203,8 +207,12 @@ class Tracker:
             stored = self.store.articles.get(article_id) if article_id is not None else None
             if stored is None:
                 return None
-            group = self.store.duplicates.members(stored.duplicate_of or stored.id)
-            return ArticleView(stored, group)
+            return ArticleView(
+                stored,
+                self.store.duplicates.members(stored.duplicate_of or stored.id),
+                self.store.articles.versions(stored.id),
+                [other for other in found if other != stored.id],
+            )
 
     def articles(self, limit: int | None = None, offset: int = 0) -> Page[ArticleSummary]:
         """Stored articles in the order they were stored."""
@@ -226,6 +234,16 @@ class Tracker:
         """(input id, story id) for every input, in the order the inputs were stored."""
         for external_id, story_id in self.store.stories.assignments():
             yield AssignmentExport(external_id, story_id)
+
+
+RECORDS_CONTAINER = "<records>"
+
+
+def _as_record(item: Document | Rejection, record: Mapping[str, Any]) -> Document | Rejection:
+    """A document handed to ``Tracker.add``: its id names it lastingly only if the record had one."""
+    if isinstance(item, Document) and record.get("id") is not None:
+        return replace(item, container=RECORDS_CONTAINER)
+    return item
 
 
 def _batched(

@@ -92,10 +92,14 @@ class StoryView:
 
 @dataclass(frozen=True, slots=True)
 class ArticleView:
-    """One stored article with the ids of its duplicate group (itself included, ascending)."""
+    """One stored article with the ids of its duplicate group (itself included, ascending), its
+    versions (oldest first, itself included: its input sent again with new texts), and the other
+    current articles whose inputs carry the same id (two folders' ``report.txt``)."""
 
     stored: StoredArticle
     duplicate_group: list[int]
+    versions: list[int] = field(default_factory=list)
+    namesakes: list[int] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -119,6 +123,8 @@ class ArticleExport:
         "published_origin",
         "duplicate_group",
         "story_id",
+        "superseded_by",
+        "outlets",
         "sources",
         "warnings",
         "extra",
@@ -136,6 +142,8 @@ class ArticleExport:
     published_origin: str
     duplicate_group: int
     story_id: int | None
+    superseded_by: int | None  # a newer version of the same input
+    outlets: list[str]  # every outlet that carried this text, its exact copies' included
     sources: list[str]
     warnings: list[str]
     extra: dict[str, Any]
@@ -156,6 +164,8 @@ class ArticleExport:
             published_origin=a.published.origin.value,
             duplicate_group=stored.duplicate_of or stored.id,
             story_id=stored.story_id,
+            superseded_by=stored.superseded_by,
+            outlets=stored.outlets,
             sources=[source.external_id for source in stored.sources],
             warnings=list(a.warnings),
             extra=dict(a.extra),

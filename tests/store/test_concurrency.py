@@ -176,8 +176,8 @@ def test_two_processes_writing_at_once_store_every_row_once(
         expected = {f"{name}-{batch}-{i}" for name in "AB" for batch in range(3) for i in range(20)}
         assert store.articles.count() == len(expected)
         assert {s.external_id for s in store.articles.summaries()} == expected
-        assert store.articles.stored_sources([(e, "0" * 64) for e in expected]) == {
-            (e, "0" * 64) for e in expected
+        assert store.articles.stored_sources([(None, e, "0" * 64) for e in expected]) == {
+            (None, e, "0" * 64) for e in expected
         }
         assert [run.status for run in store.runs.list()] == [RunStatus.OK, RunStatus.OK]
 

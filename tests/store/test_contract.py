@@ -51,7 +51,8 @@ def test_published_keeps_the_reports_own_offset(store: Store) -> None:
         article_id = store.articles.insert(make_article("Dated in India.", published=published), NOW)
     stored = store.articles.get(article_id)
     assert stored is not None and stored.article.published.value is not None
-    assert stored.article.published.value.utcoffset() == timedelta(hours=5, minutes=30)
+    value = stored.article.published.value
+    assert isinstance(value, datetime) and value.utcoffset() == timedelta(hours=5, minutes=30)
     assert stored.article.published.value == published
 
 
@@ -59,8 +60,11 @@ def test_stored_sources_tells_which_inputs_are_stored_in_batches(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_articles(store, 1)
-    stored = ("a0", "0" * 64)
-    assert store.articles.stored_sources([stored, ("a0", "1" * 64), ("y", "0" * 64)]) == {stored}
+    stored = (None, "a0", "0" * 64)
+    other_container = ("feeds/b.xml", "a0", "0" * 64)  # the same id and bytes read from elsewhere
+    assert store.articles.stored_sources(
+        [stored, (None, "a0", "1" * 64), (None, "y", "0" * 64), other_container]
+    ) == {stored}
     assert store.articles.stored_sources([]) == set()
     queries = []
     original = Database.query
@@ -70,7 +74,8 @@ def test_stored_sources_tells_which_inputs_are_stored_in_batches(
         return original(self, sql, params)
 
     monkeypatch.setattr(Database, "query", counting)
-    many = [(f"id{i}", "0" * 64) for i in range(2000)] + [stored]  # more than one statement's worth
+    many: list[tuple[str | None, str, str]] = [(None, f"id{i}", "0" * 64) for i in range(2000)]
+    many.append(stored)  # more than one statement's worth
     assert store.articles.stored_sources(many) == {stored}
     assert len(queries) == 3  # one per 900 ids, never one per record
 
@@ -198,8 +203,8 @@ def test_a_batch_redone_after_a_rollback_is_stored_once(store: Store) -> None:
     batch(fail=False)
     assert store.articles.count() == 3
     assert len(store.runs.list()) == 1
-    assert store.articles.stored_sources([(f"b{n}", "0" * 64) for n in range(3)]) == {
-        (f"b{n}", "0" * 64) for n in range(3)
+    assert store.articles.stored_sources([(None, f"b{n}", "0" * 64) for n in range(3)]) == {
+        (None, f"b{n}", "0" * 64) for n in range(3)
     }
 
 

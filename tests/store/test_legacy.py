@@ -238,12 +238,13 @@ def test_every_row_of_a_0_1_store_survives_its_conversion(tmp_path: Path) -> Non
         assert (first.article.locator, first.article.raw_sha256) == ("feeds/a.jsonl:1", "a" * 64)
         assert (first.content_hash, first.duplicate_of, first.story_id) == ("hash1", None, 1)
         assert copy.article.published.value == datetime(2026, 1, 4, 14, 0, tzinfo=IST)
-        assert copy.article.published.value.utcoffset() == timedelta(hours=5, minutes=30)
+        value = copy.article.published.value
+        assert isinstance(value, datetime) and value.utcoffset() == timedelta(hours=5, minutes=30)
         assert copy.article.warnings == ("no author",)
         assert (copy.content_hash, copy.duplicate_of, copy.duplicate_similarity) == ("hash2", 1, 0.91)
         assert note.article.published.value is None and note.article.title.value is None
         assert store.articles.ids_for_external_id("mirror-1") == [1]
-        assert store.articles.stored_sources([("doc3", "d" * 64)]) == {("doc3", "d" * 64)}
+        assert store.articles.stored_sources([(None, "doc3", "d" * 64)]) == {(None, "doc3", "d" * 64)}
 
         assert store.duplicates.by_hash("hash2") == 2
         assert store.duplicates.members(1) == [1, 2]

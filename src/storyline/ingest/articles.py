@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 import lxml.html
 
+from storyline.clock import as_utc
 from storyline.ingest.clean import clean_scraped_text
 from storyline.ingest.extract_html import extract_html
 from storyline.ingest.language import detect_language
@@ -30,6 +31,7 @@ from storyline.ingest.published import (
     parse_published,
     read_in_order,
     reads_both_ways,
+    states_time,
     url_day,
 )
 from storyline.ingest.segment import segment
@@ -267,6 +269,7 @@ def _published(
             candidate = PublishedTime(swapped, page_order.origin, page_order.raw)
         elif order is None:
             warnings.append(_ambiguous_date(page_order.raw, page_order.value))
+    candidate = _as_evidenced(candidate, warnings)
     _, warning = check_published(candidate.value, now=now)
     if warning:
         warnings.append(warning)
@@ -274,7 +277,23 @@ def _published(
     return candidate
 
 
-def _ambiguous_date(raw: str, value: datetime | None) -> str:
+def _as_evidenced(published: PublishedTime, warnings: list[str]) -> PublishedTime:
+    """The publication time no finer than what was written: a day when no time of day was given
+    (a parser's midnight is not a time anybody wrote), else an aware instant. A time of day with no
+    zone is read as UTC (``clock.as_utc``), and the article says so."""
+    value = published.value
+    if not isinstance(value, datetime):
+        return published
+    written = published.raw if published.raw is not None else value.isoformat()
+    if not states_time(written) and value.time() == time(0):
+        return replace(published, value=value.date())
+    if value.tzinfo is None or value.utcoffset() is None:
+        warnings.append(f"published time {written!r} gives no time zone; read as UTC")
+        return replace(published, value=as_utc(value))
+    return published
+
+
+def _ambiguous_date(raw: str, value: datetime | date | None) -> str:
     read = f"{value:%d %B %Y}" if value else "day first"
     return (
         f"published date {raw!r} could be read day or month first and nothing tells the outlet's order;"

@@ -353,7 +353,7 @@ def url_day(url: str | None) -> date | None:
     return None
 
 
-def local_day_shown(instant: datetime, day: date | None) -> date | None:
+def local_day_shown(instant: datetime | date, day: date | None) -> date | None:
     """``day`` when it is the local calendar day of ``instant`` somewhere, yet not the day the instant
     was written in; else None.
 
@@ -361,14 +361,30 @@ def local_day_shown(instant: datetime, day: date | None) -> date | None:
     where the outlet is: the instant stays as written (its day is 4 February in UTC), and this is the
     day a reader of the page sees. A naive instant has no zone to compare with, so nothing is shown.
     """
-    if day is None or instant.tzinfo is None or instant.date() == day:
+    if day is None or not isinstance(instant, datetime) or instant.tzinfo is None or instant.date() == day:
         return None
     utc = instant.astimezone(UTC).replace(tzinfo=None)
     reachable = (utc + _EARLIEST_OFFSET).date() <= day <= (utc + _LATEST_OFFSET).date()
     return day if reachable else None
 
 
-def check_published(value: datetime | None, *, now: datetime) -> tuple[datetime | None, str | None]:
+# A time of day written out: '08:15', '8.15', '14h30', 'T08', '8 pm', 'noon'. A bare number is a
+# Unix timestamp, which is a time too.
+_CLOCK_TIME = re.compile(
+    r"\d{1,2}\s*[:h.]\s*\d{2}|T\d{2}|\d{1,2}\s*[ap]\.?\s?m\b|\bnoon\b|\bmidnight\b", re.I
+)
+
+
+def states_time(raw: str) -> bool:
+    """Whether a date string gives a time of day, not only a day: a parser's midnight for
+    '2011-01-26' is a day, and storing it as 00:00 would make it finer than its evidence."""
+    text = raw.strip()
+    return text.isdigit() or _CLOCK_TIME.search(text) is not None
+
+
+def check_published(
+    value: datetime | date | None, *, now: datetime
+) -> tuple[datetime | date | None, str | None]:
     """Reject impossible publication times: after ``now`` (plus a day of clock skew) or before 1990.
 
     Returns ``(value, None)`` when plausible, ``(None, warning)`` when not. A time without a zone is
@@ -376,7 +392,7 @@ def check_published(value: datetime | None, *, now: datetime) -> tuple[datetime 
     """
     if value is None:
         return None, None
-    if value.replace(tzinfo=None) < _EARLIEST:
+    if as_utc(value).replace(tzinfo=None) < _EARLIEST:
         return None, f"published time {value.isoformat()} is before {_EARLIEST.year}; ignored"
     if as_utc(value) > as_utc(now) + _CLOCK_SKEW:
         return None, f"published time {value.isoformat()} is in the future (now {now.isoformat()}); ignored"

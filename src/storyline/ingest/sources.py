@@ -168,6 +168,19 @@ def _iter_items(paths: Sequence[str], stdin: BinaryIO | None) -> Iterator[Item]:
             yield from _read_path(path, external_id=os.path.basename(path))
 
 
+def _contained(items: Iterator[Item], container: str, external_id: str) -> Iterator[Item]:
+    """``items`` of the file ``container`` (known as ``external_id``) with their documents'
+    ``container`` set: within it, their ids name the same thing from one ingest to the next. Not
+    for a record without an id of its own: the one storyline gives it (``external_id#N``, its
+    position) would take a reordered file's records for new versions of each other."""
+    positional = f"{external_id}#"
+    for item in items:
+        if isinstance(item, Document) and not item.external_id.startswith(positional):
+            yield replace(item, container=container)
+        else:
+            yield item
+
+
 # --- where inputs come from -------------------------------------------------------------------
 
 
@@ -206,9 +219,10 @@ def _read_path(path: str, external_id: str) -> Iterator[Item]:
         status = os.fstat(file.fileno())
         # A pipe or device reports size 0; only a regular file's size is worth trusting.
         size = status.st_size if stat.S_ISREG(status.st_mode) else None
-        yield from _read_stream(
+        items = _read_stream(
             file, locator=path, external_id=external_id, name=os.path.basename(path), size=size
         )
+        yield from _contained(items, os.path.abspath(path), external_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -219,15 +219,33 @@ def _print_article(view: ArticleView) -> None:
     meta.add_row("paragraphs / sentences", f"{len(a.paragraphs)} / {len(a.sentences)}", "")
     if len(group) > 1:
         similarity = f"similarity {stored.duplicate_similarity:.2f}" if stored.duplicate_similarity else ""
-        meta.add_row("duplicate group", ", ".join(map(str, group)), similarity)
+        origin = "origin" if stored.duplicate_of is None else f"origin {stored.duplicate_of}"
+        meta.add_row("duplicate group", ", ".join(map(str, group)), f"{origin}; {similarity}".strip("; "))
+    if len(view.versions) > 1:
+        place = view.versions.index(stored.id) + 1
+        meta.add_row(
+            "versions",
+            ", ".join(map(str, view.versions)),
+            f"this is version {place} of {len(view.versions)}"
+            + (" (superseded)" if stored.superseded_by else ""),
+        )
+    if view.namesakes:
+        meta.add_row(
+            "same input id", ", ".join(map(str, view.namesakes)), "other inputs use this id: see --id"
+        )
     for warning in a.warnings:
         meta.add_row("warning", escape(warning), "")
     out.print(meta)
     sources = Table(title="sources")
-    for column in ("external id", "read from", "sha256"):
+    for column in ("external id", "read from", "outlet", "sha256"):
         sources.add_column(column)
     for source in stored.sources:
-        sources.add_row(escape(source.external_id), escape(source.locator), source.raw_sha256[:12])
+        sources.add_row(
+            escape(source.external_id),
+            escape(source.locator),
+            escape(source.outlet or ""),
+            source.raw_sha256[:12],
+        )
     out.print(sources)
     out.print()
     out.print(escape(a.text), soft_wrap=True)

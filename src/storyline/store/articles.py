@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from storyline.clock import as_utc
 from storyline.models import Article, MetaValue, Origin, PublishedTime, Sentence, Span
@@ -78,8 +78,42 @@ SCHEMA = Component(
                 ) {clustered}""",
             ),
         ),
+        Migration(
+            2,
+            "an input is named within its container (two folders' report.txt are two inputs); each source "
+            "keeps the outlet it gave; a new text of the same input supersedes the old article",
+            (
+                # Rebuilt rather than altered: SQLite cannot drop the old UNIQUE constraint. Rows are
+                # copied in id order, so new ids keep the order of the old.
+                """CREATE TABLE input_sources (
+                    id {id},
+                    article_id {int} NOT NULL REFERENCES articles (id),
+                    container {text} NOT NULL DEFAULT '',
+                    external_id {text} NOT NULL,
+                    locator {text} NOT NULL,
+                    raw_sha256 {text} NOT NULL,
+                    run_id {int} NOT NULL REFERENCES ingest_runs (id),
+                    supplied {text} NOT NULL,
+                    outlet {text},
+                    added_at {time} NOT NULL,
+                    UNIQUE (container, external_id, raw_sha256)
+                )""",
+                """INSERT INTO input_sources
+                   (article_id, container, external_id, locator, raw_sha256, run_id, supplied, added_at)
+                   SELECT article_id, '', external_id, locator, raw_sha256, run_id, supplied, added_at
+                   FROM article_sources ORDER BY id""",
+                "DROP TABLE article_sources",
+                "ALTER TABLE input_sources RENAME TO article_sources",
+                "CREATE INDEX article_sources_article ON article_sources (article_id)",
+                "CREATE INDEX article_sources_external ON article_sources (external_id)",
+                "ALTER TABLE articles ADD COLUMN superseded_by {int} REFERENCES articles (id)",
+            ),
+        ),
     ),
 )
+
+SourceKey = tuple[str | None, str, str]
+"""(container, external id, raw sha256): one input, as read once."""
 
 # Free-form metadata (a record's extra fields, what a source supplied) as JSON: keys sorted so equal
 # dicts store equal text, and values JSON has no type for (a datetime) as their str(). One encoder
@@ -113,7 +147,7 @@ _ARTICLE_SELECT = """
     SELECT a.id, a.external_id, a.text, a.title, a.title_origin, a.outlet, a.outlet_origin,
            a.url, a.url_origin, a.author, a.author_origin, a.language, a.language_origin,
            a.published, a.published_origin, a.published_raw, a.extra, a.warnings,
-           d.content_hash, d.duplicate_of, d.similarity, sa.story_id
+           d.content_hash, d.duplicate_of, d.similarity, sa.story_id, a.superseded_by
     FROM articles a
     LEFT JOIN article_duplicates d ON d.article_id = a.id
     LEFT JOIN story_articles sa ON sa.article_id = a.id"""
@@ -123,18 +157,22 @@ class ArticleRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def stored_sources(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which (external id, raw sha256) inputs are stored: a re-ingest skips them. Asked once
-        per batch, one query per ``MAX_PARAMETERS`` ids: never a query per record."""
-        wanted = set(pairs)
-        found: set[tuple[str, str]] = set()
-        for chunk in in_chunks(sorted({external_id for external_id, _ in wanted})):
+    def stored_sources(self, keys: Sequence[SourceKey]) -> set[SourceKey]:
+        """Which inputs are stored: a re-ingest skips them. The same bytes under the same id from
+        another container (a syndicated feed entry) are another input. Asked once per batch, one
+        query per ``MAX_PARAMETERS`` ids: never a query per record."""
+        wanted = set(keys)
+        found: set[SourceKey] = set()
+        for chunk in in_chunks(sorted({external_id for _, external_id, _ in wanted})):
             rows = self._db.query(
-                "SELECT external_id, raw_sha256 FROM article_sources "
+                "SELECT container, external_id, raw_sha256 FROM article_sources "
                 f"WHERE external_id IN ({marks(len(chunk))})",
                 chunk,
             )
-            found.update(pair for pair in ((str(e), str(h)) for e, h in rows) if pair in wanted)
+            for container, external_id, sha in rows:
+                key = (str(container) or None, str(external_id), str(sha))
+                if key in wanted:
+                    found.add(key)
         return found
 
     def insert(self, article: Article, now: datetime) -> int:
@@ -188,26 +226,73 @@ class ArticleRepository:
         return article_id
 
     def add_source(self, article_id: int, source: SourceRecord, now: datetime) -> bool:
-        """Record where the article was read; False (and nothing changes) when that (external id,
-        raw sha256) was recorded before."""
-        _refuse_nul_in("source", source.external_id, (source.external_id, source.locator, source.raw_sha256))
+        """Record where the article was read; False (and nothing changes) when that input (its
+        container, id and bytes) was recorded before."""
+        _refuse_nul_in(
+            "source",
+            source.external_id,
+            (source.container, source.external_id, source.locator, source.raw_sha256, source.outlet),
+        )
         row = (
             article_id,
+            source.container or "",
             source.external_id,
             source.locator,
             source.raw_sha256,
             source.run_id,
             _to_json(source.supplied),
+            source.outlet,
             self._db.time(now),
         )
         with self._db.write():
             added = self._db.execute(
-                """INSERT INTO article_sources
-                   (article_id, external_id, locator, raw_sha256, run_id, supplied, added_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id, raw_sha256) DO NOTHING""",
+                """INSERT INTO article_sources (article_id, container, external_id, locator,
+                       raw_sha256, run_id, supplied, outlet, added_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (container, external_id, raw_sha256) DO NOTHING""",
                 row,
             )
         return added == 1
+
+    def current_version(self, container: str, external_id: str) -> int | None:
+        """The article the input ``external_id`` of ``container`` stands for now: the one its
+        latest text gave (None when it was never stored)."""
+        row = self._db.query_one(
+            """SELECT s.article_id FROM article_sources s JOIN articles a ON a.id = s.article_id
+               WHERE s.container = ? AND s.external_id = ? AND a.superseded_by IS NULL
+               ORDER BY s.id DESC LIMIT 1""",
+            (container, external_id),
+        )
+        return int(row[0]) if row else None
+
+    def supersede(self, old_id: int, new_id: int) -> None:
+        """``new_id`` is a newer version of ``old_id`` (its input sent again with a new text): the
+        old article stays, with its history, and is no longer what its input stands for."""
+        with self._db.write():
+            self._db.execute("UPDATE articles SET superseded_by = ? WHERE id = ?", (new_id, old_id))
+
+    def versions(self, article_id: int) -> list[int]:
+        """The article's versions, oldest first, itself included (one when it has no other)."""
+        chain = [article_id]
+        while (
+            row := self._db.query_one("SELECT id FROM articles WHERE superseded_by = ?", (chain[0],))
+        ) is not None:
+            chain.insert(0, int(row[0]))
+        while True:
+            row = self._db.query_one("SELECT superseded_by FROM articles WHERE id = ?", (chain[-1],))
+            if row is None or row[0] is None or int(row[0]) in chain:
+                return chain
+            chain.append(int(row[0]))
+
+    def published_instants(self, ids: Sequence[int]) -> dict[int, datetime | None]:
+        """Each article's publication instant in UTC (None when undated)."""
+        found: dict[int, datetime | None] = {}
+        for chunk in in_chunks(sorted(set(ids))):
+            for article_id, instant in self._db.query(
+                f"SELECT id, published_utc FROM articles WHERE id IN ({marks(len(chunk))})", chunk
+            ):
+                found[int(article_id)] = self._db.read_time_or_none(instant)
+        return found
 
     def get(self, article_id: int) -> StoredArticle | None:
         found = self.get_many([article_id])
@@ -237,13 +322,13 @@ class ArticleRepository:
                 ):
                     sentences.setdefault(article_id, []).append(Sentence(paragraph, start, end))
                 for article_id, *source in self._db.query(
-                    "SELECT article_id, external_id, locator, raw_sha256, run_id, supplied "
-                    f"FROM article_sources WHERE article_id {where} ORDER BY id",
+                    "SELECT article_id, external_id, locator, raw_sha256, run_id, supplied, outlet, "
+                    f"container FROM article_sources WHERE article_id {where} ORDER BY id",
                     chunk,
                 ):
-                    ext, loc, sha, run, supplied = source
+                    ext, loc, sha, run, supplied, outlet, container = source
                     sources.setdefault(article_id, []).append(
-                        SourceRecord(ext, loc, sha, run, json.loads(supplied))
+                        SourceRecord(ext, loc, sha, run, json.loads(supplied), outlet, container or None)
                     )
         return [
             _stored(rows[i], paragraphs.get(i, []), sentences.get(i, []), sources.get(i, []))
@@ -252,13 +337,19 @@ class ArticleRepository:
         ]
 
     def ids_for_external_id(self, external_id: str) -> list[int]:
-        """Every article the outside world knows by ``external_id``: the articles with a source of
-        that id (an article's own external id is its first source's)."""
+        """Every article the outside world knows by ``external_id`` now, oldest first: for each
+        input of that id (two folders may each hold a ``report.txt``), the current version of
+        what it gave. An article's own external id is its first source's."""
         rows = self._db.query(
-            "SELECT DISTINCT article_id FROM article_sources WHERE external_id = ? ORDER BY article_id",
+            """SELECT s.article_id, a.superseded_by FROM article_sources s
+               JOIN articles a ON a.id = s.article_id WHERE s.external_id = ? ORDER BY s.article_id""",
             (external_id,),
         )
-        return [int(r[0]) for r in rows]
+        current = [
+            int(article_id) if newer is None else self.versions(int(article_id))[-1]
+            for article_id, newer in rows
+        ]
+        return list(dict.fromkeys(current))
 
     def summaries(self, limit: int | None = None, offset: int = 0) -> list[ArticleSummary]:
         rows = self._db.query(
@@ -330,8 +421,12 @@ def _meta(value: MetaValue) -> tuple[str | None, str]:
     return value.value, value.origin.value
 
 
-def _published(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def _published(value: str | None) -> datetime | date | None:
+    """A stored publication time: '2026-03-02' is a day (only the day was written), anything
+    longer the instant with its own offset."""
+    if not value:
+        return None
+    return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
 
 
 def _stored(
@@ -362,4 +457,5 @@ def _stored(
         duplicate_similarity=r[20],
         sources=tuple(sources),
         story_id=r[21],
+        superseded_by=r[22],
     )

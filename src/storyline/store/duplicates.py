@@ -1,7 +1,8 @@
 """What de-duplication knows of each article: its content hash, its MinHash signature, its group.
 
-Groups are flat: a near-duplicate points at its group's first article (the canonical one), never
-at another copy, so a group is read with one lookup.
+Groups are flat: every copy points at its group's canonical article, never at another copy, so a
+group is read with one lookup. The canonical article is the group's origin: the earliest published
+member (see ``duplicates.DuplicateStage``), so it can change as an earlier copy arrives.
 """
 
 from __future__ import annotations
@@ -67,6 +68,16 @@ class DuplicateRepository:
             "SELECT duplicate_of FROM article_duplicates WHERE article_id = ?", (article_id,)
         )
         return int(row[0]) if row and row[0] is not None else article_id
+
+    def make_canonical(self, old: int, new: int) -> None:
+        """Make ``new`` (a member of ``old``'s group, or joining it) the group's canonical article:
+        every member, ``old`` included, now points at ``new``, and ``new`` at nothing."""
+        with self._db.write():
+            self._db.execute(
+                "UPDATE article_duplicates SET duplicate_of = ? WHERE duplicate_of = ? OR article_id = ?",
+                (new, old, old),
+            )
+            self._db.execute("UPDATE article_duplicates SET duplicate_of = NULL WHERE article_id = ?", (new,))
 
     def members(self, canonical_id: int) -> list[int]:
         """The group of ``canonical_id``: itself and its duplicates, ascending."""

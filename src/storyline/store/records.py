@@ -7,7 +7,7 @@ They are the store's read model. The pipeline's own records (``Document``, ``Art
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -30,6 +30,11 @@ class SourceRecord:
     raw_sha256: str
     run_id: int
     supplied: dict[str, Any]
+    # The outlet of the article this input gave: an exact copy from a second outlet is the same
+    # article, but the second outlet still reported it.
+    outlet: str | None = None
+    # The input the record was read from (``Document.container``); None when nothing names it lastingly.
+    container: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +43,7 @@ class ArticleSummary:
     external_id: str
     title: str | None
     outlet: str | None
-    published: datetime | None
+    published: datetime | date | None
     published_origin: str
     duplicate_of: int | None
     source_count: int
@@ -54,6 +59,15 @@ class StoredArticle:
     duplicate_similarity: float | None
     sources: tuple[SourceRecord, ...]
     story_id: int | None
+    # The article that is a newer version of this one (same input, new text), if any.
+    superseded_by: int | None = None
+
+    @property
+    def outlets(self) -> list[str]:
+        """Every outlet that carried this text: its own, then its sources' (an exact copy from a
+        second outlet is one article with two outlets), each once."""
+        found = [self.article.outlet.value, *(source.outlet for source in self.sources)]
+        return list(dict.fromkeys(outlet for outlet in found if outlet))
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,18 +86,28 @@ class StoryRepository:
 
         A story is seen when its articles were published: first/last seen are the earliest and
         latest publication times, and None when no article is dated. Never the ingest time: a
-        bulk load of last year's news would otherwise all look like today's.
+        bulk load of last year's news would otherwise all look like today's. Its articles are the
+        current ones (an article superseded by a newer version of its input is history); its
+        outlets are every outlet that carried one of them, an exact copy's second outlet included.
         """
         db = self._db
         updated_at = db.time(now)
         with db.write():
             rows = db.query(
                 """SELECT a.outlet, a.published_utc FROM story_articles sa
-                   JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?""",
+                   JOIN articles a ON a.id = sa.article_id
+                   WHERE sa.story_id = ? AND a.superseded_by IS NULL""",
                 (story_id,),
             )
             published = [db.read_time(t) for _, t in rows if t is not None]
-            outlets = {outlet for outlet, _ in rows if outlet is not None}
+            copied = db.query(
+                """SELECT DISTINCT s.outlet FROM story_articles sa
+                   JOIN articles a ON a.id = sa.article_id
+                   JOIN article_sources s ON s.article_id = sa.article_id
+                   WHERE sa.story_id = ? AND a.superseded_by IS NULL AND s.outlet IS NOT NULL""",
+                (story_id,),
+            )
+            outlets = {outlet for outlet, _ in rows if outlet is not None} | {r[0] for r in copied}
             db.execute(
                 f"""INSERT INTO stories ({_STORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET label = excluded.label,
@@ -186,9 +196,11 @@ class StoryRepository:
         return int(row[0]) if row else 0
 
     def articles(self, story_id: int) -> builtins.list[ArticleSummary]:
-        """The story's articles in publication order, undated ones last, then by id."""
+        """The story's current articles (not those a newer version superseded) in publication
+        order, undated ones last, then by id."""
         rows = self._db.query(
-            f"{SUMMARY_SELECT} WHERE sa.story_id = ? ORDER BY a.published_utc NULLS LAST, a.id",
+            f"""{SUMMARY_SELECT} WHERE sa.story_id = ? AND a.superseded_by IS NULL
+                ORDER BY a.published_utc NULLS LAST, a.id""",
             (story_id,),
         )
         return [summary(r) for r in rows]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -255,5 +255,5 @@ def featurise(
     return out
 
 
-def _epoch(value: datetime | None) -> float:
+def _epoch(value: datetime | date | None) -> float:
     return math.nan if value is None else as_utc(value).timestamp()

@@ -5,7 +5,7 @@ depend on these and not on how the clusterer keeps its stories."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from storyline.models import Article
@@ -32,7 +32,7 @@ class StoryInput:
     article_id: int
     title: str | None
     text: str
-    published: datetime | None = None
+    published: datetime | date | None = None
     outlet: str | None = None
     duplicate_of: int | None = None
 

@@ -13,7 +13,7 @@ stories on since.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 import numpy as np
@@ -170,7 +170,7 @@ class StoryStage:
             self._state_size = (self._state_size[0], self._state_size[1] + len(data))
 
 
-def in_time_order(items: Sequence[T], published: Callable[[T], datetime | None]) -> list[T]:
+def in_time_order(items: Sequence[T], published: Callable[[T], datetime | date | None]) -> list[T]:
     """Order a batch by published time where known; an undated item keeps its place after the
     dated one that arrived before it, so arrival order still decides among undated items.
 
