@@ -160,3 +160,22 @@ def test_a_publication_time_is_an_aware_instant_or_a_day(location: str) -> None:
         )
         lines = [json.dumps(r.as_dict()) for r in tracker.export_articles()]
         assert all("T00:00:00" not in line for line in lines)  # no midnight that nobody wrote
+
+
+def test_a_spanish_story_s_key_terms_are_not_its_function_words(location: str) -> None:
+    spanish = (
+        "El puerto de Valdoria cerró el lunes por la huelga de los estibadores. Los sindicatos de la "
+        "ciudad dijeron que la huelga seguirá hasta que el gobierno retire el plan de automatización. "
+        "En la terminal norte, los barcos esperan en la bahía desde el domingo por la noche."
+    )
+    follow = (
+        "La huelga de los estibadores en el puerto de Valdoria cumplió el martes su segundo día. "
+        "Los barcos siguen en la bahía y el gobierno de la región pidió a los sindicatos volver a la mesa."
+    )
+    with tracker_at(location) as tracker:
+        tracker.add([{"id": "es-1", "text": spanish}, {"id": "es-2", "text": follow}])
+        view = tracker.article("es-1")
+        assert view is not None and view.stored.article.language.value == "es"
+        for story in tracker.stories():
+            assert not {"de", "el", "la", "en", "los"} & set(story.key_terms), story.key_terms
+            assert story.key_terms

@@ -195,6 +195,16 @@ class StoryRepository:
         row = self._db.query_one("SELECT COUNT(*) FROM stories")
         return int(row[0]) if row else 0
 
+    def languages(self, story_id: int) -> builtins.list[str]:
+        """The languages the story's current articles are written in (known ones), each once."""
+        rows = self._db.query(
+            """SELECT DISTINCT a.language FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+               WHERE sa.story_id = ? AND a.superseded_by IS NULL AND a.language IS NOT NULL
+               ORDER BY a.language""",
+            (story_id,),
+        )
+        return [str(r[0]) for r in rows]
+
     def articles(self, story_id: int) -> builtins.list[ArticleSummary]:
         """The story's current articles (not those a newer version superseded) in publication
         order, undated ones last, then by id."""

@@ -10,12 +10,44 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from storyline.stories.features import Idf, Vocabulary, headline_terms
 from storyline.stories.records import KeptHeadline, StoryLabel
 from storyline.stories.story_table import StoryTable
+
+# Function words of the languages news arrives in besides English (whose own never become terms,
+# see ``features``), by ISO 639-1 code. A Spanish story's heaviest terms are otherwise its articles
+# and prepositions ('de, el, la, en, los'). Applied only to stories whose reports are in that
+# language (``telling_terms``): 'war' or 'die' is a German function word and an English news word.
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    language: frozenset(words.split())
+    for language, words in {
+        "es": """de del el la las lo los un una uno unos unas en con por para sin sobre entre desde
+            hasta que qué como cómo cuando donde se su sus al es son fue ser ha han hay más muy pero
+            este esta estos estas ese esa eso le les ya también tras según durante ante bajo contra""",
+        "fr": """de du le la les des un une et ou au aux dans par pour avec sans sur sous entre vers
+            chez qui que quoi dont où ne pas plus est sont été être avoir il elle ils elles nous vous
+            leur leurs ce cet cette ces son sa ses se mais aussi après avant selon comme""",
+        "it": """di da dei degli delle del della dello il lo gli le la una uno un ed in con per tra fra
+            su che chi non più è sono stato essere ha hanno al allo alla ai agli alle nel nello nella
+            nei negli nelle dal dalla dai sul sulla anche dopo secondo come ma questo questa si""",
+        "de": """der die das den dem des ein eine einer eines und oder im in am an auf aus bei mit
+            nach von vor zu zum zur über unter für gegen ist sind war wurde wird werden nicht auch
+            sich es er sie wie als bis dass""",
+        "pt": """de do da dos das no na nos nas um uma com por para sem sobre entre ao aos à às não
+            mais foi ser também após segundo como se que em""",
+    }.items()
+}
+
+
+def telling_terms(key_terms: Sequence[str], languages: Iterable[str], limit: int) -> tuple[str, ...]:
+    """The first ``limit`` of a story's ``key_terms`` that are no function word of a language its
+    reports are written in."""
+    ignored = frozenset().union(*(FUNCTION_WORDS.get(language, frozenset()) for language in languages))
+    return tuple(itertools.islice((term for term in key_terms if term not in ignored), limit))
 
 
 def keep_headline(

@@ -33,11 +33,13 @@ from storyline.store import Store
 from storyline.store.records import ClustererState, StateVersion, StoryMergeRow, StorySplitRow
 from storyline.stories.clusterer import StoryClusterer
 from storyline.stories.embeddings import Embedder, embedder_named
+from storyline.stories.labels import telling_terms
 from storyline.stories.params import StoryParams
 from storyline.stories.records import StoryInput, StoryMerge
 from storyline.stories.state import state_embedder_name
 
 T = TypeVar("T")
+KEY_TERMS = 8  # shown with a story's label
 
 
 class StoryStage:
@@ -115,8 +117,11 @@ class StoryStage:
                 )
                 touched.update((change.story_id, change.new_story_id))
         for story_id in sorted(touched):
-            label = clusterer.label(story_id)
-            store.stories.refresh(story_id, label.headline, label.key_terms, context.now)
+            # More terms than shown: a foreign story's function words are dropped before the cut.
+            label = clusterer.label(story_id, n_terms=3 * KEY_TERMS)
+            languages = store.stories.languages(story_id)
+            key_terms = telling_terms(label.key_terms, languages, KEY_TERMS)
+            store.stories.refresh(story_id, label.headline, key_terms, context.now)
         self._save_state(store, clusterer, context.now)
         context.publish(events)
 
