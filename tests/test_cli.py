@@ -76,6 +76,8 @@ def test_export_jsonl_and_csv_have_one_record_per_article(sample_db: str) -> Non
         "published_origin",
         "duplicate_group",
         "story_id",
+        "superseded_by",
+        "outlets",
         "sources",
         "warnings",
         "extra",
