@@ -59,6 +59,18 @@ _JOINED: AbstractContextManager[None] = nullcontext()
 NO_LIMIT = 2**63 - 1
 
 
+class StoreError(Exception):
+    """A store that cannot be used as asked; its message is one line a user can act on."""
+
+
+class StoreNotFound(StoreError):
+    """No store at a location a reader opened without creating one (``open_store(create=False)``)."""
+
+
+class StoreReadOnly(StoreError):
+    """A write to a store this process may only read (an SQLite file or folder it cannot write)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     """One released step of a component's schema: DDL statements with type placeholders."""
