@@ -14,7 +14,7 @@ transaction. Everything about threads and transactions is decided here, once, fo
   of this process queue on a lock first. Statements that change anything are refused outside
   ``write()``, so no write can slip past the writer lock.
 - ``savepoint()`` inside ``write()``: an exception inside undoes the work since the savepoint only,
-  and propagates. An exception that leaves ``write()`` undoes the whole transaction: a caller that
+  and propagates (Ctrl-C is left to ``write()``, which undoes the whole transaction). An exception that leaves ``write()`` undoes the whole transaction: a caller that
   wants to survive a failed statement and go on writing wraps it in a savepoint (PostgreSQL refuses
   any further statement in a transaction after an error until then).
 - ``snapshot()``: the calling thread's reads inside see one consistent committed state (inside
@@ -239,10 +239,13 @@ class Database(ABC):
         self._execute(f"SAVEPOINT {name}", ())
         try:
             yield
-        except BaseException:
+        except Exception:
             self._execute(f"ROLLBACK TO SAVEPOINT {name}", ())
             self._execute(f"RELEASE SAVEPOINT {name}", ())
             raise
+        # Ctrl-C (or SystemExit) is not undone to the savepoint: it leaves write() too, which rolls
+        # back everything, and it may have cut a command short (a PostgreSQL COPY), leaving a
+        # connection no further statement can use until that rollback deals with it.
         else:
             self._execute(f"RELEASE SAVEPOINT {name}", ())
         finally:
