@@ -14,9 +14,10 @@ transaction. Everything about threads and transactions is decided here, once, fo
   of this process queue on a lock first. Statements that change anything are refused outside
   ``write()``, so no write can slip past the writer lock.
 - ``savepoint()`` inside ``write()``: an exception inside undoes the work since the savepoint only,
-  and propagates (Ctrl-C is left to ``write()``, which undoes the whole transaction). An exception that leaves ``write()`` undoes the whole transaction: a caller that
-  wants to survive a failed statement and go on writing wraps it in a savepoint (PostgreSQL refuses
-  any further statement in a transaction after an error until then).
+  and propagates (Ctrl-C is left to ``write()``). An exception that leaves ``write()`` undoes the
+  whole transaction: a caller that wants to survive a failed statement and go on writing wraps it
+  in a savepoint (PostgreSQL refuses any further statement in a transaction after an error until
+  then).
 - ``snapshot()``: the calling thread's reads inside see one consistent committed state (inside
   ``write()`` the writing transaction already is one, and ``snapshot()`` joins it).
 
