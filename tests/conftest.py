@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from storyline.store import open_store
+from storyline.tracker import EMBEDDER_VARIABLE
 
 from .support.paths import SEEDS
 from .support.postgres import TEMPLATE, PostgresServer, postgres_required
@@ -89,6 +90,14 @@ def location(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> It
 def empty_location(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Where a store can be made: no file, or an empty database."""
     yield from _location(backend, request, tmp_path, "template0")
+
+
+@pytest.fixture
+def cli_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line as the in-process CLI tests run it: the hashing embedder (no model to
+    load) and a terminal wide enough that table cells are not cut."""
+    monkeypatch.setenv(EMBEDDER_VARIABLE, "hashing")
+    monkeypatch.setenv("COLUMNS", "200")
 
 
 @pytest.fixture(scope="session")

@@ -8,24 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from storyline.interfaces.cli import app
-from storyline.tracker import EMBEDDER_VARIABLE
-
+from .support.cli import storyline
 from .support.paths import SAMPLES
 from .support.stories import split_test_params
 from .support.texts import TWO_QUAKES
 
-
-@pytest.fixture(autouse=True)
-def hashing_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(EMBEDDER_VARIABLE, "hashing")
-    monkeypatch.setenv("COLUMNS", "200")
-
-
-def storyline(*args: str, stdin: str | None = None) -> Result:
-    return CliRunner().invoke(app, list(args), input=stdin)
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 @pytest.fixture

@@ -10,16 +10,15 @@ import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from storyline.store import open_store
-from storyline.tracker import EMBEDDER_VARIABLE
 
 from .support.corpus import invented_text
+from .support.processes import environment, first_line_with
 
 pytestmark = pytest.mark.slow
 
@@ -46,10 +45,6 @@ def ingest_command(path: Path, url: str, batch_size: int = 64) -> list[str]:
         "--batch-size",
         str(batch_size),
     ]
-
-
-def environment() -> dict[str, str]:
-    return {**os.environ, EMBEDDER_VARIABLE: "hashing", "COLUMNS": "200"}
 
 
 def check_whole(url: str) -> tuple[int, int]:
@@ -140,26 +135,6 @@ def test_kill_minus_nine_mid_ingest_then_resume_finishes_without_duplicates(
     finally:
         store.close()
     assert statuses == ["interrupted", "ok"]  # the resumed run saw the killed one's process was gone
-
-
-def first_line_with(process: subprocess.Popen[str], text: str, within: float) -> str | None:
-    """The first line of the process's stderr holding ``text``, read for at most ``within`` seconds
-    (a reader thread, so that a process that never says it cannot hang the test)."""
-    found: list[str] = []
-
-    def read() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            if text in line:
-                found.append(line)
-                return
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    reader.join(within)
-    if not found:
-        process.kill()
-    return found[0] if found else None
 
 
 def stored_articles(url: str) -> int:

@@ -12,6 +12,7 @@ import random
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -203,10 +204,23 @@ def test_a_crash_inside_one_record_is_a_rejection_not_a_lost_batch(
         assert {row.external_id for row in tracker.articles().items} == {"fine-1", "fine-2"}
 
 
-def test_an_article_the_store_refuses_is_a_rejection_and_its_batch_is_kept(location: str) -> None:
+def test_an_article_the_store_refuses_is_a_rejection_and_its_batch_is_kept(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the store refuses of itself (a NUL) is refused when read now: the refusal is staged.
+    from storyline.store.articles import ArticleRepository
+
+    real = ArticleRepository.insert
+
+    def refuse_on_marker(self: ArticleRepository, article: Article, now: datetime) -> int:
+        if "REFUSE" in article.text:
+            raise ValueError("the store refuses this article")
+        return real(self, article, now)
+
+    monkeypatch.setattr(ArticleRepository, "insert", refuse_on_marker)
     records = [
         {"id": "fine", "text": "The council approved the new library budget on Tuesday evening."},
-        {"id": "nul", "text": "A record whose text carries a NUL \x00 character cannot be stored."},
+        {"id": "refused", "text": "REFUSE this record: the store will not take it."},
     ]
     with tracker_at(location) as tracker:
         report = tracker.add(records)

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from storyline.clock import Clock, system_clock
 from storyline.duplicates import DuplicateStage
 from storyline.ingest import extract_html, language
-from storyline.ingest.sources import document_from_record, iter_documents
+from storyline.ingest.sources import count_inputs, document_from_record, iter_documents
 from storyline.ingest.stage import ArticleBuilder
 from storyline.models import Document, Notice, Rejection
 from storyline.pipeline import IngestPipeline, Tally
@@ -44,6 +44,15 @@ ProgressCallback = Callable[[int], None]
 WaitCallback = Callable[[str], None]
 
 
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped an ingest after its run began. ``report`` holds what the run stored: whole
+    batches only, which a re-run of the same inputs skips, so a caller can say where it resumes."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__(f"ingest run {report.run_id} interrupted")
+        self.report = report
+
+
 class Tracker:
     """Ingests news into a store and keeps its duplicate groups and stories current.
 
@@ -56,7 +65,8 @@ class Tracker:
     different embedder is refused when the stories load. ``assign_stories=False`` bulk-loads
     articles only; the next run with stories enabled assigns everything left unassigned, in
     arrival order. ``stages`` run after the story stage, in order (see ``storyline.stage``).
-    ``clock`` is the one source of "now" (default: the system clock).
+    ``clock`` is the one source of "now" (default: the system clock). ``create`` False opens only
+    a store that exists (``storyline.store.StoreNotFound`` otherwise), as a reader wants.
     """
 
     def __init__(
@@ -69,8 +79,9 @@ class Tracker:
         embedder: Embedder | None = None,
         assign_stories: bool = True,
         stages: Sequence[ArticleStage[Any]] = (),
+        create: bool = True,
     ) -> None:
-        self.store = db if isinstance(db, Store) else open_store(db)
+        self.store = db if isinstance(db, Store) else open_store(db, create=create)
         self._batch_size = batch_size
         self._clock = clock or system_clock
         self._builder = ArticleBuilder(self._clock)
@@ -101,11 +112,19 @@ class Tracker:
         """Ingest files, folders and ``-`` (stdin): one path or several.
 
         ``progress`` is told how many inputs each batch handled; ``on_wait`` gets one line when
-        another process is writing to the store and this ingest waits for it.
+        another process is writing to the store and this ingest waits for it. Ctrl-C once the run
+        began raises ``IngestInterrupted``, which tells what the run stored.
         """
         # A lone string is one path, never a sequence of one-letter paths.
         names = [str(paths)] if isinstance(paths, str | Path) else [str(path) for path in paths]
         return self._run(iter_documents(names, stdin=stdin, notices=True), names, progress, on_wait)
+
+    @staticmethod
+    def count_inputs(paths: Sequence[str | Path]) -> int | None:
+        """How many inputs ``ingest(paths)`` will read, when that is cheap to know (files counted by
+        name, JSONL lines counted, nothing parsed); None otherwise (stdin, feeds, archives): for a
+        progress bar's total."""
+        return count_inputs([str(path) for path in paths])
 
     def add(
         self,
@@ -158,6 +177,9 @@ class Tracker:
                 if progress:
                     progress(len(batch))
             status = RunStatus.PARTIAL if tally.rejections else RunStatus.OK
+        except KeyboardInterrupt as interrupt:
+            report = IngestReport(run_id, tally.counts(), tally.rejections, tally.warnings, tally.notices)
+            raise IngestInterrupted(report) from interrupt
         finally:
             with self.store.write(on_wait=(lambda: on_wait(self._waiting_for(run_id))) if on_wait else None):
                 self.store.runs.finish(run_id, tally.counts(), status, self._clock())

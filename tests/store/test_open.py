@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from storyline.store import DEFAULT_DB, default_location, open_database, open_store
+from storyline.store import DEFAULT_DB, StoreNotFound, default_location, open_database, open_store
 
 
 def test_a_path_or_an_sqlite_url_is_an_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -17,11 +18,50 @@ def test_a_path_or_an_sqlite_url_is_an_sqlite_file(tmp_path: Path, monkeypatch: 
         assert store.backend == "sqlite" and (tmp_path / "b.db").is_file()
 
 
-def test_the_default_location_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_location_comes_from_the_environment_else_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("STORYLINE_DB", raising=False)
+    assert default_location() == DEFAULT_DB  # where a first ingest creates it
+    (tmp_path / "demo.db").touch()
+    assert default_location() == "demo.db"
+    (tmp_path / DEFAULT_DB).touch()
     assert default_location() == DEFAULT_DB
     monkeypatch.setenv("STORYLINE_DB", "postgresql://news@db.example/news")
     assert default_location() == "postgresql://news@db.example/news"
+
+
+def test_a_reader_finds_no_store_where_there_is_none_and_creates_nothing(empty_location: str) -> None:
+    with pytest.raises(StoreNotFound, match="no store at"):
+        open_store(empty_location, create=False)
+    if empty_location.startswith("postgresql://"):
+        db = open_database(empty_location)
+        try:
+            assert db.tables() == set()
+        finally:
+            db.close()
+    else:
+        assert not Path(empty_location).exists()
+
+
+def test_a_reader_leaves_an_sqlite_file_without_a_store_as_it_found_it(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreNotFound):
+        open_store(path, create=False)
+    assert path.read_bytes() == before  # not even switched to WAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_a_reader_opens_a_store_that_exists(location: str) -> None:
+    open_store(location).close()  # an SQLite store is made on first use
+    with open_store(location, create=False) as store:
+        assert store.articles.count() == 0
 
 
 def test_reopening_applies_no_migration_twice(location: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from storyline.store import open_store
 from storyline.store.postgres import PostgresDatabase
-from tests.store.helpers import NOW
+from tests.store.helpers import NOW, make_article
 
 from ..support.postgres import TEMPLATE, PostgresServer
 
@@ -56,3 +56,23 @@ def test_a_lost_connection_is_replaced_but_never_inside_a_transaction(
             drop_connections()
             store.runs.start(["would run outside the transaction"], NOW)
         assert store.runs.list() == []
+
+
+def test_ctrl_c_inside_a_copy_rolls_back_the_write_and_the_store_goes_on(
+    postgres: PostgresServer, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C cuts a COPY short and leaves its connection taking no statement, not even ROLLBACK:
+    the interrupt must come out as itself, undo the write, and leave a store that still works."""
+
+    def interrupted(self: psycopg.Copy) -> psycopg.Copy:
+        raise KeyboardInterrupt  # the COPY has begun on the server; nothing will end it
+
+    with open_store(postgres.url(database)) as store:
+        with monkeypatch.context() as patched:
+            patched.setattr(psycopg.Copy, "__enter__", interrupted)
+            with pytest.raises(KeyboardInterrupt), store.write(), store.savepoint():
+                store.articles.insert(make_article("Lost when the copy was cut short."), NOW)
+        assert store.articles.count() == 0
+        with store.write():
+            store.articles.insert(make_article("Stored once the store went on."), NOW)
+        assert store.articles.count() == 1

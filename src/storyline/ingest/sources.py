@@ -45,6 +45,7 @@ __all__ = [
     "MAX_FEED_BYTES",
     "MAX_JSON_BYTES",
     "MAX_LINE_BYTES",
+    "count_inputs",
     "document_from_record",
     "iter_documents",
 ]
@@ -184,8 +185,17 @@ def _contained(items: Iterator[Item], container: str, external_id: str) -> Itera
 # --- where inputs come from -------------------------------------------------------------------
 
 
-def _read_folder(root: str, relative: str = "") -> Iterator[Item]:
-    """Read a folder depth-first in name order; external ids are posix paths relative to ``root``.
+def _read_folder(root: str) -> Iterator[Item]:
+    for file in _folder_files(root):
+        if isinstance(file, Rejection):
+            yield file
+        else:
+            yield from _read_path(*file)
+
+
+def _folder_files(root: str, relative: str = "") -> Iterator[tuple[str, str] | Rejection]:
+    """Each file of a folder, depth-first in name order, as (path, external id), the id a posix
+    path relative to ``root``; a Rejection for each entry that cannot be read.
 
     Symlinked folders are not followed: they can loop, and following them would make the same
     article appear under two ids.
@@ -195,34 +205,83 @@ def _read_folder(root: str, relative: str = "") -> Iterator[Item]:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as exc:
-        yield Rejection(folder, f"cannot list folder: {exc.strerror or exc}")
+        yield Rejection(_storable(folder), f"cannot list folder: {exc.strerror or exc}")
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         child = f"{relative}/{entry.name}" if relative else entry.name
         if entry.is_dir(follow_symlinks=False):
-            yield from _read_folder(root, child)
+            yield from _folder_files(root, child)
         elif entry.is_file():
-            yield from _read_path(entry.path, external_id=child)
+            yield entry.path, child
         else:
-            yield Rejection(entry.path, "not a regular file (symlinked folders are not followed)")
+            yield Rejection(_storable(entry.path), "not a regular file (symlinked folders are not followed)")
+
+
+# Inputs that are one record each, by name: what ``count_inputs`` can count without reading them.
+_SINGLE_RECORD_FORMATS = (_Format.HTML, _Format.TEXT)
+
+
+def count_inputs(paths: Sequence[str]) -> int | None:
+    """How many inputs ``iter_documents(paths)`` will yield, for a progress bar's total; None when
+    that cannot be known cheaply.
+
+    Files are counted by name: a page or text file is one input, a JSONL file one per line that
+    is not blank (its lines are read, not parsed). Whatever holds an unknown number of records
+    without being parsed (stdin, JSON arrays, feeds, archives, gzip) makes the total unknown. It
+    is a count for showing progress, not a promise: a file whose content overrides its name (a
+    feed saved as ``.html``) yields what it holds.
+    """
+    total = 0
+    for path in paths:
+        if path == STDIN_LOCATOR:
+            return None
+        files = _folder_files(path) if os.path.isdir(path) else [(path, path)]
+        for file in files:
+            count = 1 if isinstance(file, Rejection) else _count_file(file[0])
+            if count is None:
+                return None
+            total += count
+    return total
+
+
+def _count_file(path: str) -> int | None:
+    fmt = next((fmt for suffix, fmt in _EXTENSIONS.items() if path.lower().endswith(suffix)), None)
+    if fmt in _SINGLE_RECORD_FORMATS:
+        return 1
+    if fmt is not _Format.JSONL:
+        return None
+    try:
+        with open(path, "rb") as lines:
+            records = sum(1 for line in lines if line.strip())
+    except OSError:
+        return 1  # the reader rejects it: one input
+    return records or 1  # a file of blank lines is one rejection
 
 
 def _read_path(path: str, external_id: str) -> Iterator[Item]:
+    locator = _storable(path)
     try:
         file = open(path, "rb")  # noqa: SIM115 - kept open while the generator streams from it
     except OSError as exc:
-        yield Rejection(path, f"cannot open: {exc.strerror or exc}")
+        yield Rejection(locator, f"cannot open: {exc.strerror or exc}")
         return
     with file:
         status = os.fstat(file.fileno())
         # A pipe or device reports size 0; only a regular file's size is worth trusting.
         size = status.st_size if stat.S_ISREG(status.st_mode) else None
+        stored_id = _storable(external_id)
         items = _read_stream(
-            file, locator=path, external_id=external_id, name=os.path.basename(path), size=size
+            file, locator=locator, external_id=stored_id, name=os.path.basename(path), size=size
         )
-        yield from _contained(items, os.path.abspath(path), external_id)
+        yield from _contained(items, _storable(os.path.abspath(path)), stored_id)
+
+
+def _storable(path: str) -> str:
+    """A path as text that can be stored and printed: a name byte that is not UTF-8 (which Python
+    holds as a lone surrogate) is written as its escape, ``caf\\xe9.txt``."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,9 +483,52 @@ def _content_document(
         return Rejection(locator, NOT_TEXT_REASON)
     if not decoded.text.strip():
         return Rejection(locator, BLANK_REASON)
-    return Document(
-        external_id, locator, kind, decoded.text, _sha256(raw), supplied, warnings=decoded.warnings
+    return _without_unwritten_text(
+        Document(external_id, locator, kind, decoded.text, _sha256(raw), supplied, warnings=decoded.warnings)
     )
+
+
+def _without_unwritten_text(document: Document) -> Record:
+    """The document, or its rejection if any of its text holds what no writer writes.
+
+    One rule, whatever the format: a NUL character (how binary data and broken exports show, cut
+    off by C-string tools, refused by PostgreSQL) or a lone surrogate (half of a UTF-16 pair, from
+    a JSON escape such as ``\\ud800``: no character at all, and not encodable as UTF-8) in an
+    input's text, id, metadata or any other field, at any depth, refuses the input here, before
+    any work, naming the field. The store refuses NUL too, as the last guard.
+    """
+    supplied = document.supplied
+    fields = [
+        ("id", document.external_id),
+        ("text", document.content),
+        ("title", supplied.title),
+        ("url", supplied.url),
+        ("outlet", supplied.outlet),
+        ("published", supplied.published),
+        ("language", supplied.language),
+        ("author", supplied.author),
+        *supplied.extra.items(),
+    ]
+    for name, value in fields:
+        flaw = _unwritten(name) or _unwritten(value)
+        if flaw is not None:
+            # repr: the reason is stored and printed, and must not hold what it reports.
+            return Rejection(document.locator, f"field {name!r} holds {flaw}, which no text holds")
+    return document
+
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _unwritten(value: object) -> str | None:
+    """What in ``value`` (a string, or a JSON list or object of them) no writer writes, if anything."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "a NUL character (U+0000)"
+        surrogate = _LONE_SURROGATE.search(value)
+        return f"a lone surrogate (U+{ord(surrogate.group()):04X})" if surrogate else None
+    items = value.items() if isinstance(value, dict) else value if isinstance(value, list | tuple) else ()
+    return next((flaw for item in items if (flaw := _unwritten(item)) is not None), None)
 
 
 class _FieldError(ValueError):
@@ -511,7 +613,9 @@ def _record_document(
     extra = {key: value for key, value in record.items() if key not in consumed}
     supplied = Supplied(origin=origin, outlet=outlet, extra=extra, **meta)
     external_id = given_id if given_id.strip() else default_id
-    return Document(external_id, locator, kind, content, _sha256(raw), supplied, warnings=warnings)
+    return _without_unwritten_text(
+        Document(external_id, locator, kind, content, _sha256(raw), supplied, warnings=warnings)
+    )
 
 
 def document_from_record(record: Mapping[str, Any], default_id: str, locator: str) -> Record:

@@ -1,41 +1,83 @@
 """The ``storyline`` command: a thin layer over :class:`storyline.tracker.Tracker`.
 
-Exit codes: 0 all inputs handled, 3 partial (some inputs rejected; each was reported on stderr),
-1 a fatal error, 2 a usage error.
+Every command is one facade call, formatted. Everything printed (tables, lines, exports) goes
+through ``storyline.interfaces.output``, which shows control characters from the input as escapes
+instead of handing them to the terminal.
+
+The store is ``--db``, else ``$STORYLINE_DB``, else ``./storyline.db`` or ``./demo.db`` (what
+``make demo`` writes), whichever exists first; a store found that way is named on stderr. A read
+command never creates a store: where there is none it says so and exits 1.
+
+Exit codes:
+
+- 0: every input handled (stored, or stored before);
+- 1: a fatal error, in one line on stderr (no store, a store this user cannot write, an output
+  that cannot be written);
+- 2: a usage error;
+- 3: partial: some inputs were rejected (each is named on stderr) and some stored;
+- 4: nothing ingested: every input was rejected, or no input was found;
+- 130: interrupted (Ctrl-C): the whole batches stored so far are kept, and running the same
+  command again resumes after them.
 """
 
 from __future__ import annotations
 
-import csv
-import json
+import functools
+import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from storyline import __version__
 from storyline.coverage import Coverage
-from storyline.store import default_location
+from storyline.interfaces.help import PlainHelpCommand, PlainHelpGroup
+from storyline.interfaces.output import SafeConsole, write_csv, write_jsonl
+from storyline.models import one_line
+from storyline.store import DB_VARIABLE, DEFAULT_CANDIDATES, StoreError, StoreNotFound, default_location
 from storyline.store.records import ArticleSummary
-from storyline.tracker import BATCH_SIZE, Tracker
+from storyline.tracker import BATCH_SIZE, IngestInterrupted, Tracker
 from storyline.views import ArticleExport, ArticleView, AssignmentExport, IngestReport
 
+EXIT_FATAL = 1
 EXIT_PARTIAL = 3
+EXIT_NOTHING_INGESTED = 4
+EXIT_INTERRUPTED = 130
+# Without a terminal (a log, a pipe), ingest progress is a plain line this often.
+PROGRESS_LINE_SECONDS = 10.0
+
+_EXIT_CODES = (
+    "Exit codes: 0 every input handled, 1 error, 2 usage, 3 partial (some inputs rejected),"
+    " 4 nothing ingested, 130 interrupted."
+)
 
 app = typer.Typer(
+    cls=PlainHelpGroup,
     help="Turn a stream of news articles into de-duplicated, dated, source-compared stories.",
+    epilog=_EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console()
-err = Console(stderr=True)
+_command = functools.partial(app.command, cls=PlainHelpCommand)
+out = SafeConsole()
+err = SafeConsole(stderr=True)
 
 
 @app.callback(invoke_without_command=True)
@@ -48,7 +90,7 @@ def _consoles(
     # The consoles read the terminal's width ($COLUMNS included) when a command starts, not when
     # this module was imported: a long-lived process (a test run, a server) may invoke many.
     global out, err
-    out, err = Console(), Console(stderr=True)
+    out, err = SafeConsole(), SafeConsole(stderr=True)
     if version:
         out.print(f"storyline {__version__}")
         raise typer.Exit()
@@ -56,57 +98,87 @@ def _consoles(
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Store location (SQLite file). Default: $STORYLINE_DB or ./storyline.db."),
+    typer.Option(
+        "--db",
+        metavar="LOCATION",
+        help=f"The store: an SQLite file or a postgresql:// URL. Default: ${DB_VARIABLE},"
+        f" else the first of {', '.join(f'./{name}' for name in DEFAULT_CANDIDATES)} that exists.",
+    ),
 ]
 
 
-@contextmanager
-def _tracker(db: str | None, **options: Any) -> Iterator[Tracker]:
-    try:
-        tracker = Tracker(db or default_location(), **options)
-    except Exception as exc:  # a broken or foreign file must not end in a traceback
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(EXIT_FATAL)
+
+
+def _location(db: str | None) -> str:
+    """The store the command uses; named on stderr when the user did not name it."""
+    if db:
+        return db
+    location = default_location()
+    if not os.environ.get(DB_VARIABLE):
+        looked = ", ".join(f"./{name}" for name in DEFAULT_CANDIDATES)
         err.print(
-            f"[red]error:[/] cannot open store {escape(str(db or default_location()))}: {escape(str(exc))}"
+            f"[dim]store: ./{escape(location)} (no --db or ${DB_VARIABLE}; looked for {looked})[/]",
+            soft_wrap=True,
         )
-        raise typer.Exit(1) from exc
+    return location
+
+
+@contextmanager
+def _tracker(db: str | None, *, create: bool, **options: Any) -> Iterator[Tracker]:
+    """The tracker on the command's store; ``create`` False (a read command) refuses to make one."""
+    location = _location(db)
+    try:
+        tracker = Tracker(location, create=create, **options)
+    except StoreNotFound as exc:
+        _fail(f"{exc}; ingest into it first, or pass --db / set ${DB_VARIABLE}")
+    except StoreError as exc:
+        _fail(str(exc))
+    except Exception as exc:  # a broken or foreign file must not end in a traceback
+        _fail(f"cannot open store {location}: {one_line(exc)}")
     try:
         yield tracker
     finally:
         tracker.close()
 
 
-@app.command()
+@_command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(metavar="PATH", help="Files, folders (recursive) or - for stdin.")
+    ],
     db: DbOption = None,
     batch_size: Annotated[
-        int, typer.Option(min=1, help="Inputs per batch: each batch is stored whole or not at all.")
+        int,
+        typer.Option(min=1, metavar="N", help="Inputs per batch: each batch is stored whole or not at all."),
     ] = BATCH_SIZE,
 ) -> None:
     """Read, clean, de-duplicate and store articles, then assign them to stories."""
-    with (
-        _tracker(db, batch_size=batch_size) as tracker,
-        Progress(
-            TextColumn("[bold]ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("records"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar,
-    ):
-        task = bar.add_task("ingest", total=None)
+    with _tracker(db, create=True, batch_size=batch_size) as tracker:
         try:
-            report = tracker.ingest(
-                paths,
-                stdin=sys.stdin.buffer,
-                progress=lambda n: bar.advance(task, n),
-                on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
+            with _progress(tracker.count_inputs(paths)) as advance:
+                report = tracker.ingest(
+                    paths,
+                    stdin=sys.stdin.buffer,
+                    progress=advance,
+                    on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
+                )
+        except IngestInterrupted as stopped:
+            c = stopped.report.counts
+            err.print(
+                f"[yellow]stopped:[/] ingest run {stopped.report.run_id} had read {c.read:,} inputs in whole"
+                f" batches ({c.new:,} new articles), all kept; run the same command to resume: what is"
+                " stored is skipped",
+                soft_wrap=True,
             )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         except KeyboardInterrupt:
-            err.print("[yellow]stopped:[/] every batch stored so far is kept; run the same command to resume")
-            raise typer.Exit(130) from None
+            err.print("[yellow]stopped[/] before any input was stored; run the same command to start again")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except StoreError as exc:
+            _fail(str(exc))
     for rejection in report.rejections:
         err.print(f"[yellow]rejected[/] {escape(str(rejection))}", soft_wrap=True)
     for warning in report.warnings:
@@ -114,8 +186,74 @@ def ingest(
     for notice in report.notices:
         err.print(f"[cyan]note[/] {escape(str(notice))}", soft_wrap=True)
     _print_summary(report)
-    if report.partial:
-        raise typer.Exit(EXIT_PARTIAL)
+    code = _ingest_exit_code(report)
+    if code == EXIT_NOTHING_INGESTED:
+        nothing = "every input was rejected" if report.rejections else "no input was found"
+        err.print(f"[red]nothing ingested:[/] {nothing}")
+    raise typer.Exit(code)
+
+
+def _ingest_exit_code(report: IngestReport) -> int:
+    c = report.counts
+    if c.new + c.exact_duplicates + c.already_stored == 0:  # new counts near-duplicates too
+        return EXIT_NOTHING_INGESTED
+    return EXIT_PARTIAL if report.rejections else 0
+
+
+@contextmanager
+def _progress(total: int | None) -> Iterator[Callable[[int], None]]:
+    """Where ingest progress goes: a bar on a terminal (with a time estimate when the number of
+    inputs is known), a plain line now and then anywhere else, so that a log stays readable."""
+    if not err.is_terminal:
+        yield _ProgressLines(total).advance
+        return
+    columns: list[ProgressColumn | str] = [
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("inputs"),
+        TimeElapsedColumn(),
+        TextColumn("elapsed"),
+    ]
+    if total is not None:
+        columns += [TextColumn("about"), TimeRemainingColumn(), TextColumn("left")]
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("ingest", total=total)
+        yield functools.partial(bar.advance, task)
+
+
+class _ProgressLines:
+    """Progress as one plain line after the first batch, then at most every
+    ``PROGRESS_LINE_SECONDS``: ``ingest: 1,024 of 3,000 inputs (34%), 0:00:12 elapsed, about
+    0:00:23 left``."""
+
+    def __init__(self, total: int | None) -> None:
+        self._total = total
+        self._done = 0
+        self._started = time.monotonic()
+        self._printed: float | None = None
+
+    def advance(self, count: int) -> None:
+        self._done += count
+        now = time.monotonic()
+        if self._printed is not None and now - self._printed < PROGRESS_LINE_SECONDS:
+            return
+        self._printed = now
+        elapsed = now - self._started
+        done, total = self._done, self._total
+        line = (
+            f"ingest: {done:,} of {total:,} inputs ({100 * done // total}%)"
+            if total
+            else f"ingest: {done:,} inputs"
+        )
+        line += f", {_duration(elapsed)} elapsed"
+        if total and 0 < done < total:
+            line += f", about {_duration(elapsed * (total - done) / done)} left"
+        err.print(line, highlight=False, soft_wrap=True)
+
+
+def _duration(seconds: float) -> str:
+    return str(timedelta(seconds=round(seconds)))
 
 
 def _print_summary(report: IngestReport) -> None:
@@ -140,14 +278,14 @@ def _print_summary(report: IngestReport) -> None:
             out.print(f"  rejected {count}× — {escape(reason)}")
 
 
-@app.command()
+@_command()
 def articles(
     db: DbOption = None,
-    limit: Annotated[int, typer.Option(help="Rows to show.")] = 50,
-    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    limit: Annotated[int, typer.Option(metavar="N", help="Rows to show.")] = 50,
+    offset: Annotated[int, typer.Option(metavar="N", help="Rows to skip.")] = 0,
 ) -> None:
     """List stored articles."""
-    with _tracker(db) as tracker:
+    with _tracker(db, create=False) as tracker:
         page = tracker.articles(limit, offset)
     out.print(_article_table(page.items, title=f"articles {page.first}–{page.last} of {page.total}"))
 
@@ -174,26 +312,32 @@ def _summary_cells(row: ArticleSummary) -> list[str]:
     ]
 
 
-@app.command()
+@_command()
 def article(
     key: Annotated[
-        str | None, typer.Argument(help="The id the article's input gave it (a record's id, a file's path).")
+        str | None,
+        typer.Argument(
+            metavar="INPUT_ID", help="The id the article's input gave it (a record's id, a file's path)."
+        ),
     ] = None,
     db: DbOption = None,
     internal_id: Annotated[
-        int | None, typer.Option("--id", help="The article's storyline id instead (the 'id' column).")
+        int | None,
+        typer.Option("--id", metavar="N", help="The article's storyline id instead (the 'id' column)."),
     ] = None,
 ) -> None:
     """Show one article: clean text, metadata with provenance, sources and duplicates."""
     if (key is None) == (internal_id is None):
         err.print("[red]error:[/] give an input id, or --id with a storyline id")
         raise typer.Exit(2)
-    with _tracker(db) as tracker:
+    with _tracker(db, create=False) as tracker:
         view = tracker.article(internal_id if internal_id is not None else str(key))
     if view is None:
-        asked = f"with id {internal_id}" if internal_id is not None else f"with input id {key}"
-        err.print(f"[red]error:[/] no article {escape(asked)}")
-        raise typer.Exit(1)
+        _fail(
+            f"no article with id {internal_id}"
+            if internal_id is not None
+            else f"no article with input id {key}"
+        )
     _print_article(view)
 
 
@@ -261,44 +405,57 @@ class ExportWhat(StrEnum):
     assignments = "assignments"
 
 
-@app.command()
+@_command()
 def export(
     db: DbOption = None,
-    format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.jsonl,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", metavar="jsonl|csv", help="Output format.")
+    ] = ExportFormat.jsonl,
     what: Annotated[
-        ExportWhat, typer.Option("--what", help="articles, or assignments (input id → story id).")
+        ExportWhat,
+        typer.Option(
+            "--what",
+            metavar="articles|assignments",
+            help="Every field of each article, or assignments (input id → story id).",
+        ),
     ] = ExportWhat.articles,
 ) -> None:
     """Write articles (or story assignments) to stdout, one record per line."""
-    with _tracker(db) as tracker:
+    with _tracker(db, create=False) as tracker:
         if what is ExportWhat.assignments:
-            _write((r.as_dict() for r in tracker.export_assignments()), AssignmentExport.FIELDS, format)
+            records = (r.as_dict() for r in tracker.export_assignments())
+            fields = AssignmentExport.FIELDS
         else:
-            _write((r.as_dict() for r in tracker.export_articles()), ArticleExport.FIELDS, format)
+            records = (r.as_dict() for r in tracker.export_articles())
+            fields = ArticleExport.FIELDS
+        try:
+            if format is ExportFormat.jsonl:
+                write_jsonl(records, sys.stdout)
+            else:
+                write_csv(records, fields, sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader stopped reading (| head): typer ends quietly
+        except OSError as exc:  # a full disk
+            _discard_stdout()
+            _fail(f"cannot write the export: {exc.strerror or exc}")
 
 
-def _write(records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: ExportFormat) -> None:
-    stream = sys.stdout
-    if fmt is ExportFormat.jsonl:
-        for record in records:
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return
-    writer = csv.DictWriter(stream, fieldnames=list(fields))
-    writer.writeheader()
-    # CSV has no lists or objects: those cells hold their JSON.
-    writer.writerows(
-        {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for k, v in r.items()}
-        for r in records
-    )
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for it would fail again when Python
+    flushes it on exit, and print a second error with a traceback."""
+    # A stdout without a file descriptor (a test's captured output) holds nothing buffered.
+    with suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-@app.command()
+@_command()
 def stories(
     db: DbOption = None,
-    limit: Annotated[int, typer.Option(help="Rows to show.")] = 50,
+    limit: Annotated[int, typer.Option(metavar="N", help="Rows to show.")] = 50,
 ) -> None:
     """List stories, the latest news first."""
-    with _tracker(db) as tracker:
+    with _tracker(db, create=False) as tracker:
         page = tracker.stories(limit)
     table = Table(
         title=f"{page.total} stories"
@@ -319,17 +476,16 @@ def stories(
     out.print(table)
 
 
-@app.command()
+@_command()
 def story(
-    story_id: Annotated[int, typer.Argument(help="Story id (an absorbed id redirects).")],
+    story_id: Annotated[int, typer.Argument(metavar="STORY_ID", help="Story id (an absorbed id redirects).")],
     db: DbOption = None,
 ) -> None:
     """Show a story: its articles in time order with outlets and duplicate groups."""
-    with _tracker(db) as tracker:
+    with _tracker(db, create=False) as tracker:
         view = tracker.story(story_id)
     if view is None:
-        err.print(f"[red]error:[/] no story {story_id}")
-        raise typer.Exit(1)
+        _fail(f"no story {story_id}")
     if view.redirected:
         out.print(f"story {story_id} was merged into story {view.story.id}")
     out.print(f"[bold]story {view.story.id}[/]: {escape(view.story.label)}")
@@ -350,10 +506,10 @@ def story(
         )
 
 
-@app.command()
+@_command()
 def runs(db: DbOption = None) -> None:
     """List ingest runs: when, what was read, what each did, and how it ended."""
-    with _tracker(db) as tracker:
+    with _tracker(db, create=False) as tracker:
         rows = tracker.runs()
     table = Table(title=f"{len(rows)} ingest runs")
     for column in (

@@ -14,9 +14,10 @@ transaction. Everything about threads and transactions is decided here, once, fo
   of this process queue on a lock first. Statements that change anything are refused outside
   ``write()``, so no write can slip past the writer lock.
 - ``savepoint()`` inside ``write()``: an exception inside undoes the work since the savepoint only,
-  and propagates. An exception that leaves ``write()`` undoes the whole transaction: a caller that
-  wants to survive a failed statement and go on writing wraps it in a savepoint (PostgreSQL refuses
-  any further statement in a transaction after an error until then).
+  and propagates (Ctrl-C is left to ``write()``). An exception that leaves ``write()`` undoes the
+  whole transaction: a caller that wants to survive a failed statement and go on writing wraps it
+  in a savepoint (PostgreSQL refuses any further statement in a transaction after an error until
+  then).
 - ``snapshot()``: the calling thread's reads inside see one consistent committed state (inside
   ``write()`` the writing transaction already is one, and ``snapshot()`` joins it).
 
@@ -57,6 +58,18 @@ _JOINED: AbstractContextManager[None] = nullcontext()
 
 # "No limit" for ``LIMIT ?``: SQLite refuses LIMIT NULL and PostgreSQL has no LIMIT -1.
 NO_LIMIT = 2**63 - 1
+
+
+class StoreError(Exception):
+    """A store that cannot be used as asked; its message is one line a user can act on."""
+
+
+class StoreNotFound(StoreError):
+    """No store at a location a reader opened without creating one (``open_store(create=False)``)."""
+
+
+class StoreReadOnly(StoreError):
+    """A write to a store this process may only read (an SQLite file or folder it cannot write)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,10 +240,13 @@ class Database(ABC):
         self._execute(f"SAVEPOINT {name}", ())
         try:
             yield
-        except BaseException:
+        except Exception:
             self._execute(f"ROLLBACK TO SAVEPOINT {name}", ())
             self._execute(f"RELEASE SAVEPOINT {name}", ())
             raise
+        # Ctrl-C (or SystemExit) is not undone to the savepoint: it leaves write() too, which rolls
+        # back everything, and it may have cut a command short (a PostgreSQL COPY), leaving a
+        # connection no further statement can use until that rollback deals with it.
         else:
             self._execute(f"RELEASE SAVEPOINT {name}", ())
         finally:

@@ -118,8 +118,15 @@ class PostgresDatabase(Database):
     def _rollback(self) -> None:
         conn = self._connections.get()
         # A lost connection has no transaction left to undo: the server ended it.
-        if not conn.closed and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            conn.execute("ROLLBACK")
+        if conn.closed or conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            return
+        if conn.info.transaction_status == psycopg.pq.TransactionStatus.ACTIVE:
+            # A command was cut short (Ctrl-C inside a COPY): the connection takes no statement,
+            # not even ROLLBACK. Closing it ends the transaction on the server; the next statement
+            # outside a transaction gets a new connection (``_conn``).
+            conn.close()
+            return
+        conn.execute("ROLLBACK")
 
     def _begin_snapshot(self) -> None:
         self._conn().execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -4,18 +4,35 @@ WAL journaling lets readers go on while a writer writes; ``synchronous=NORMAL`` 
 (a power cut may lose the last commits, never corrupt the file) and much faster than FULL. The
 writer lock is SQLite's own: ``BEGIN IMMEDIATE`` takes the file's write lock at ``BEGIN``, so the
 transaction never has to upgrade a read lock later (which could fail with nothing to wait for).
+
+A store this process cannot write (the file, or the folder that must hold the WAL's ``-wal`` and
+``-shm`` files, is not writable to it) is opened read-only, so that it can still be read: every
+write then raises ``StoreReadOnly``. Without a ``-wal`` file beside it and with no way to create
+one, SQLite can read the file only as ``immutable`` (it then takes no locks): nothing can be
+missing from it, since every commit of a WAL store that has no ``-wal`` file is in the main file.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import quote
 
-from storyline.store.database import Database, OnWait, Params, Row, ThreadConnections, utc
+from storyline.store.database import (
+    Database,
+    OnWait,
+    Params,
+    Row,
+    StoreNotFound,
+    StoreReadOnly,
+    ThreadConnections,
+    utc,
+)
 
 # How long one SQLite call waits on a lock before it reports busy. Readers under WAL meet a lock
 # only in brief moments (recovering the WAL after a crash, switching the journal mode of a new
@@ -38,18 +55,33 @@ class SQLiteDatabase(Database):
         "clustered": "WITHOUT ROWID",
     }
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open the file at ``path``; ``create`` False refuses (``StoreNotFound``) where there is
+        none, and then leaves the file as it finds it (a reader converts nothing to WAL)."""
         super().__init__(str(path))
         self.path = Path(path)
+        folder = self.path.parent  # Path("store.db").parent is Path(".")
+        exists = self.path.exists()
+        if not exists and not create:
+            raise StoreNotFound(f"no store at {path}")
+        if not exists and not _writable(folder):
+            raise StoreReadOnly(f"cannot create a store at {path}: its folder is not writable")
+        self.read_only = exists and not (_writable(self.path) and _writable(folder))
+        mode = "ro" if self.read_only else "rwc" if create else "rw"
+        immutable = self.read_only and not _writable(folder) and not Path(f"{self.path}-wal").exists()
+        self._uri = f"file:{quote(str(self.path.absolute()))}?mode={mode}" + "&immutable=1" * immutable
         self._connections = ThreadConnections(self._connect, sqlite3.Connection.close)
-        # WAL is a property of the file: set once, it holds for every later connection.
-        self._connections.get().execute("PRAGMA journal_mode=WAL")
+        connection = self._connections.get()
+        if create and not self.read_only:
+            # WAL is a property of the file: set once, it holds for every later connection.
+            connection.execute("PRAGMA journal_mode=WAL")
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: transactions are begun and ended by this class alone.
         # check_same_thread=False only so close() may close another thread's connection.
         conn = sqlite3.connect(
-            self.path,
+            self._uri,
+            uri=True,
             isolation_level=None,
             check_same_thread=False,
             timeout=_BUSY_TIMEOUT_MS / 1000,
@@ -90,6 +122,11 @@ class SQLiteDatabase(Database):
 
     # -- transactions -----------------------------------------------------------------------
     def _begin_write(self, on_wait: OnWait | None) -> None:
+        if self.read_only:
+            raise StoreReadOnly(
+                f"the store at {self.location} is read-only here (its file or its folder is not"
+                " writable): it can be read, not written"
+            )
         conn = self._connections.get()
         # The first try must not wait, so that on_wait is called before any waiting; afterwards
         # each try waits up to the busy time-out inside SQLite, and the loop waits for good.
@@ -136,6 +173,12 @@ def _utc_text(value: datetime) -> str:
     # Cached: a batch writes the same few instants (its clock's "now") on every row. A naive value
     # raises, and a raised call is not cached.
     return utc(value).isoformat()
+
+
+def _writable(path: Path) -> bool:
+    # access() answers for this process's real user and its capabilities: root is refused only
+    # what a read-only mount or dropped capabilities refuse it.
+    return os.access(path, os.W_OK | (os.X_OK if path.is_dir() else 0))
 
 
 def _try_begin_immediate(conn: sqlite3.Connection) -> bool:

