@@ -33,13 +33,13 @@ def write_stream(path: Path, ids: list[str], seed: int) -> None:
     path.write_text("\n".join(records(ids, seed)) + "\n", encoding="utf-8")
 
 
-def ingest_command(path: Path, url: str, batch_size: int = 64) -> list[str]:
+def ingest_command(path: Path | list[Path], url: str, batch_size: int = 64) -> list[str]:
     return [
         sys.executable,
         "-m",
         "storyline",
         "ingest",
-        str(path),
+        *(str(p) for p in (path if isinstance(path, list) else [path])),
         "--db",
         url,
         "--batch-size",
@@ -61,10 +61,12 @@ def check_whole(url: str) -> tuple[int, int]:
 def test_two_ingests_at_once_store_every_record_once_and_assign_every_article(
     tmp_path: Path, location: str
 ) -> None:
-    shared = records([f"both-{i}" for i in range(150)], seed=1)  # the very same inputs in both files
+    shared = records([f"both-{i}" for i in range(150)], seed=1)  # the same texts in both files
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     first.write_text("\n".join(records([f"a-{i}" for i in range(600)], seed=2) + shared) + "\n")
     second.write_text("\n".join(shared + records([f"b-{i}" for i in range(600)], seed=3)) + "\n")
+    # The second process also reads the first's file: the very same inputs, written by whichever
+    # process gets to each batch first.
     processes = [
         subprocess.Popen(
             ingest_command(path, location),
@@ -73,13 +75,14 @@ def test_two_ingests_at_once_store_every_record_once_and_assign_every_article(
             stderr=subprocess.PIPE,
             text=True,
         )
-        for path in (first, second)
+        for path in (first, [second, first])
     ]
     results = [process.communicate(timeout=600) for process in processes]
     for process, (_, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
     articles, sources = check_whole(location)
-    assert articles == sources == 1350  # 600 + 600 + 150 shared, each input once
+    # 600 + 600 + 150 shared texts; every input once: the shared ones were read from two files.
+    assert (articles, sources) == (1350, 1500)
 
 
 def test_a_writer_waits_for_the_one_holding_the_store_and_says_so(tmp_path: Path, location: str) -> None:
