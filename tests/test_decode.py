@@ -168,3 +168,11 @@ def test_mixed_utf8_and_legacy_lines_keep_each_line() -> None:
     data = "Größe in UTF-8.\n".encode() + f"{CZECH}\n".encode("cp1250")
     decoded = decode(data)
     assert decoded is not None and decoded.text == f"Größe in UTF-8.\n{CZECH}\n"
+
+
+def test_utf8_text_with_a_stray_nul_far_in_is_utf8_not_utf16() -> None:
+    # A NUL is a zero byte, as UTF-16's are; one in a long UTF-8 text does not make it UTF-16 (the
+    # ingest then refuses it for the NUL, naming it, instead of storing CJK garbage).
+    raw = ("The harbour reopened on Monday after the storm. " * 120).encode() + b"\x00 and a tail."
+    decoded = decode(raw)
+    assert decoded is not None and decoded.encoding == "utf-8" and "\x00" in decoded.text

@@ -265,6 +265,18 @@ def _utf8_or_none(line: bytes) -> str | None:
 # --- encodings with a signature -------------------------------------------------------------------
 
 
+# The share of zero high bytes below which valid UTF-8 is taken for what it is (see _zero_pattern).
+_UTF16_ZERO_SHARE = 0.3
+
+
+def _stray_nul_utf8(raw: bytes) -> bool:
+    """UTF-8 text with a stray NUL or two, not UTF-16: it decodes as UTF-8 with no other control
+    code. (UTF-16 whose bytes happen to be valid UTF-8, as Cyrillic's 0x04 high bytes are, is full
+    of control codes read that way.)"""
+    text = _utf8_or_none(raw)
+    return text is not None and not _CONTROL.search(text.replace("\x00", ""))
+
+
 def _zero_pattern(raw: bytes) -> str | None:
     """UTF-32 or UTF-16 without a byte-order mark, told apart by where their zero bytes fall.
 
@@ -287,6 +299,8 @@ def _zero_pattern(raw: bytes) -> str | None:
             return codec
     body = raw[: len(raw) // 2 * 2]
     high_in_le, high_in_be = body[1::2].count(0), body[0::2].count(0)
+    if max(high_in_le, high_in_be) < len(body) // 2 * _UTF16_ZERO_SHARE and _stray_nul_utf8(raw):
+        return None
     orders = ("utf-16-le", "utf-16-be") if high_in_le >= high_in_be else ("utf-16-be", "utf-16-le")
     return next((codec for codec in orders if _is_text(body, codec)), None)
 
