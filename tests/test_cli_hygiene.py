@@ -121,6 +121,26 @@ def test_a_nul_past_the_start_of_a_text_file_is_refused(location: str, tmp_path:
     result = storyline("ingest", str(page), "--db", location)
     assert result.exit_code == 4
     assert "field 'text' holds a NUL character" in result.stderr
+    # Without the byte-order mark too: one NUL does not make UTF-8 text UTF-16.
+    page.write_text("The council approved the budget. " * 200 + "\x00 and more.", encoding="utf-8")
+    result = storyline("ingest", str(page), "--db", location)
+    assert result.exit_code == 4
+    assert "field 'text' holds a NUL character" in result.stderr
+
+
+def test_a_store_failing_mid_ingest_is_one_line_and_no_traceback(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*args: object, **kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    # A failure of the write itself, not of one article (which would be that article's rejection).
+    monkeypatch.setattr("storyline.duplicates.DuplicateStage.commit", full_disk)
+    stdin = json.dumps({"id": "r1", "text": "The river burst its banks after three days of rain."}) + "\n"
+    result = storyline("ingest", "-", "--db", location, stdin=stdin)
+    assert result.exit_code == 1
+    assert "ingest stopped: OSError: [Errno 28] No space left on device" in result.stderr
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(

@@ -179,6 +179,11 @@ def ingest(
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except StoreError as exc:
             _fail(str(exc))
+        except Exception as exc:  # the store or the disk failed mid-run (a full disk): one line, no traceback
+            _fail(
+                f"ingest stopped: {one_line(exc)}; every batch stored before it is kept,"
+                " and running the same command again resumes"
+            )
     for rejection in report.rejections:
         err.print(f"[yellow]rejected[/] {escape(str(rejection))}", soft_wrap=True)
     for warning in report.warnings:
