@@ -1,0 +1,202 @@
+"""The building blocks the recognition rules are written with: a rule, what a match gives its
+reader, numbers in words and digits, modifiers, and the durations and values the readers build.
+
+A ``Rule`` is a regular expression with ``$placeholders`` for a language's words (``$month``,
+``$weekday``, ``$num``…, see ``expand``) and a ``read`` function that turns a match into a
+``Reading``, or refuses it (returns None) when the words matched but do not name a time ('may' the
+verb). The rules themselves are in ``rules_en`` and ``rules_romance``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from string import Template
+
+from storyline.timex.lexicon import UNITS, Lexicon
+from storyline.timex.records import Duration, Reading
+
+
+class Groups:
+    """A rule's match as its reader sees it: named groups (lower case, whitespace folded), the
+    matched text as written, and the language's lexicon."""
+
+    __slots__ = ("_match", "lex")
+
+    def __init__(self, match: re.Match[str], lex: Lexicon) -> None:
+        self._match = match
+        self.lex = lex
+
+    def __getitem__(self, name: str) -> str | None:
+        value = self.raw(name)
+        return " ".join(value.lower().split()) if value is not None else None
+
+    def raw(self, name: str) -> str | None:
+        """The group as written; None when it did not match, or the rule has no such group."""
+        try:
+            return self._match.group(name)
+        except IndexError:
+            return None
+
+    def has(self, name: str) -> bool:
+        return self.raw(name) is not None
+
+
+Read = Callable[[Groups], Reading | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """``pattern`` is matched case-insensitively between word boundaries; ``name`` is what a
+    stored expression says found it."""
+
+    name: str
+    pattern: str
+    read: Read
+
+
+# -- placeholders ---------------------------------------------------------------------------------
+
+_DIGITS = r"\d+(?:\.\d+)?(?:\s+\d/\d)?|\d/\d"
+
+
+def number_pattern(lex: Lexicon) -> str:
+    """Digits, or number words run together ('twenty four', 'two thousand', 'a hundred')."""
+    word = lex.number_word_pattern
+    return rf"(?:{_DIGITS}|(?:{word})(?:[-\s]+(?:and\s+)?(?:{word}))*)"
+
+
+def expand(pattern: str, lex: Lexicon) -> str:
+    """``pattern`` with a language's words in place of its placeholders:
+
+    ``$month`` ``$weekday`` ``$num`` (a number) ``$vague`` ('several') ``$unit`` ``$part`` (of
+    the day) ``$season`` ``$ord`` ('third') ``$year`` (four digits, 1500–2099) ``$day`` (1–31,
+    with an ordinal suffix)."""
+    return Template(pattern).substitute(
+        month=f"(?:{lex.month_pattern})",
+        weekday=f"(?:{lex.weekday_pattern})",
+        num=number_pattern(lex),
+        vague=f"(?:{lex.vague_number_pattern})",
+        unit=f"(?:{lex.unit_pattern})",
+        part=f"(?:{lex.part_of_day_pattern})",
+        season=f"(?:{lex.season_pattern or '(?!)'})",
+        ord=f"(?:{lex.ordinal_pattern or '(?!)'})",
+        year=r"(?:1[5-9]\d\d|20\d\d)(?![\d%])(?!,\d|\.\d)",
+        day=r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|º|°)?(?!\d|[.,]\d|%)",
+    )
+
+
+# -- numbers --------------------------------------------------------------------------------------
+
+_FRACTION = re.compile(r"^(\d+)?\s*(\d)/(\d)$")
+
+
+def number_value(text: str, lex: Lexicon) -> float | None:
+    """The number a phrase names: '23' → 23, 'twenty four' → 24, 'two thousand' → 2000,
+    '2 1/2' → 2.5; None if it names none."""
+    text = text.strip().lower().replace(",", "")
+    fraction = _FRACTION.match(text)
+    if fraction:
+        whole, numerator, denominator = fraction.groups()
+        return (int(whole) if whole else 0) + int(numerator) / int(denominator)
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    total, current = 0, 0
+    for word in re.split(r"[-\s]+", text):
+        if word == "and":
+            continue
+        value = lex.numbers.get(word)
+        if value is None:
+            return None
+        if value == 100:
+            current = max(current, 1) * 100
+        elif value == 1000:
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            current += value
+    return float(total + current)
+
+
+def amount(g: Groups, name: str = "num") -> float | None:
+    """The group's number: a vague one ('several') is None, a 'couple' two."""
+    text = g[name]
+    if text is None:
+        return None
+    if text in g.lex.vague_numbers:
+        vague = g.lex.vague_numbers[text]
+        return None if vague is None else float(vague)
+    return number_value(text, g.lex)
+
+
+# -- modifiers ------------------------------------------------------------------------------------
+
+_MODS = {
+    "early": "START", "earlier": "START", "beginning": "START", "start": "START",
+    "mid": "MID", "middle": "MID", "late": "END", "later": "END", "end": "END", "close": "END",
+    "about": "APPROX", "around": "APPROX", "roughly": "APPROX", "approximately": "APPROX",
+    "some": "APPROX", "or so": "APPROX", "nearly": "LESS_THAN", "almost": "LESS_THAN",
+    "less than": "LESS_THAN", "under": "LESS_THAN", "more than": "MORE_THAN", "over": "MORE_THAN",
+    "at least": "EQUAL_OR_MORE", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
+    "at most": "EQUAL_OR_LESS",
+    # Spanish, French, Italian
+    "principios": "START", "comienzos": "START", "inicios": "START", "mediados": "MID",
+    "finales": "END", "fines": "END", "début": "START", "mi": "MID", "fin": "END",
+    "inizio": "START", "metà": "MID", "fine": "END", "más de": "MORE_THAN", "plus de": "MORE_THAN",
+    "più di": "MORE_THAN", "oltre": "MORE_THAN", "casi": "LESS_THAN", "près de": "APPROX",
+    "environ": "APPROX", "circa": "APPROX", "quasi": "LESS_THAN", "unos": "APPROX",
+}  # fmt: skip
+
+# Words a modifier may be written as: 'mid-', 'the end of', 'more than' …
+MOD_WORDS = r"(?:early|earlier|late|later|mid-?|the\s+(?:beginning|start|end|middle|close)\s+of)"
+APPROX_WORDS = (
+    r"(?:about|around|roughly|approximately|nearly|almost|less\s+than|more\s+than|at\s+least|"
+    r"up\s+to|no\s+more\s+than|at\s+most)"
+)
+
+
+def mod(word: str | None) -> str | None:
+    """TimeML's ``mod`` for a modifier word ('early' → START, 'more than' → MORE_THAN)."""
+    if word is None:
+        return None
+    word = word.strip(" -").removeprefix("the ").removesuffix(" of").strip()
+    return _MODS.get(word)
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+def duration(count: float | None, unit: str, modifier: str | None = None) -> Duration:
+    """A TIMEX3 duration: (5, 'month') → P5M, (23, 'hour') → PT23H, (None, 'year') → PXY, and a
+    fraction in the next smaller unit, as TimeML writes it: (2.5, 'year') → P2Y6M."""
+    return Duration("P" + _duration_body(count, unit), modifier)
+
+
+def _duration_body(count: float | None, unit: str) -> str:
+    letter, is_time, smaller = UNITS[unit]
+    if count is None:
+        return f"{'T' if is_time else ''}X{letter}"
+    whole = int(count)
+    rest = count - whole
+    head = f"{'T' if is_time else ''}{whole}{letter}" if whole else ""
+    if not rest:
+        return head or f"{'T' if is_time else ''}0{letter}"
+    if smaller is not None and (rest * smaller[1]).is_integer():
+        tail = _duration_body(rest * smaller[1], smaller[0])
+        # A date unit followed by a time unit needs its 'T' ('P1DT12H'); two time units share one.
+        if head and is_time and tail.startswith("T"):
+            tail = tail[1:]
+        return head + tail
+    return f"{'T' if is_time else ''}{count:g}{letter}"
+
+
+def day_and_month_valid(day: int, month: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+
+
+def two_digit_year(text: str) -> int:
+    """'89 → 1989, '05 → 2005: news digits name the nearest century's year."""
+    value = int(text)
+    return value + (1900 if value >= 50 else 2000)

@@ -1,0 +1,595 @@
+"""English recognition rules: where a time expression starts and ends, and what it says.
+
+Spans follow TimeML's TIMEX3 conventions, as the evaluation data marks them: a determiner and a
+modifier belong to the expression ('the third quarter', 'early next year', 'more than five
+months'), a preposition does not ('on Tuesday' → 'Tuesday'). Where two rules match overlapping
+text the longest match wins (``storyline.timex.recognise``), so a rule for 'last year' need not
+worry about 'last year's third quarter'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from storyline.timex.grammar import (
+    APPROX_WORDS,
+    MOD_WORDS,
+    Groups,
+    Rule,
+    amount,
+    day_and_month_valid,
+    duration,
+    mod,
+    two_digit_year,
+)
+from storyline.timex.lexicon import NIGHT
+from storyline.timex.records import (
+    Absolute,
+    Anaphor,
+    MonthDay,
+    NamedPeriod,
+    Offset,
+    Reading,
+    Recurrence,
+    Reference,
+    Weekday,
+)
+
+_SHIFTS = {
+    "last": -1, "past": -1, "previous": -1, "prior": -1, "this past": -1, "the previous": -1,
+    "the prior": -1, "the past": -1, "the last": -1, "this": 0, "the current": 0, "current": 0,
+    "the same": 0, "next": 1, "coming": 1, "this coming": 1, "the coming": 1, "the next": 1,
+    "the following": 1, "following": 1,
+}  # fmt: skip
+_DEICTIC_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
+_SPOKEN_TENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_DECADE_WORDS = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+    "eighties": 8, "nineties": 9,
+}  # fmt: skip
+_CENTURY_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty first": 21,
+}  # fmt: skip
+
+# 'nineteen ninety-six', 'twenty twenty', 'two thousand and one' (spoken years, in transcripts).
+_TENS_ONES = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]+(?:one|two|three|four|five"
+    r"|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    r"|eighteen|nineteen)"
+)
+SPOKEN_YEAR = (
+    rf"(?:(?:nineteen|twenty)[-\s]+{_TENS_ONES}|(?:nineteen|twenty)\s+hundred"
+    r"|two\s+thousand(?:(?:\s+and)?[-\s]+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)"
+)
+
+
+def spoken_year(text: str) -> int | None:
+    words = text.lower().replace("-", " ").replace(" and ", " ").split()
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + sum(_SPOKEN_TENS.get(w, _ONES.get(w, 0)) for w in words[2:])
+    century = _SPOKEN_TENS.get(words[0])
+    if century is None:
+        return None
+    if words[1:] == ["hundred"]:
+        return century * 100
+    return century * 100 + sum(_SPOKEN_TENS.get(w, _ONES.get(w, 0)) for w in words[1:])
+
+
+def day_number(text: str | None) -> int:
+    """The day of '21st', '1er', '3'."""
+    digits = re.match(r"\d+", text or "")
+    return int(digits.group()) if digits else 0
+
+
+def _year(g: Groups, name: str = "year") -> int | None:
+    text = g[name]
+    if text is None:
+        return None
+    return int(text) if text.isdigit() else spoken_year(text)
+
+
+def _capitalised_month(g: Groups) -> bool:
+    """Month names stand alone only capitalised: 'may' and 'march' are verbs, 'august' an
+    adjective."""
+    raw = g.raw("month")
+    return bool(raw) and raw[0].isupper()
+
+
+def time_of_day(g: Groups) -> str | None:
+    """'T17:00' from '5 p.m.', 'T24:00' from 'midnight', a part of the day 'TNI' from 'night'."""
+    if g.has("noon"):
+        return "T24:00" if g["noon"] == "midnight" else "T12:00"
+    if g.has("hour"):
+        hour = int(g["hour"] or 0)
+        minute = int(g["minute"] or 0)
+        meridiem = (g["ampm"] or "").replace(".", "").replace(" ", "")
+        if hour > 24 or minute > 59 or (meridiem and not 1 <= hour <= 12):
+            return None
+        if meridiem == "pm" and hour < 12:
+            hour += 12
+        elif meridiem == "am" and hour == 12:
+            hour = 0
+        return f"T{hour:02d}:{minute:02d}"
+    if g.has("part"):
+        return "T" + g.lex.parts_of_day[g["part"] or ""]
+    return None
+
+
+# -- readers --------------------------------------------------------------------------------------
+
+
+def read_full_date(g: Groups) -> Reading | None:
+    month, day, year = g.lex.month(g["month"] or ""), day_number(g["day"]), _year(g)
+    if year is None or not day_and_month_valid(day, month):
+        return None
+    return Absolute(f"{year:04d}-{month:02d}-{day:02d}", time=time_of_day(g))
+
+
+def read_numeric_date(g: Groups) -> Reading | None:
+    year = int(g["year"] or 0) if len(g["year"] or "") == 4 else two_digit_year(g["year"] or "0")
+    month, day = int(g["month"] or 0), int(g["day"] or 0)
+    if not day_and_month_valid(day, month):
+        return None
+    return Absolute(f"{year:04d}-{month:02d}-{day:02d}")
+
+
+def read_month_day(g: Groups) -> Reading | None:
+    month, day = g.lex.month(g["month"] or ""), day_number(g["day"])
+    if not day_and_month_valid(day, month):
+        return None
+    return MonthDay(month, day, mod=mod(g["mod"]), time=time_of_day(g))
+
+
+def read_month_year(g: Groups) -> Reading | None:
+    year = _year(g)
+    if year is None:
+        return None
+    value = f"{year:04d}-{g.lex.month(g['month'] or ''):02d}"
+    return Absolute(value, mod(g["mod"]))
+
+
+def read_month_of_relative_year(g: Groups) -> Reading | None:
+    return MonthDay(g.lex.month(g["month"] or ""), mod=mod(g["mod"]), year_shift=_SHIFTS[g["rel"] or ""])
+
+
+def read_relative_month(g: Groups) -> Reading | None:
+    if not _capitalised_month(g):
+        return None
+    return MonthDay(g.lex.month(g["month"] or ""), mod=mod(g["mod"]), shift=_SHIFTS[g["rel"] or ""] or -1)
+
+
+def read_month(g: Groups) -> Reading | None:
+    if not _capitalised_month(g) or (g["month"] or "") not in g.lex.months:
+        return None  # alone, only a full name is a month: 'Jan' may be a name
+    return MonthDay(g.lex.month(g["month"] or ""), mod=mod(g["mod"]))
+
+
+def read_year(g: Groups) -> Reading | None:
+    year = _year(g)
+    if year is None:
+        return None
+    after = g["after"]
+    modifier = mod(g["mod"]) or ("ON_OR_AFTER" if after and "earlier" not in after else None)
+    return Absolute(f"{year:04d}", modifier or ("ON_OR_BEFORE" if after else None))
+
+
+def read_decade(g: Groups) -> Reading | None:
+    if g.has("decade"):
+        value = (g["decade"] or "")[:3]
+    elif g.has("short"):
+        value = f"19{(g['short'] or '0')[0]}"
+    else:
+        value = f"19{_DECADE_WORDS[g['word'] or '']}"
+    return Absolute(value, mod(g["mod"]))
+
+
+def read_century(g: Groups) -> Reading | None:
+    number = int((g["n"] or "0")[:-2]) if g.has("n") else _CENTURY_WORDS.get(g["nw"] or "", 0)
+    if not 1 <= number <= 30:
+        return None
+    return Absolute(f"{number - 1:02d}", mod(g["mod"]))
+
+
+def _period(g: Groups) -> tuple[str, int]:
+    kind = "Q" if g["kind"] == "quarter" else "H"
+    index = g.lex.ordinals.get(g["ord"] or "", 0) if g.has("ord") else (2 if g["which"] == "last" else 1)
+    return kind, index
+
+
+def read_period_of_year(g: Groups) -> Reading | None:
+    kind, index = _period(g)
+    year = _year(g)
+    if year is None or index > (4 if kind == "Q" else 2):
+        return None
+    return Absolute(f"{year:04d}-{kind}{index}", mod(g["mod"]))
+
+
+def read_period_of_relative_year(g: Groups) -> Reading | None:
+    kind, index = _period(g)
+    if index > (4 if kind == "Q" else 2):
+        return None
+    return NamedPeriod(kind, index, year_shift=_SHIFTS[g["rel"] or ""], mod=mod(g["mod"]))
+
+
+def read_period(g: Groups) -> Reading | None:
+    kind, index = _period(g)
+    if index > (4 if kind == "Q" else 2):
+        return None
+    return NamedPeriod(kind, index, mod=mod(g["mod"]))
+
+
+def read_period_ended(g: Groups) -> Reading | None:
+    """'the quarter ended Sept. 30': the quarter that day ends."""
+    month = g.lex.month(g["month"] or "")
+    return NamedPeriod("Q", (month - 1) // 3 + 1)
+
+
+def read_discourse_period(g: Groups) -> Reading | None:
+    return Anaphor("period", Offset("quarter", -1))
+
+
+def read_year_ago(g: Groups) -> Reading | None:
+    return Anaphor("period", Offset("year", -1), years=-1, mod=mod(g["mod"]))
+
+
+def read_period_of_year_anaphor(g: Groups) -> Reading | None:
+    year = _year(g)
+    if year is None:
+        return None
+    return Anaphor("period", Absolute(f"{year:04d}"), year=year)
+
+
+def read_year_anaphor(g: Groups) -> Reading | None:
+    shift = _SHIFTS.get(g["rel"] or "", 0)
+    return Anaphor("year", Offset("year", shift), years=shift)
+
+
+def read_ago(g: Groups) -> Reading | None:
+    count = amount(g)
+    if count is None or not count.is_integer():
+        return Reference("PAST_REF")
+    unit = g.lex.unit(g["unit"] or "")
+    if unit in ("second", "minute", "hour"):
+        return None  # 'two hours ago': the report's hour is rarely known to the minute
+    return Offset(unit, -int(count), mod(g["mod"]) or ("APPROX" if g.has("approx") else None))
+
+
+def read_deictic_day(g: Groups) -> Reading | None:
+    word = g["word"] or ""
+    time = time_of_day(g) or ("TNI" if word == "tonight" else None)
+    return Offset("day", _DEICTIC_DAYS[word], mod(g["mod"]), time)
+
+
+def read_part_of_day(g: Groups) -> Reading | None:
+    day = -1 if g["rel"] in ("last", "yesterday") else 1 if g["rel"] == "tomorrow" else 0
+    part = g.lex.parts_of_day[g["part"] or ""]
+    if g["rel"] == "last" and part != NIGHT:
+        return None  # 'last evening' is rare; 'last morning' no time
+    return Offset("day", day, mod(g["mod"]), f"T{part}")
+
+
+def read_relative_unit(g: Groups) -> Reading | None:
+    rel, unit = g["rel"] or "", (g["unit"] or "").removeprefix("fiscal ")
+    if rel in ("the previous", "the prior", "the following", "the same"):
+        return Anaphor("year", Offset("year", _SHIFTS[rel]), years=_SHIFTS[rel]) if unit == "year" else None
+    return Offset(unit, _SHIFTS[rel], mod(g["mod"]))
+
+
+def read_part_of_unit(g: Groups) -> Reading | None:
+    shift = _SHIFTS.get(g["rel"] or "this", 0)
+    return Offset(g["unit"] or "", shift, mod(g["mod"]) or "END")
+
+
+def read_weekday(g: Groups) -> Reading | None:
+    return Weekday(
+        g.lex.weekday(g["weekday"] or ""), _SHIFTS.get(g["rel"] or "", 0), mod(g["mod"]), time_of_day(g)
+    )
+
+
+def read_weekday_set(g: Groups) -> Reading | None:
+    time = time_of_day(g) or ""
+    return Recurrence(f"XXXX-WXX-{g.lex.weekday(g['weekday'] or '') + 1}{time}")
+
+
+def read_month_set(g: Groups) -> Reading | None:
+    return Recurrence(f"XXXX-{g.lex.month(g['month'] or ''):02d}")
+
+
+def read_unit_set(g: Groups) -> Reading | None:
+    unit = g.lex.unit(g["unit"] or "")
+    count = amount(g) if g.has("num") else 1.0
+    return Recurrence(duration(count, unit).value)
+
+
+def read_adverb_set(g: Groups) -> Reading | None:
+    unit = {"annually": "year", "yearly": "year", "monthly": "month", "weekly": "week", "hourly": "hour"}
+    return Recurrence(duration(1, unit[g["word"] or ""]).value)
+
+
+def read_season(g: Groups) -> Reading | None:
+    season = g.lex.seasons[g["season"] or ""]
+    year = _year(g)
+    if year is not None:
+        return Absolute(f"{year:04d}-{season}", mod(g["mod"]))
+    rel = g["rel"] or ""
+    if rel in ("", "the") and not g.has("mod"):
+        return None  # 'the fall of the dollar', 'spring' the verb
+    shift = _SHIFTS.get(rel)
+    return NamedPeriod(season, 0, year_shift=shift, mod=mod(g["mod"]))
+
+
+def read_reference(value: str) -> Callable[[Groups], Reading | None]:
+    return lambda g: Reference(value)
+
+
+def read_duration(g: Groups) -> Reading | None:
+    count = amount(g)
+    if count is not None and g.has("half"):
+        count += 0.5
+    unit = g.lex.unit(g["unit"] or "")
+    if count is not None and (count <= 0 or count > 10_000):
+        return None
+    modifier = mod(g["mod"]) or ("APPROX" if g["num"] in ("a couple of", "a couple") else None)
+    return duration(count, unit, modifier)
+
+
+def read_vague_duration(g: Groups) -> Reading | None:
+    return duration(None, g.lex.unit(g["unit"] or ""))
+
+
+def read_fiscal_year_duration(g: Groups) -> Reading | None:
+    return duration(1, "year")
+
+
+def read_time(g: Groups) -> Reading | None:
+    """A clock time, on the day the words around it name (the report's day when none)."""
+    time = time_of_day(g)
+    if time is None:
+        return None
+    modifier = mod(g["mod"])
+    if g.has("weekday"):
+        return Weekday(g.lex.weekday(g["weekday"] or ""), 0, modifier, time)
+    if g.has("word"):
+        return Offset("day", _DEICTIC_DAYS[g["word"] or ""], modifier, time)
+    if g.has("month"):
+        day = day_number(g["day"])
+        month = g.lex.month(g["month"] or "")
+        return MonthDay(month, day, modifier, time) if day_and_month_valid(day, month) else None
+    return Offset("day", 0, modifier, time)
+
+
+# -- the rules ------------------------------------------------------------------------------------
+
+_MOD = rf"(?:(?P<mod>{MOD_WORDS})\s*)"
+_APPROX = rf"(?:(?P<mod>{APPROX_WORDS})\s+)"
+_WEEKDAY_PREFIX = r"(?:$weekday,?\s+)"
+_DAY = r"(?P<day>$day)"
+_MONTH = r"(?P<month>$month)"
+_CLOCK = (
+    r"(?:(?P<hour>[012]?\d)(?::(?P<minute>[0-5]\d))?\s*(?P<ampm>a\.\s?m\.?|p\.\s?m\.?|am|pm)(?!\w)"
+    r"|(?P<noon>noon|midnight|midday))"
+)
+_ZONE = r"(?:\s+(?:[ECMP][SD]T|GMT|UTC|BST|CET|CEST))?"
+_REL = r"(?P<rel>last|this\s+past|this\s+coming|this|next|coming|past)"
+_ONE_OF = "|".join
+
+RULES: tuple[Rule, ...] = (
+    # ---- dates the text states whole
+    Rule(
+        "date",
+        rf"{_WEEKDAY_PREFIX}?{_MONTH}\s+{_DAY},?\s+(?P<year>$year|{SPOKEN_YEAR})",
+        read_full_date,
+    ),
+    Rule("date", rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>$year)", read_full_date),
+    Rule(
+        "numeric date",
+        r"(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])",
+        read_numeric_date,
+    ),
+    Rule(
+        "month and year",
+        rf"{_MOD}?{_MONTH},?\s+(?:of\s+)?(?P<year>$year|{SPOKEN_YEAR})",
+        read_month_year,
+    ),
+    Rule("year", rf"(?<![$$#£€¥])(?:{_MOD}|(?:fiscal|calendar)\s+(?:year\s+)?)?"
+         rf"(?P<year>$year)(?P<after>\s+(?:and\s+beyond|or\s+later|or\s+earlier|and\s+after))?",
+         read_year),  # fmt: skip
+    Rule("year", rf"(?:{_MOD}|the\s+year\s+|(?<=in\s))(?P<year>{SPOKEN_YEAR})", read_year),
+    Rule("year", rf"(?<!\w)(?P<year>(?:nineteen|twenty)[-\s]+{_TENS_ONES})(?![-\s]+(?:\w+\s+)?{'$unit'})",
+         read_year),  # fmt: skip
+    Rule(
+        "decade",
+        rf"(?:the\s+)?{_MOD}?(?:(?P<decade>1\d\d0|20\d0)'?s|'(?P<short>\d0)s"
+        rf"|(?P<word>{_ONE_OF(_DECADE_WORDS)}))",
+        read_decade,
+    ),
+    Rule(
+        "century",
+        rf"(?:the\s+)?{_MOD}?(?:(?P<n>\d{{1,2}}(?:st|nd|rd|th))|(?P<nw>{_ONE_OF(_CENTURY_WORDS)}))"
+        r"[-\s]+century",
+        read_century,
+    ),
+    # ---- a month or a day of one, the year from the anchor
+    Rule("month and day", rf"{_WEEKDAY_PREFIX}?{_MOD}?{_MONTH}\s+{_DAY}(?![:\d])", read_month_day),
+    Rule("month and day", rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}", read_month_day),
+    Rule(
+        "month of a relative year",
+        rf"{_MOD}?{_MONTH}\s+(?:of\s+)?(?P<rel>this|last|next)\s+year",
+        read_month_of_relative_year,
+    ),
+    Rule("relative month", rf"{_MOD}?{_REL}\s+{_MONTH}", read_relative_month),
+    Rule("month", rf"{_MOD}?{_MONTH}(?![-\s]*\d)", read_month),
+    # ---- quarters and halves
+    Rule(
+        "quarter of a year",
+        rf"(?:the\s+)?{_MOD}?(?:fiscal[-\s]+)?(?:(?P<ord>$ord)|(?P<which>first|last))[-\s]+(?:fiscal[-\s]+)?"
+        rf"(?P<kind>quarter|half)\s+of\s+(?:fiscal\s+)?(?P<year>$year)",
+        read_period_of_year,
+    ),
+    Rule(
+        "quarter of a year",
+        rf"(?:the\s+)?(?:fiscal\s+)?(?P<year>$year)\s+(?:fiscal\s+)?(?P<ord>$ord)[-\s]+(?P<kind>quarter|half)",
+        read_period_of_year,
+    ),
+    Rule(
+        "quarter of a relative year",
+        rf"{_MOD}?(?P<rel>this|last|next)\s+year's\s+(?:fiscal\s+)?(?P<ord>$ord)[-\s]+(?P<kind>quarter|half)",
+        read_period_of_relative_year,
+    ),
+    Rule(
+        "quarter",
+        rf"(?:(?:the|its|their|a)\s+)?{_MOD}?(?:(?:fiscal|calendar|flat|latest|current)[-\s]+)?(?P<ord>$ord)"
+        r"[-\s]+(?:fiscal[-\s]+)?(?P<kind>quarter|half)(?![-\s]+of\s+\d)",
+        read_period,
+    ),
+    Rule(
+        "quarter ended",
+        rf"(?:the\s+)?(?:fiscal\s+)?quarter(?=\s+(?:ended|ending)\s+{_MONTH}\.?\s+{_DAY})",
+        read_period_ended,
+    ),
+    Rule(
+        "the period in question",
+        r"(?:the|that)\s+(?:(?:latest|last|most\s+recent|recent|same|just-ended)\s+)?quarter(?!s|ly|\s+ended"
+        r"|\s+ending|\s+of|-)|the\s+(?:latest|most\s+recent|same)\s+period",
+        read_discourse_period,
+    ),
+    Rule(
+        "a year before the period in question",
+        rf"(?:the\s+)?(?:comparable\s+|same\s+|corresponding\s+)?(?:year-ago|year-earlier|year\s+earlier|"
+        rf"year\s+ago|prior-year)(?:\s+(?:(?:$ord)\s+)?(?:quarter|period))?",
+        read_year_ago,
+    ),
+    Rule(
+        "a year before the period in question",
+        r"the\s+(?:same|corresponding|comparable|year-ago)\s+(?:period|quarter|time)\s+(?:a\s+year\s+(?:ago|"
+        r"earlier)|last\s+year|of\s+last\s+year|the\s+previous\s+year|of\s+the\s+previous\s+year)"
+        r"|the\s+quarter\s+a\s+year\s+(?:ago|earlier)|last\s+year's\s+(?:quarter|period)",
+        read_year_ago,
+    ),
+    Rule(
+        "a year before the period in question",
+        rf"{_APPROX}?(?:a|one)\s+year\s+(?:ago|earlier|before)",
+        read_year_ago,
+    ),
+    Rule(
+        "the period in question, of another year",
+        r"the\s+(?P<year>$year)\s+(?:period|quarter)",
+        read_period_of_year_anaphor,
+    ),
+    Rule(
+        "the year in question",
+        r"(?P<rel>that|the\s+same|the\s+following|the\s+previous|the\s+prior)\s+year(?!s|-|'s\s+\w+\s+quarter)",
+        read_year_anaphor,
+    ),
+    # ---- counted from the anchor
+    Rule(
+        "ago",
+        rf"{_APPROX}?(?P<num>$num|$vague)\s+(?P<unit>$unit)\s+(?P<approx>or\s+so\s+)?ago",
+        read_ago,
+    ),
+    Rule(
+        "deictic day",
+        rf"{_MOD}?(?P<word>yesterday|today|tomorrow|tonight)(?:\s+(?P<part>$part))?",
+        read_deictic_day,
+    ),
+    Rule(
+        "deictic day",
+        rf"{_MOD}?(?P<part>morning|afternoon|evening)\s+(?P<word>yesterday|today|tomorrow)",
+        read_deictic_day,
+    ),
+    Rule(
+        "part of the day",
+        rf"(?:(?P<mod>earlier|later|early|late)\s+)?(?P<rel>this|last)\s+(?P<part>$part)",
+        read_part_of_day,
+    ),
+    Rule(
+        "relative unit",
+        rf"{_MOD}?(?P<rel>last|this\s+past|this\s+coming|this|next|the\s+past|the\s+last|the\s+current|"
+        r"the\s+coming|the\s+next|the\s+previous|the\s+prior|the\s+following|the\s+same|current)\s+"
+        r"(?P<unit>week|weekend|month|quarter|year|fiscal\s+year|decade|century)(?![-\w])(?!'s\s+\w+\s+quarter)",
+        read_relative_unit,
+    ),
+    Rule(
+        "part of a unit",
+        r"(?P<mod>earlier|later)\s+in\s+the\s+(?P<unit>week|month|year)"
+        r"|the\s+(?P<mod2>end)\s+of\s+the\s+(?P<unit2>week|month|year)",
+        lambda g: Offset(g["unit"] or g["unit2"] or "", 0, mod(g["mod"] or g["mod2"])),
+    ),
+    Rule("year end", r"(?:around\s+)?(?:year-end|year\s+end|year's\s+end)", read_part_of_unit),
+    Rule(
+        "weekday",
+        rf"(?:(?P<rel>last|next|this\s+past|this\s+coming|this|the\s+previous|the\s+following)\s+)?"
+        rf"(?:(?P<mod>early|late|earlier|later)\s+)?(?P<weekday>$weekday)(?:\s+(?P<part>$part))?",
+        read_weekday,
+    ),
+    Rule(
+        "time of day",
+        rf"{_APPROX}?{_CLOCK}{_ZONE}(?:,?\s+(?:on\s+)?(?:(?P<weekday>$weekday)|(?P<word>yesterday|today|"
+        rf"tomorrow)|{_MONTH}\s+{_DAY}))?",
+        read_time,
+    ),
+    Rule(
+        "time of day",
+        rf"{_MOD}?(?P<part>morning|afternoon|evening)\s+(?P<word>yesterday|today|tomorrow)"
+        rf"|(?P<mod2>mid)-?\s*(?P<part2>afternoon|morning)",
+        lambda g: Offset(
+            "day", _DEICTIC_DAYS.get(g["word"] or "", 0), mod(g["mod"] or g["mod2"]),
+            "T" + g.lex.parts_of_day[g["part"] or g["part2"] or ""],
+        ),  # fmt: skip
+    ),
+    Rule(
+        "season",
+        rf"(?:(?P<rel>this\s+past|this\s+coming|last|this|next|the)\s+)?{_MOD}?(?P<season>$season)"
+        rf"(?:\s+(?:of\s+)?(?P<year>$year|{SPOKEN_YEAR}))?",
+        read_season,
+    ),
+    # ---- sets
+    Rule("every weekday", r"(?:(?:every|each)\s+)?(?P<weekday>$weekday)s(?:\s+(?P<part>$part)s?)?",
+         read_weekday_set),  # fmt: skip
+    Rule("every weekday", r"(?:every|each)\s+(?P<weekday>$weekday)", read_weekday_set),
+    Rule("every month", rf"(?:every|each)\s+{_MONTH}", read_month_set),
+    Rule("every unit", r"(?:every|each|per)\s+(?:(?P<num>$num)\s+)?(?P<unit>$unit)", read_unit_set),
+    Rule("every unit", r"(?:(?<=\d\s)|(?<=\ws\s)|(?<=on\s))(?P<num>a)\s+(?P<unit>year|month|week)(?![-\w])"
+         r"(?!\s+(?:ago|earlier|later|before|after|or|and))", read_unit_set),  # fmt: skip
+    Rule("every unit", r"(?P<word>annually|yearly)", read_adverb_set),
+    # ---- the present, past and future, undated
+    Rule("present", r"now|right\s+now|currently|at\s+present|presently|nowadays|these\s+days"
+         r"|at\s+the\s+moment|(?<!then\s)current(?![-\s]+(?:account|affairs|events|assets|liabilities))",
+         read_reference("PRESENT_REF")),  # fmt: skip
+    Rule("past", r"(?:more\s+)?recently|lately|previously|formerly|in\s+recent\s+(?:years|days)|(?<=in\s)the\s+past"
+         r"(?!\s+(?:$num|$vague|$unit))|recent(?!\s+(?:$unit))", read_reference("PAST_REF")),  # fmt: skip
+    Rule("future", r"soon|the\s+(?:near\s+|distant\s+)?future|future(?!s)|the\s+(?:near|short|long)\s+term"
+         r"|as\s+soon\s+as\s+possible|a\s+later\s+date|(?:the\s+)?coming\s+(?:months|quarters|years)",
+         read_reference("FUTURE_REF")),  # fmt: skip
+    # ---- durations
+    Rule(
+        "duration",
+        rf"{_APPROX}?(?:the\s+)?(?:(?:first|last|past|next|coming|previous|following|latest|initial|final|"
+        rf"remaining|same)\s+)?(?P<num>$num|$vague)(?:\s+more)?[-\s]+(?P<unit>$unit)(?P<half>\s+and\s+a\s+half)?"
+        r"(?:-(?:old|long))?",
+        read_duration,
+    ),
+    Rule(
+        "duration",
+        r"(?:the\s+)?(?:(?:last|past|next|coming)\s+)?(?:few|several)\s+(?P<unit>$unit)|"
+        r"(?:recent|coming)\s+(?P<unit2>weeks|months|quarters)|the\s+(?P<unit3>weeks|months)\s+ahead",
+        lambda g: duration(None, g.lex.unit(g["unit"] or g["unit2"] or g["unit3"] or "")),
+    ),
+    Rule(
+        "duration",
+        r"(?:(?<=for\s)|(?<=within\s)|(?<=after\s)|(?<=in\s))(?P<unit>years|months|weeks|decades|centuries)"
+        r"(?!\s+(?:ago|of\s+the|earlier))",
+        read_vague_duration,
+    ),
+    Rule("duration", r"the\s+(?:fiscal\s+)?year(?=\s+(?:ended|ending|to\s+date))", read_fiscal_year_duration),
+)
