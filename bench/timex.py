@@ -41,9 +41,7 @@ from storyline.ingest.segment import segment
 from storyline.models import Sentence
 from storyline.timex import tag
 
-DEFAULT_DATA = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "tempeval3_tbaq" / "documents.jsonl"
-)
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "tempeval3_tbaq" / "documents.jsonl"
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "timex.json"
 
 
@@ -216,7 +214,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"baselines.dateparser_search.{name} {value:.4f}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
-        json.dumps({**figures, "baselines": {"dateparser_search": baseline}}, indent=2, sort_keys=True) + "\n",
+        json.dumps({**figures, "baselines": {"dateparser_search": baseline}}, indent=2, sort_keys=True)
+        + "\n",
         encoding="utf-8",
     )
     if args.errors:

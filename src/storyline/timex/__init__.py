@@ -7,15 +7,9 @@
 - ``stage`` — ``TimexStage``, which tags every new article and stores its expressions.
 """
 
+from storyline.models import Granularity, TimeExpression, TimexType
 from storyline.timex.recognise import recognise, tag
-from storyline.timex.records import (
-    Granularity,
-    Mention,
-    Resolution,
-    Tense,
-    TimeExpression,
-    TimexType,
-)
+from storyline.timex.records import Mention, Resolution, Tense
 from storyline.timex.resolve import Discourse, resolve_time_expression
 
 __all__ = [

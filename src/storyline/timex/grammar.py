@@ -135,20 +135,56 @@ def amount(g: Groups, name: str = "num") -> float | None:
 # -- modifiers ------------------------------------------------------------------------------------
 
 _MODS = {
-    "early": "START", "earlier": "START", "beginning": "START", "start": "START",
-    "mid": "MID", "middle": "MID", "late": "END", "later": "END", "end": "END", "close": "END",
-    "about": "APPROX", "around": "APPROX", "roughly": "APPROX", "approximately": "APPROX",
-    "some": "APPROX", "or so": "APPROX", "nearly": "LESS_THAN", "almost": "LESS_THAN",
-    "less than": "LESS_THAN", "under": "LESS_THAN", "more than": "MORE_THAN", "over": "MORE_THAN",
-    "at least": "EQUAL_OR_MORE", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
+    "early": "START",
+    "earlier": "START",
+    "beginning": "START",
+    "start": "START",
+    "mid": "MID",
+    "middle": "MID",
+    "late": "END",
+    "later": "END",
+    "end": "END",
+    "close": "END",
+    "about": "APPROX",
+    "around": "APPROX",
+    "roughly": "APPROX",
+    "approximately": "APPROX",
+    "some": "APPROX",
+    "or so": "APPROX",
+    "nearly": "LESS_THAN",
+    "almost": "LESS_THAN",
+    "less than": "LESS_THAN",
+    "under": "LESS_THAN",
+    "more than": "MORE_THAN",
+    "over": "MORE_THAN",
+    "at least": "EQUAL_OR_MORE",
+    "up to": "EQUAL_OR_LESS",
+    "no more than": "EQUAL_OR_LESS",
     "at most": "EQUAL_OR_LESS",
     # Spanish, French, Italian
-    "principios": "START", "comienzos": "START", "inicios": "START", "mediados": "MID",
-    "finales": "END", "fines": "END", "début": "START", "mi": "MID", "fin": "END",
-    "inizio": "START", "metà": "MID", "fine": "END", "más de": "MORE_THAN", "plus de": "MORE_THAN",
-    "più di": "MORE_THAN", "oltre": "MORE_THAN", "casi": "LESS_THAN", "près de": "APPROX",
-    "environ": "APPROX", "circa": "APPROX", "quasi": "LESS_THAN", "unos": "APPROX",
-}  # fmt: skip
+    "principios": "START",
+    "comienzos": "START",
+    "inicios": "START",
+    "mediados": "MID",
+    "finales": "END",
+    "fines": "END",
+    "début": "START",
+    "mi": "MID",
+    "fin": "END",
+    "inizio": "START",
+    "metà": "MID",
+    "fine": "END",
+    "más de": "MORE_THAN",
+    "plus de": "MORE_THAN",
+    "più di": "MORE_THAN",
+    "oltre": "MORE_THAN",
+    "casi": "LESS_THAN",
+    "près de": "APPROX",
+    "environ": "APPROX",
+    "circa": "APPROX",
+    "quasi": "LESS_THAN",
+    "unos": "APPROX",
+}
 
 # Words a modifier may be written as: 'mid-', 'the end of', 'more than' …
 MOD_WORDS = r"(?:early|earlier|late|later|mid-?|the\s+(?:beginning|start|end|middle|close)\s+of)"
@@ -167,6 +203,7 @@ def mod(word: str | None) -> str | None:
 
 
 # -- values ---------------------------------------------------------------------------------------
+
 
 def duration(count: float | None, unit: str, modifier: str | None = None) -> Duration:
     """A TIMEX3 duration: (5, 'month') → P5M, (23, 'hour') → PT23H, (None, 'year') → PXY, and a

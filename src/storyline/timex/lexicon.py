@@ -30,8 +30,8 @@ UNITS: dict[str, tuple[str, bool, tuple[str, int] | None]] = {
     "millennium": ("L", False, ("year", 1000)),
 }
 
-# TimeML's codes for parts of the day.
-MORNING, AFTERNOON, EVENING, NIGHT = "MO", "AF", "EV", "NI"
+# TimeML's code for the night (the other parts of the day: MO, AF, EV).
+NIGHT = "NI"
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -49,7 +49,7 @@ class Lexicon:
     language: str
     months: Mapping[str, int]
     weekdays: Mapping[str, int]  # 0 = Monday
-    numbers: Mapping[str, int]  # number words: 'two' → 2, 'twenty' → 20
+    numbers: Mapping[str, int | None]  # number words: 'two' → 2, 'twenty' → 20
     vague_numbers: Mapping[str, int | None]  # 'several' → None (X), 'a couple of' → 2
     units: Mapping[str, str]  # singular and plural forms → a UNITS key
     parts_of_day: Mapping[str, str]  # 'morning' → MO
@@ -115,140 +115,163 @@ def _abbreviations(table: Mapping[str, int]) -> str:
     return "|".join(re.escape(w) + (r"\.?" if w in short and w not in full else "") for w in ordered)
 
 
-def _plural(forms: Mapping[str, str], plural: str = "s") -> dict[str, str]:
-    return {**forms, **{f"{word}{plural}": unit for word, unit in forms.items()}}
+def numbered(groups: str, start: int = 1) -> dict[str, int]:
+    """Words numbered in order, the forms of each separated by spaces and the groups by '|':
+    'january jan.|february feb.' → {'january': 1, 'jan.': 1, 'february': 2, 'feb.': 2}."""
+    return {form: number for number, group in enumerate(groups.split("|"), start) for form in group.split()}
 
 
-_EN_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "thousand": 1000, "a": 1, "an": 1,
-}  # fmt: skip
+def valued(words: str, values: Iterable[int | None]) -> dict[str, int | None]:
+    """Words (separated by '|', so that one may hold spaces) and their values, in order."""
+    return dict(zip((w.strip() for w in words.split("|")), values, strict=True))
+
+
+def grouped(**forms: str) -> dict[str, str]:
+    """Each keyword's forms (separated by '|') → the keyword: unit=… or part-of-day codes."""
+    return {form.strip(): key for key, group in forms.items() for form in group.split("|")}
+
+
+_ONE_TO_TWENTY = range(1, 21)
+_TENS = (30, 40, 50, 60, 70, 80, 90)
 
 ENGLISH = Lexicon(
     language="en",
-    months={
-        "january": 1, "jan.": 1, "february": 2, "feb.": 2, "march": 3, "mar.": 3, "april": 4,
-        "apr.": 4, "may": 5, "june": 6, "jun.": 6, "july": 7, "jul.": 7, "august": 8, "aug.": 8,
-        "september": 9, "sept.": 9, "sep.": 9, "october": 10, "oct.": 10, "november": 11,
-        "nov.": 11, "december": 12, "dec.": 12,
-    },  # fmt: skip
-    weekdays={
-        "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-        "sunday": 6,
-    },  # fmt: skip
-    numbers=_EN_NUMBERS,
-    vague_numbers={"several": None, "a few": None, "few": None, "many": None, "some": None,
-                   "a couple of": 2, "a couple": 2, "a number of": None},  # fmt: skip
-    units=_plural(
-        {
-            "second": "second", "minute": "minute", "hour": "hour", "day": "day", "week": "week",
-            "month": "month", "quarter": "quarter", "year": "year", "decade": "decade",
-            "millennium": "millennium", "trading day": "day", "business day": "day",
-            "working day": "day",
-        }  # fmt: skip
-    )
-    | {"century": "century", "centuries": "century", "millennia": "millennium"},
-    parts_of_day={
-        "morning": MORNING, "afternoon": AFTERNOON, "evening": EVENING, "night": NIGHT,
-        "overnight": NIGHT,
-    },  # fmt: skip
-    seasons={"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"},
-    ordinals={"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4},
+    months=numbered(
+        "january jan.|february feb.|march mar.|april apr.|may|june jun.|july jul.|august aug.|"
+        "september sept. sep.|october oct.|november nov.|december dec.",
+    ),
+    weekdays=numbered(
+        "monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+        start=0,
+    ),
+    numbers={
+        **valued(
+            "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+            "sixteen|seventeen|eighteen|nineteen|twenty",
+            _ONE_TO_TWENTY,
+        ),
+        **valued("thirty|forty|fifty|sixty|seventy|eighty|ninety", _TENS),
+        **valued("hundred|thousand|a|an", (100, 1000, 1, 1)),
+    },
+    vague_numbers=valued(
+        "several|a few|few|many|some|a couple of|a couple|a number of",
+        (None, None, None, None, None, 2, 2, None),
+    ),
+    units=grouped(
+        second="second|seconds",
+        minute="minute|minutes",
+        hour="hour|hours",
+        day="day|days|trading day|trading days|business day|business days|working day|working days",
+        week="week|weeks",
+        month="month|months",
+        quarter="quarter|quarters",
+        year="year|years",
+        decade="decade|decades",
+        century="century|centuries",
+        millennium="millennium|millennia",
+    ),
+    parts_of_day=grouped(MO="morning", AF="afternoon", EV="evening", NI="night|overnight"),
+    seasons=grouped(SP="spring", SU="summer", FA="fall|autumn", WI="winter"),
+    ordinals=numbered(
+        "first 1st|second 2nd|third 3rd|fourth 4th",
+    ),
 )
 
 SPANISH = Lexicon(
     language="es",
-    months={
-        "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-        "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
-        "diciembre": 12, "ene.": 1, "feb.": 2, "mar.": 3, "abr.": 4, "jun.": 6, "jul.": 7,
-        "ago.": 8, "sept.": 9, "sep.": 9, "oct.": 10, "nov.": 11, "dic.": 12,
-    },  # fmt: skip
-    weekdays={
-        "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
-        "sábado": 5, "sabado": 5, "domingo": 6,
-    },  # fmt: skip
-    numbers={
-        "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
-        "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "quince": 15,
-        "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "cien": 100,
-    },  # fmt: skip
-    vague_numbers={"varios": None, "varias": None, "unos": None, "unas": None, "algunos": None,
-                   "algunas": None, "pocos": None, "pocas": None},  # fmt: skip
-    units={
-        "segundo": "second", "segundos": "second", "minuto": "minute", "minutos": "minute",
-        "hora": "hour", "horas": "hour", "día": "day", "días": "day", "dia": "day", "dias": "day",
-        "semana": "week", "semanas": "week", "mes": "month", "meses": "month", "año": "year",
-        "años": "year", "trimestre": "quarter", "trimestres": "quarter", "década": "decade",
-        "décadas": "decade", "siglo": "century", "siglos": "century",
-    },  # fmt: skip
-    parts_of_day={"mañana": MORNING, "tarde": AFTERNOON, "noche": NIGHT, "madrugada": NIGHT},
-    seasons={"primavera": "SP", "verano": "SU", "otoño": "FA", "invierno": "WI"},
+    months=numbered(
+        "enero ene.|febrero feb.|marzo mar.|abril abr.|mayo|junio jun.|julio jul.|agosto ago.|"
+        "septiembre setiembre sept. sep.|octubre oct.|noviembre nov.|diciembre dic.",
+    ),
+    weekdays=numbered(
+        "lunes|martes|miércoles miercoles|jueves|viernes|sábado sabado|domingo",
+        start=0,
+    ),
+    numbers=valued(
+        "un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|quince|veinte|treinta|"
+        "cuarenta|cincuenta|cien",
+        (1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20, 30, 40, 50, 100),
+    ),
+    vague_numbers=dict.fromkeys("varios varias unos unas algunos algunas pocos pocas".split()),
+    units=grouped(
+        second="segundo|segundos",
+        minute="minuto|minutos",
+        hour="hora|horas",
+        day="día|días|dia|dias",
+        week="semana|semanas",
+        month="mes|meses",
+        quarter="trimestre|trimestres",
+        year="año|años",
+        decade="década|décadas",
+        century="siglo|siglos",
+    ),
+    parts_of_day=grouped(MO="mañana", AF="tarde", NI="noche|madrugada"),
+    seasons=grouped(SP="primavera", SU="verano", FA="otoño", WI="invierno"),
 )
 
 FRENCH = Lexicon(
     language="fr",
-    months={
-        "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-        "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-        "décembre": 12, "decembre": 12, "janv.": 1, "févr.": 2, "fév.": 2, "avr.": 4,
-        "juil.": 7, "sept.": 9, "oct.": 10, "nov.": 11, "déc.": 12,
-    },  # fmt: skip
-    weekdays={
-        "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
-        "dimanche": 6,
-    },  # fmt: skip
-    numbers={
-        "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-        "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20,
-        "trente": 30, "quarante": 40, "cinquante": 50, "cent": 100,
-    },  # fmt: skip
-    vague_numbers={"plusieurs": None, "quelques": None},
-    units={
-        "seconde": "second", "secondes": "second", "minute": "minute", "minutes": "minute",
-        "heure": "hour", "heures": "hour", "jour": "day", "jours": "day", "journée": "day",
-        "journées": "day", "semaine": "week", "semaines": "week", "mois": "month", "an": "year",
-        "ans": "year", "année": "year", "années": "year", "trimestre": "quarter",
-        "trimestres": "quarter", "décennie": "decade", "décennies": "decade", "siècle": "century",
-        "siècles": "century",
-    },  # fmt: skip
-    parts_of_day={"matin": MORNING, "après-midi": AFTERNOON, "soir": EVENING, "soirée": EVENING,
-                  "nuit": NIGHT},  # fmt: skip
-    seasons={"printemps": "SP", "été": "SU", "automne": "FA", "hiver": "WI"},
+    months=numbered(
+        "janvier janv.|février fevrier févr. fév.|mars|avril avr.|mai|juin|juillet juil.|"
+        "août aout|septembre sept.|octobre oct.|novembre nov.|décembre decembre déc.",
+    ),
+    weekdays=numbered(
+        "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche",
+        start=0,
+    ),
+    numbers=valued(
+        "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
+        "cinquante|cent",
+        (1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20, 30, 40, 50, 100),
+    ),
+    vague_numbers=dict.fromkeys(("plusieurs", "quelques")),
+    units=grouped(
+        second="seconde|secondes",
+        minute="minute|minutes",
+        hour="heure|heures",
+        day="jour|jours|journée|journées",
+        week="semaine|semaines",
+        month="mois",
+        quarter="trimestre|trimestres",
+        year="an|ans|année|années",
+        decade="décennie|décennies",
+        century="siècle|siècles",
+    ),
+    parts_of_day=grouped(MO="matin", AF="après-midi", EV="soir|soirée", NI="nuit"),
+    seasons=grouped(SP="printemps", SU="été", FA="automne", WI="hiver"),
 )
 
 ITALIAN = Lexicon(
     language="it",
-    months={
-        "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6,
-        "luglio": 7, "agosto": 8, "settembre": 9, "ottobre": 10, "novembre": 11, "dicembre": 12,
-        "gen.": 1, "feb.": 2, "mar.": 3, "apr.": 4, "mag.": 5, "giu.": 6, "lug.": 7, "ago.": 8,
-        "set.": 9, "sett.": 9, "ott.": 10, "nov.": 11, "dic.": 12,
-    },  # fmt: skip
-    weekdays={
-        "lunedì": 0, "lunedi": 0, "martedì": 1, "martedi": 1, "mercoledì": 2, "mercoledi": 2,
-        "giovedì": 3, "giovedi": 3, "venerdì": 4, "venerdi": 4, "sabato": 5, "domenica": 6,
-    },  # fmt: skip
-    numbers={
-        "un": 1, "uno": 1, "una": 1, "un'": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5,
-        "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "undici": 11, "dodici": 12,
-        "quindici": 15, "venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50, "cento": 100,
-    },  # fmt: skip
-    vague_numbers={"diversi": None, "diverse": None, "alcuni": None, "alcune": None, "pochi": None,
-                   "poche": None, "parecchi": None},  # fmt: skip
-    units={
-        "secondo": "second", "secondi": "second", "minuto": "minute", "minuti": "minute",
-        "ora": "hour", "ore": "hour", "giorno": "day", "giorni": "day", "settimana": "week",
-        "settimane": "week", "mese": "month", "mesi": "month", "anno": "year", "anni": "year",
-        "trimestre": "quarter", "trimestri": "quarter", "decennio": "decade", "decenni": "decade",
-        "secolo": "century", "secoli": "century",
-    },  # fmt: skip
-    parts_of_day={"mattina": MORNING, "mattino": MORNING, "pomeriggio": AFTERNOON, "sera": EVENING,
-                  "serata": EVENING, "notte": NIGHT},  # fmt: skip
-    seasons={"primavera": "SP", "estate": "SU", "autunno": "FA", "inverno": "WI"},
+    months=numbered(
+        "gennaio gen.|febbraio feb.|marzo mar.|aprile apr.|maggio mag.|giugno giu.|"
+        "luglio lug.|agosto ago.|settembre set. sett.|ottobre ott.|novembre nov.|"
+        "dicembre dic.",
+    ),
+    weekdays=numbered(
+        "lunedì lunedi|martedì martedi|mercoledì mercoledi|giovedì giovedi|venerdì venerdi|sabato|domenica",
+        start=0,
+    ),
+    numbers=valued(
+        "un|uno|una|un'|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|quindici|venti|"
+        "trenta|quaranta|cinquanta|cento",
+        (1, 1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20, 30, 40, 50, 100),
+    ),
+    vague_numbers=dict.fromkeys("diversi diverse alcuni alcune pochi poche parecchi".split()),
+    units=grouped(
+        second="secondo|secondi",
+        minute="minuto|minuti",
+        hour="ora|ore",
+        day="giorno|giorni",
+        week="settimana|settimane",
+        month="mese|mesi",
+        quarter="trimestre|trimestri",
+        year="anno|anni",
+        decade="decennio|decenni",
+        century="secolo|secoli",
+    ),
+    parts_of_day=grouped(MO="mattina|mattino", AF="pomeriggio", EV="sera|serata", NI="notte"),
+    seasons=grouped(SP="primavera", SU="estate", FA="autunno", WI="inverno"),
 )
 
 LEXICONS: dict[str, Lexicon] = {lex.language: lex for lex in (ENGLISH, SPANISH, FRENCH, ITALIAN)}

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from storyline.models import Sentence
+from storyline.models import Sentence, TimeExpression
 from storyline.timex import rules_en, rules_romance
 from storyline.timex.grammar import Groups, Read, expand
 from storyline.timex.lexicon import ENGLISH, LEXICONS, Lexicon
-from storyline.timex.records import Mention, Tense, TimeExpression
+from storyline.timex.records import Mention, Tense
 from storyline.timex.resolve import Discourse, resolve_time_expression
 
 # Words that put a sentence in the future or the past, per language. 'said' is left out: it is the
@@ -74,7 +74,9 @@ def _grammar(language: str) -> _Grammar:
     rules = rules_en.RULES if lexicon is ENGLISH else rules_romance.RULES[lexicon.language]
     compiled = tuple(
         _CompiledRule(
-            rule.name, re.compile(rf"(?<!\w)(?:{expand(rule.pattern, lexicon)})(?!\w)", re.IGNORECASE), rule.read
+            rule.name,
+            re.compile(rf"(?<!\w)(?:{expand(rule.pattern, lexicon)})(?!\w)", re.IGNORECASE),
+            rule.read,
         )
         for rule in rules
     )
@@ -128,7 +130,21 @@ def tag(
     for mention in recognise(text, sentences, language):
         resolution = resolve_time_expression(mention, published, discourse)
         discourse.note(mention.reading, resolution)
-        expressions.append(TimeExpression.of(mention, resolution))
+        expressions.append(
+            TimeExpression(
+                sentence=mention.sentence,
+                start=mention.start,
+                end=mention.end,
+                text=mention.text,
+                type=resolution.type,
+                value=resolution.value,
+                granularity=resolution.granularity,
+                anchor=resolution.anchor,
+                rule=f"{mention.rule}: {resolution.rule}",
+                mod=resolution.mod,
+                reason=resolution.reason,
+            )
+        )
     return expressions
 
 
@@ -152,4 +168,6 @@ def _tense_at(cues: list[tuple[int, Tense]], start: int, end: int) -> Tense:
 
 
 def _with_tense(mention: Mention, tense: Tense) -> Mention:
-    return Mention(mention.sentence, mention.start, mention.end, mention.text, mention.rule, mention.reading, tense)
+    return Mention(
+        mention.sentence, mention.start, mention.end, mention.text, mention.rule, mention.reading, tense
+    )

@@ -4,8 +4,8 @@ A ``Mention`` is a span of an article's text that names a time, with what the re
 it (a ``Reading``: language-free, so that one resolver serves every language). Resolving it against
 the report's published time gives a ``Resolution``: a TIMEX3 value (TimeML's format, the one the
 evaluation data and other tools use) with its type, granularity, the anchor it was computed from and
-the rule that computed it, or no value and the reason why. A ``TimeExpression`` is the two together,
-which is what the store keeps and the facade shows.
+the rule that computed it, or no value and the reason why. A ``TimeExpression`` (in
+``storyline.models``: the store keeps it) is the two together.
 """
 
 from __future__ import annotations
@@ -13,38 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-
-class TimexType(StrEnum):
-    """TIMEX3's four types."""
-
-    DATE = "DATE"  # a calendar date or period: 2026-02-03, 2025-08, 1989-Q3, PAST_REF
-    TIME = "TIME"  # a time of day, or part of a day: 2026-02-03T10:00, 2026-02-03TMO
-    DURATION = "DURATION"  # a length of time: P5M, PT23H
-    SET = "SET"  # a recurring time: XXXX-WXX-1 (every Monday), P1D (daily)
-
-
-class Granularity(StrEnum):
-    """How fine a value is: a date is never finer than its evidence. ``range`` is part of a period
-    or an open stretch up to the anchor ('earlier this month': the month up to the report);
-    ``reference`` is the present, past or future without a date (PRESENT_REF, PAST_REF…)."""
-
-    MINUTE = "minute"
-    HOUR = "hour"
-    PART_OF_DAY = "part of day"
-    DAY = "day"
-    WEEKEND = "weekend"
-    WEEK = "week"
-    MONTH = "month"
-    SEASON = "season"
-    QUARTER = "quarter"
-    HALF = "half"
-    YEAR = "year"
-    DECADE = "decade"
-    CENTURY = "century"
-    MILLENNIUM = "millennium"
-    RANGE = "range"
-    REFERENCE = "reference"
-    UNKNOWN = "unknown"  # a duration or set of no stated unit ('a while', 'from time to time')
+from storyline.models import Granularity, TimexType
 
 
 class Tense(StrEnum):
@@ -196,40 +165,3 @@ class Resolution:
     @property
     def resolved(self) -> bool:
         return self.value is not None
-
-
-@dataclass(frozen=True, slots=True)
-class TimeExpression:
-    """A time expression of an article, found and resolved: what the store keeps."""
-
-    sentence: int
-    start: int
-    end: int
-    text: str
-    type: TimexType
-    value: str | None
-    granularity: Granularity
-    anchor: str | None
-    rule: str
-    mod: str | None = None
-    reason: str | None = None
-
-    @property
-    def resolved(self) -> bool:
-        return self.value is not None
-
-    @classmethod
-    def of(cls, mention: Mention, resolution: Resolution) -> TimeExpression:
-        return cls(
-            sentence=mention.sentence,
-            start=mention.start,
-            end=mention.end,
-            text=mention.text,
-            type=resolution.type,
-            value=resolution.value,
-            granularity=resolution.granularity,
-            anchor=resolution.anchor,
-            rule=f"{mention.rule}/{resolution.rule}",
-            mod=resolution.mod,
-            reason=resolution.reason,
-        )

@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from storyline.models import Granularity, TimexType
 from storyline.timex.records import (
     Absolute,
     Anaphor,
     Duration,
-    Granularity,
     Mention,
     MonthDay,
     NamedPeriod,
@@ -31,7 +31,6 @@ from storyline.timex.records import (
     Reference,
     Resolution,
     Tense,
-    TimexType,
     Weekday,
 )
 
@@ -54,7 +53,11 @@ class Discourse:
         """Remember a resolved date; an anaphor that moved to another year is not what the text
         goes on talking about ('… a year earlier. Sales in the quarter …' is this year's)."""
         value = resolution.value
-        if value is None or resolution.type not in (TimexType.DATE, TimexType.TIME) or not value[:4].isdigit():
+        if (
+            value is None
+            or resolution.type not in (TimexType.DATE, TimexType.TIME)
+            or not value[:4].isdigit()
+        ):
             return
         if isinstance(reading, Anaphor) and (reading.years or reading.year):
             return
@@ -77,8 +80,9 @@ def _resolve(reading: Reading, tense: Tense, published: datetime | None, discour
     if isinstance(reading, Reference):
         return Resolution(TimexType.DATE, reading.value, Granularity.REFERENCE, None, "reference")
     if isinstance(reading, Duration):
-        return Resolution(TimexType.DURATION, reading.value, _unit_granularity(reading.value), None,
-                          "duration", reading.mod)  # fmt: skip
+        return Resolution(
+            TimexType.DURATION, reading.value, _unit_granularity(reading.value), None, "duration", reading.mod
+        )
     if isinstance(reading, Recurrence):
         return Resolution(TimexType.SET, reading.value, _unit_granularity(reading.value), None, "set")
     if isinstance(reading, Anaphor):
@@ -99,8 +103,12 @@ def _resolve(reading: Reading, tense: Tense, published: datetime | None, discour
         found, how = _weekday(reading, tense, day)
         return _dated(found.isoformat() + (reading.time or ""), anchor, how, reading.mod)
     if isinstance(reading, Offset):
-        return _dated(_offset(reading, day) + (reading.time or ""), anchor, f"{reading.unit} {reading.amount:+d}",
-                      reading.mod)  # fmt: skip
+        return _dated(
+            _offset(reading, day) + (reading.time or ""),
+            anchor,
+            f"{reading.unit} {reading.amount:+d}",
+            reading.mod,
+        )
     return _named_period(reading, tense, day, anchor)
 
 
@@ -202,7 +210,10 @@ def _named_period(reading: NamedPeriod, tense: Tense, day: date, anchor: str) ->
     if reading.kind in _SEASON_START:
         code, begins = reading.kind, _SEASON_START[reading.kind]
     else:
-        code, begins = f"{reading.kind}{reading.index}", (reading.index - 1) * (3 if reading.kind == "Q" else 6) + 1
+        code, begins = (
+            f"{reading.kind}{reading.index}",
+            (reading.index - 1) * (3 if reading.kind == "Q" else 6) + 1,
+        )
     if reading.year is not None:
         year, how = reading.year, "as stated"
     elif reading.year_shift is not None:
@@ -222,10 +233,7 @@ def _anaphor(reading: Anaphor, discourse: Discourse) -> Resolution | None:
     if base is None:
         return None
     year = reading.year if reading.year is not None else int(base[:4]) + reading.years
-    if reading.source == "year":
-        value = f"{year:04d}"
-    else:
-        value = f"{year:04d}{base[4:]}"
+    value = f"{year:04d}" if reading.source == "year" else f"{year:04d}{base[4:]}"
     how = "the period mentioned before" if reading.source == "period" else "the year mentioned before"
     if reading.years:
         how += f", year {reading.years:+d}"

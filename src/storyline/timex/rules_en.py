@@ -37,28 +37,83 @@ from storyline.timex.records import (
 )
 
 _SHIFTS = {
-    "last": -1, "past": -1, "previous": -1, "prior": -1, "this past": -1, "the previous": -1,
-    "the prior": -1, "the past": -1, "the last": -1, "this": 0, "the current": 0, "current": 0,
-    "the same": 0, "next": 1, "coming": 1, "this coming": 1, "the coming": 1, "the next": 1,
-    "the following": 1, "following": 1,
-}  # fmt: skip
+    "last": -1,
+    "past": -1,
+    "previous": -1,
+    "prior": -1,
+    "this past": -1,
+    "the previous": -1,
+    "the prior": -1,
+    "the past": -1,
+    "the last": -1,
+    "this": 0,
+    "the current": 0,
+    "current": 0,
+    "the same": 0,
+    "next": 1,
+    "coming": 1,
+    "this coming": 1,
+    "the coming": 1,
+    "the next": 1,
+    "the following": 1,
+    "following": 1,
+}
 _DEICTIC_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
 _SPOKEN_TENS = {
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 _ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _DECADE_WORDS = {
-    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
-    "eighties": 8, "nineties": 9,
-}  # fmt: skip
+    "twenties": 2,
+    "thirties": 3,
+    "forties": 4,
+    "fifties": 5,
+    "sixties": 6,
+    "seventies": 7,
+    "eighties": 8,
+    "nineties": 9,
+}
 _CENTURY_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty first": 21,
-}  # fmt: skip
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "twenty-first": 21,
+    "twenty first": 21,
+}
 
 # 'nineteen ninety-six', 'twenty twenty', 'two thousand and one' (spoken years, in transcripts).
 _TENS_ONES = (
@@ -101,8 +156,8 @@ def _year(g: Groups, name: str = "year") -> int | None:
 def _capitalised_month(g: Groups) -> bool:
     """Month names stand alone only capitalised: 'may' and 'march' are verbs, 'august' an
     adjective."""
-    raw = g.raw("month")
-    return bool(raw) and raw[0].isupper()
+    raw = g.raw("month") or ""
+    return raw[:1].isupper()
 
 
 def time_of_day(g: Groups) -> str | None:
@@ -401,12 +456,18 @@ RULES: tuple[Rule, ...] = (
         rf"{_MOD}?{_MONTH},?\s+(?:of\s+)?(?P<year>$year|{SPOKEN_YEAR})",
         read_month_year,
     ),
-    Rule("year", rf"(?<![$$#£€¥])(?:{_MOD}|(?:fiscal|calendar)\s+(?:year\s+)?)?"
-         rf"(?P<year>$year)(?P<after>\s+(?:and\s+beyond|or\s+later|or\s+earlier|and\s+after))?",
-         read_year),  # fmt: skip
+    Rule(
+        "year",
+        rf"(?<![$$#£€¥])(?:{_MOD}|(?:fiscal|calendar)\s+(?:year\s+)?)?"
+        rf"(?P<year>$year)(?P<after>\s+(?:and\s+beyond|or\s+later|or\s+earlier|and\s+after))?",
+        read_year,
+    ),
     Rule("year", rf"(?:{_MOD}|the\s+year\s+|(?<=in\s))(?P<year>{SPOKEN_YEAR})", read_year),
-    Rule("year", rf"(?<!\w)(?P<year>(?:nineteen|twenty)[-\s]+{_TENS_ONES})(?![-\s]+(?:\w+\s+)?{'$unit'})",
-         read_year),  # fmt: skip
+    Rule(
+        "year",
+        rf"(?<!\w)(?P<year>(?:nineteen|twenty)[-\s]+{_TENS_ONES})(?![-\s]+(?:\w+\s+)?{'$unit'})",
+        read_year,
+    ),
     Rule(
         "decade",
         rf"(?:the\s+)?{_MOD}?(?:(?P<decade>1\d\d0|20\d0)'?s|'(?P<short>\d0)s"
@@ -438,7 +499,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "quarter of a year",
-        rf"(?:the\s+)?(?:fiscal\s+)?(?P<year>$year)\s+(?:fiscal\s+)?(?P<ord>$ord)[-\s]+(?P<kind>quarter|half)",
+        r"(?:the\s+)?(?:fiscal\s+)?(?P<year>$year)\s+(?:fiscal\s+)?(?P<ord>$ord)[-\s]+(?P<kind>quarter|half)",
         read_period_of_year,
     ),
     Rule(
@@ -465,8 +526,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "a year before the period in question",
-        rf"(?:the\s+)?(?:comparable\s+|same\s+|corresponding\s+)?(?:year-ago|year-earlier|year\s+earlier|"
-        rf"year\s+ago|prior-year)(?:\s+(?:(?:$ord)\s+)?(?:quarter|period))?",
+        r"(?:the\s+)?(?:comparable\s+|same\s+|corresponding\s+)?(?:year-ago|year-earlier|year\s+earlier|"
+        r"year\s+ago|prior-year)(?:\s+(?:(?:$ord)\s+)?(?:quarter|period))?",
         read_year_ago,
     ),
     Rule(
@@ -509,7 +570,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "part of the day",
-        rf"(?:(?P<mod>earlier|later|early|late)\s+)?(?P<rel>this|last)\s+(?P<part>$part)",
+        r"(?:(?P<mod>earlier|later|early|late)\s+)?(?P<rel>this|last)\s+(?P<part>$part)",
         read_part_of_day,
     ),
     Rule(
@@ -528,8 +589,8 @@ RULES: tuple[Rule, ...] = (
     Rule("year end", r"(?:around\s+)?(?:year-end|year\s+end|year's\s+end)", read_part_of_unit),
     Rule(
         "weekday",
-        rf"(?:(?P<rel>last|next|this\s+past|this\s+coming|this|the\s+previous|the\s+following)\s+)?"
-        rf"(?:(?P<mod>early|late|earlier|later)\s+)?(?P<weekday>$weekday)(?:\s+(?P<part>$part))?",
+        r"(?:(?P<rel>last|next|this\s+past|this\s+coming|this|the\s+previous|the\s+following)\s+)?"
+        r"(?:(?P<mod>early|late|earlier|later)\s+)?(?P<weekday>$weekday)(?:\s+(?P<part>$part))?",
         read_weekday,
     ),
     Rule(
@@ -543,9 +604,11 @@ RULES: tuple[Rule, ...] = (
         rf"{_MOD}?(?P<part>morning|afternoon|evening)\s+(?P<word>yesterday|today|tomorrow)"
         rf"|(?P<mod2>mid)-?\s*(?P<part2>afternoon|morning)",
         lambda g: Offset(
-            "day", _DEICTIC_DAYS.get(g["word"] or "", 0), mod(g["mod"] or g["mod2"]),
+            "day",
+            _DEICTIC_DAYS.get(g["word"] or "", 0),
+            mod(g["mod"] or g["mod2"]),
             "T" + g.lex.parts_of_day[g["part"] or g["part2"] or ""],
-        ),  # fmt: skip
+        ),
     ),
     Rule(
         "season",
@@ -554,23 +617,40 @@ RULES: tuple[Rule, ...] = (
         read_season,
     ),
     # ---- sets
-    Rule("every weekday", r"(?:(?:every|each)\s+)?(?P<weekday>$weekday)s(?:\s+(?P<part>$part)s?)?",
-         read_weekday_set),  # fmt: skip
+    Rule(
+        "every weekday",
+        r"(?:(?:every|each)\s+)?(?P<weekday>$weekday)s(?:\s+(?P<part>$part)s?)?",
+        read_weekday_set,
+    ),
     Rule("every weekday", r"(?:every|each)\s+(?P<weekday>$weekday)", read_weekday_set),
     Rule("every month", rf"(?:every|each)\s+{_MONTH}", read_month_set),
     Rule("every unit", r"(?:every|each|per)\s+(?:(?P<num>$num)\s+)?(?P<unit>$unit)", read_unit_set),
-    Rule("every unit", r"(?:(?<=\d\s)|(?<=\ws\s)|(?<=on\s))(?P<num>a)\s+(?P<unit>year|month|week)(?![-\w])"
-         r"(?!\s+(?:ago|earlier|later|before|after|or|and))", read_unit_set),  # fmt: skip
+    Rule(
+        "every unit",
+        r"(?:(?<=\d\s)|(?<=\ws\s)|(?<=on\s))(?P<num>a)\s+(?P<unit>year|month|week)(?![-\w])"
+        r"(?!\s+(?:ago|earlier|later|before|after|or|and))",
+        read_unit_set,
+    ),
     Rule("every unit", r"(?P<word>annually|yearly)", read_adverb_set),
     # ---- the present, past and future, undated
-    Rule("present", r"now|right\s+now|currently|at\s+present|presently|nowadays|these\s+days"
-         r"|at\s+the\s+moment|(?<!then\s)current(?![-\s]+(?:account|affairs|events|assets|liabilities))",
-         read_reference("PRESENT_REF")),  # fmt: skip
-    Rule("past", r"(?:more\s+)?recently|lately|previously|formerly|in\s+recent\s+(?:years|days)|(?<=in\s)the\s+past"
-         r"(?!\s+(?:$num|$vague|$unit))|recent(?!\s+(?:$unit))", read_reference("PAST_REF")),  # fmt: skip
-    Rule("future", r"soon|the\s+(?:near\s+|distant\s+)?future|future(?!s)|the\s+(?:near|short|long)\s+term"
-         r"|as\s+soon\s+as\s+possible|a\s+later\s+date|(?:the\s+)?coming\s+(?:months|quarters|years)",
-         read_reference("FUTURE_REF")),  # fmt: skip
+    Rule(
+        "present",
+        r"now|right\s+now|currently|at\s+present|presently|nowadays|these\s+days"
+        r"|at\s+the\s+moment|(?<!then\s)current(?![-\s]+(?:account|affairs|events|assets|liabilities))",
+        read_reference("PRESENT_REF"),
+    ),
+    Rule(
+        "past",
+        r"(?:more\s+)?recently|lately|previously|formerly|in\s+recent\s+(?:years|days)|(?<=in\s)the\s+past"
+        r"(?!\s+(?:$num|$vague|$unit))|recent(?!\s+(?:$unit))",
+        read_reference("PAST_REF"),
+    ),
+    Rule(
+        "future",
+        r"soon|the\s+(?:near\s+|distant\s+)?future|future(?!s)|the\s+(?:near|short|long)\s+term"
+        r"|as\s+soon\s+as\s+possible|a\s+later\s+date|(?:the\s+)?coming\s+(?:months|quarters|years)",
+        read_reference("FUTURE_REF"),
+    ),
     # ---- durations
     Rule(
         "duration",
