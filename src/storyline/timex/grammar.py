@@ -58,14 +58,6 @@ class Rule:
 
 # -- placeholders ---------------------------------------------------------------------------------
 
-_DIGITS = r"\d+(?:\.\d+)?(?:\s+\d/\d)?|\d/\d"
-
-
-def number_pattern(lex: Lexicon) -> str:
-    """Digits, or number words run together ('twenty four', 'two thousand', 'a hundred')."""
-    word = lex.number_word_pattern
-    return rf"(?:{_DIGITS}|(?:{word})(?:[-\s]+(?:and\s+)?(?:{word}))*)"
-
 
 def expand(pattern: str, lex: Lexicon) -> str:
     """``pattern`` with a language's words in place of its placeholders:
@@ -76,7 +68,7 @@ def expand(pattern: str, lex: Lexicon) -> str:
     return Template(pattern).substitute(
         month=f"(?:{lex.month_pattern})",
         weekday=f"(?:{lex.weekday_pattern})",
-        num=number_pattern(lex),
+        num=lex.number_pattern,
         vague=f"(?:{lex.vague_number_pattern})",
         unit=f"(?:{lex.unit_pattern})",
         part=f"(?:{lex.part_of_day_pattern})",

@@ -30,6 +30,9 @@ UNITS: dict[str, tuple[str, bool, tuple[str, int] | None]] = {
     "millennium": ("L", False, ("year", 1000)),
 }
 
+# Digits: '23', '2.5', '2 1/2', '1/2'.
+_DIGITS = r"\d+(?:\.\d+)?(?:\s+\d/\d)?|\d/\d"
+
 # TimeML's code for the night (the other parts of the day: MO, AF, EV).
 NIGHT = "NI"
 
@@ -76,6 +79,22 @@ class Lexicon:
     @cached_property
     def number_word_pattern(self) -> str:
         return alternation(self.numbers)
+
+    @cached_property
+    def number_pattern(self) -> str:
+        """Digits, or a number in words: 'five', 'twenty four', 'twenty-four', 'a hundred', 'two
+        thousand and one'; never two numbers run together ('a two-year' is 'a' and 'two-year')."""
+        by_value: dict[int, list[str]] = {}
+        for word, value in self.numbers.items():
+            by_value.setdefault(value or 0, []).append(word)
+        below_twenty = alternation(w for v, ws in by_value.items() if 0 < v < 20 for w in ws)
+        # After a ten only a digit word, never an article: 'twenty one', not 'twenty a'.
+        ones = alternation(w for v, ws in by_value.items() if 0 < v < 10 for w in ws if len(w) > 2)
+        tens = alternation(w for v, ws in by_value.items() if 20 <= v < 100 for w in ws)
+        scales = alternation(w for v, ws in by_value.items() if v >= 100 for w in ws)
+        below_hundred = f"(?:(?:{tens})(?:[-\\s]+(?:{ones}))?|(?:{below_twenty}))"
+        words = f"{below_hundred}(?:\\s+(?:{scales})(?:\\s+(?:and\\s+)?{below_hundred})?)?"
+        return f"(?:{_DIGITS}|{words})"
 
     @cached_property
     def vague_number_pattern(self) -> str:

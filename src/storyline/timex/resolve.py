@@ -39,6 +39,7 @@ _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 _RANGE_MODS = {"START", "MID", "END", "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER"}
 _PERIOD = re.compile(r"^\d{4}-[QH]\d$")
 NO_ANCHOR = "no published time to count from"
+AS_STATED = "as stated"  # the rule of a value that needs no anchor: '2020', 'P5M', 'PRESENT_REF'
 
 
 @dataclass
@@ -76,15 +77,14 @@ def resolve_time_expression(
 
 def _resolve(reading: Reading, tense: Tense, published: datetime | None, discourse: Discourse) -> Resolution:
     if isinstance(reading, Absolute):
-        return _dated(reading.value + (reading.time or ""), None, "as stated", reading.mod)
+        return _dated(reading.value + (reading.time or ""), None, AS_STATED, reading.mod)
     if isinstance(reading, Reference):
-        return Resolution(TimexType.DATE, reading.value, Granularity.REFERENCE, None, "reference")
+        return Resolution(TimexType.DATE, reading.value, Granularity.REFERENCE, None, AS_STATED)
     if isinstance(reading, Duration):
-        return Resolution(
-            TimexType.DURATION, reading.value, _unit_granularity(reading.value), None, "duration", reading.mod
-        )
+        granularity = _unit_granularity(reading.value)
+        return Resolution(TimexType.DURATION, reading.value, granularity, None, AS_STATED, reading.mod)
     if isinstance(reading, Recurrence):
-        return Resolution(TimexType.SET, reading.value, _unit_granularity(reading.value), None, "set")
+        return Resolution(TimexType.SET, reading.value, _unit_granularity(reading.value), None, AS_STATED)
     if isinstance(reading, Anaphor):
         resolved = _anaphor(reading, discourse)
         if resolved is not None:
@@ -257,6 +257,7 @@ _DATE_GRANULARITY = (
     (re.compile(r"^\d{3}$"), Granularity.DECADE),
     (re.compile(r"^\d{2}$"), Granularity.CENTURY),
 )
+_DURATION_UNIT = re.compile(r"^P(T?)[\dX.]+([A-Z])")
 _UNIT_LETTERS = {
     "Y": Granularity.YEAR,
     "W": Granularity.WEEK,
@@ -279,12 +280,15 @@ def date_granularity(value: str) -> Granularity:
 
 
 def _unit_granularity(value: str) -> Granularity:
-    """The unit of a duration or set: P5M → month, PT23H → hour, XXXX-WXX-1 → day."""
+    """The unit of a duration or set, its largest one: P5M → month, PT23H → hour, P2Y6M → year,
+    XXXX-WXX-1 → day."""
     if "WXX" in value:  # a weekday of every week, perhaps at a part of the day
         return Granularity.PART_OF_DAY if "T" in value else Granularity.DAY
     if not value.startswith("P"):
         return date_granularity(value.replace("XXXX", "0000"))
-    letter = value[-1]
-    if letter == "M":
-        return Granularity.MINUTE if "T" in value else Granularity.MONTH
-    return _UNIT_LETTERS.get(letter, Granularity.UNKNOWN)
+    unit = _DURATION_UNIT.match(value)
+    if unit is None:
+        return Granularity.UNKNOWN
+    if unit.group(2) == "M":
+        return Granularity.MINUTE if unit.group(1) else Granularity.MONTH
+    return _UNIT_LETTERS.get(unit.group(2), Granularity.UNKNOWN)

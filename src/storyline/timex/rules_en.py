@@ -195,7 +195,7 @@ def read_numeric_date(g: Groups) -> Reading | None:
     month, day = int(g["month"] or 0), int(g["day"] or 0)
     if not day_and_month_valid(day, month):
         return None
-    return Absolute(f"{year:04d}-{month:02d}-{day:02d}")
+    return Absolute(f"{year:04d}-{month:02d}-{day:02d}", time=time_of_day(g))
 
 
 def read_month_day(g: Groups) -> Reading | None:
@@ -438,6 +438,21 @@ _ZONE = r"(?:\s+(?:[ECMP][SD]T|GMT|UTC|BST|CET|CEST))?"
 _REL = r"(?P<rel>last|this\s+past|this\s+coming|this|next|coming|past)"
 _ONE_OF = "|".join
 
+# Dates in digits, in every language: ISO 8601 (with a time of day), and day first with dashes or
+# dots ('05-02-2026', '5.2.2026'), as outside the United States and in datelines.
+NUMERIC_DATES = (
+    Rule(
+        "ISO date",
+        r"(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?:[T\s](?P<hour>[012]\d):(?P<minute>[0-5]\d))?",
+        read_numeric_date,
+    ),
+    Rule(
+        "numeric date",
+        r"(?P<day>3[01]|[12]\d|0?[1-9])(?P<sep>[-.])(?P<month>1[0-2]|0?[1-9])(?P=sep)(?P<year>\d{4})(?![\d.-]\d)",
+        read_numeric_date,
+    ),
+)
+
 RULES: tuple[Rule, ...] = (
     # ---- dates the text states whole
     Rule(
@@ -446,6 +461,8 @@ RULES: tuple[Rule, ...] = (
         read_full_date,
     ),
     Rule("date", rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>$year)", read_full_date),
+    *NUMERIC_DATES,
+    # In English text a date with slashes is American: month first.
     Rule(
         "numeric date",
         r"(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from storyline.timex.grammar import Groups, Rule, amount, duration, mod
 from storyline.timex.records import Anaphor, MonthDay, Offset, Reading, Reference, Weekday
 from storyline.timex.rules_en import (
+    NUMERIC_DATES,
     read_ago,
     read_full_date,
     read_month_day,
@@ -167,9 +168,10 @@ def _rules(
     """One language's rules, from its patterns for each shape."""
     return (
         Rule("date", date, read_date),
+        *NUMERIC_DATES,
         Rule(
             "numeric date",
-            r"(?P<day>3[01]|[12]\d|0?[1-9])[/.](?P<month>1[0-2]|0?[1-9])[/.](?P<year>\d{4})(?!\d)",
+            r"(?P<day>3[01]|[12]\d|0?[1-9])/(?P<month>1[0-2]|0?[1-9])/(?P<year>\d{4})(?![\d/])",
             read_numeric_date,
         ),
         Rule("month and year", month_year, read_month_year),
@@ -212,7 +214,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         future=r"próximamente|pronto|en\s+el\s+futuro",
     ),
     "fr": _rules(
-        date=rf"(?:$weekday\s+)?(?:le\s+)?{_DAY}\s+{_MONTH}(?:\s+{_YEAR})?",
+        date=rf"(?:$weekday\s+)?{_DAY}\s+{_MONTH}(?:\s+{_YEAR})?",
         month_year=rf"(?:(?P<mod>début|mi|fin)[-\s]+)?{_MONTH}\s+{_YEAR}",
         month=rf"(?:(?P<mod>début|mi|fin)[-\s]+)?(?-i:(?!Mars)){_MONTH}",
         weekday=r"(?P<weekday>$weekday)(?:\s+(?P<rel>dernier|prochain))?(?:\s+(?P<part>$part))?",
