@@ -366,11 +366,6 @@ def read_unit_set(g: Groups) -> Reading | None:
     return Recurrence(duration(count, unit).value)
 
 
-def read_adverb_set(g: Groups) -> Reading | None:
-    unit = {"annually": "year", "yearly": "year", "monthly": "month", "weekly": "week", "hourly": "hour"}
-    return Recurrence(duration(1, unit[g["word"] or ""]).value)
-
-
 def read_season(g: Groups) -> Reading | None:
     season = g.lex.seasons[g["season"] or ""]
     year = _year(g)
@@ -394,6 +389,10 @@ def read_duration(g: Groups) -> Reading | None:
     unit = g.lex.unit(g["unit"] or "")
     if count is not None and (count <= 0 or count > 10_000):
         return None
+    if g["num"] == "a" and unit == "second":
+        return None  # 'a second round'
+    if unit == "quarter":  # TimeML counts quarters of a year in months: 'the next three quarters' P9M
+        unit, count = "month", None if count is None else count * 3
     modifier = mod(g["mod"]) or ("APPROX" if g["num"] in ("a couple of", "a couple") else None)
     return duration(count, unit, modifier)
 
@@ -498,7 +497,7 @@ RULES: tuple[Rule, ...] = (
         read_century,
     ),
     # ---- a month or a day of one, the year from the anchor
-    Rule("month and day", rf"{_WEEKDAY_PREFIX}?{_MOD}?{_MONTH}\s+{_DAY}(?![:\d])", read_month_day),
+    Rule("month and day", rf"{_WEEKDAY_PREFIX}?{_MOD}?{_MONTH}\s+{_DAY}(?!\d|:\d)", read_month_day),
     Rule("month and day", rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}", read_month_day),
     Rule(
         "month of a relative year",
@@ -604,6 +603,7 @@ RULES: tuple[Rule, ...] = (
         lambda g: Offset(g["unit"] or g["unit2"] or "", 0, mod(g["mod"] or g["mod2"])),
     ),
     Rule("year end", r"(?:around\s+)?(?:year-end|year\s+end|year's\s+end)", read_part_of_unit),
+    Rule("weekend", r"the\s+weekend", lambda g: Offset("weekend", 0)),
     Rule(
         "weekday",
         r"(?:(?P<rel>last|next|this\s+past|this\s+coming|this|the\s+previous|the\s+following)\s+)?"
@@ -641,30 +641,23 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("every weekday", r"(?:every|each)\s+(?P<weekday>$weekday)", read_weekday_set),
     Rule("every month", rf"(?:every|each)\s+{_MONTH}", read_month_set),
-    Rule("every unit", r"(?:every|each|per)\s+(?:(?P<num>$num)\s+)?(?P<unit>$unit)", read_unit_set),
-    Rule(
-        "every unit",
-        r"(?:(?<=\d\s)|(?<=\ws\s)|(?<=on\s))(?P<num>a)\s+(?P<unit>year|month|week)(?![-\w])"
-        r"(?!\s+(?:ago|earlier|later|before|after|or|and))",
-        read_unit_set,
-    ),
-    Rule("every unit", r"(?P<word>annually|yearly)", read_adverb_set),
+    Rule("every unit", r"(?:every|each)\s+(?:(?P<num>$num)\s+)?(?P<unit>$unit)", read_unit_set),
     # ---- the present, past and future, undated
     Rule(
         "present",
         r"now|right\s+now|currently|at\s+present|presently|nowadays|these\s+days"
-        r"|at\s+the\s+moment|(?<!then\s)current(?![-\s]+(?:account|affairs|events|assets|liabilities))",
+        r"|(?<!then\s)current(?![-\s]+(?:account|affairs|events|assets|liabilities))",
         read_reference("PRESENT_REF"),
     ),
     Rule(
         "past",
-        r"(?:more\s+)?recently|lately|previously|formerly|in\s+recent\s+(?:years|days)|(?<=in\s)the\s+past"
-        r"(?!\s+(?:$num|$vague|$unit))|recent(?!\s+(?:$unit))",
+        r"(?:more\s+)?recently|lately|(?<=in\s)recent\s+(?:years|days)|(?<=in\s)the\s+past"
+        r"(?!\s+(?:$num|$vague|$unit))",
         read_reference("PAST_REF"),
     ),
     Rule(
         "future",
-        r"soon|the\s+(?:near\s+|distant\s+)?future|future(?!s)|the\s+(?:near|short|long)\s+term"
+        r"the\s+(?:near\s+|distant\s+)?future|the\s+(?:near|short|long)\s+term"
         r"|as\s+soon\s+as\s+possible|a\s+later\s+date|(?:the\s+)?coming\s+(?:months|quarters|years)",
         read_reference("FUTURE_REF"),
     ),
@@ -672,8 +665,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "duration",
         rf"{_APPROX}?(?:the\s+)?(?:(?:first|last|past|next|coming|previous|following|latest|initial|final|"
-        rf"remaining|same)\s+)?(?P<num>$num|$vague)(?:\s+more)?[-\s]+(?P<unit>$unit)(?P<half>\s+and\s+a\s+half)?"
-        r"(?:-(?:old|long))?",
+        rf"remaining|same)\s+)?(?P<num>$num|$vague)(?:\s+more)?\s+(?P<unit>$unit)(?P<half>\s+and\s+a\s+half)?"
+        r"(?!\s+old)",
+        read_duration,
+    ),
+    # 'a two-year contract', 'an 8-month-old truce'; an age in years is no event's duration.
+    Rule(
+        "duration",
+        rf"{_APPROX}?(?P<num>$num)-(?P<unit>$unit)(?<!s)(?<!quarter)(?:-long|-old)?(?<!year-old)",
         read_duration,
     ),
     Rule(
