@@ -32,25 +32,50 @@ from storyline.timex.lexicon import ENGLISH, LEXICONS, Lexicon
 from storyline.timex.records import Mention, Tense
 from storyline.timex.resolve import Discourse, resolve_time_expression
 
+
 # Words that put a sentence in the future or the past, per language. 'said' is left out: it is the
 # report's own verb, in every sentence, and says nothing about the event's time.
-_TENSE_CUES: dict[str, tuple[str, str]] = {
-    "en": (
+_CLAUSE = 80  # characters: about a clause, the reach of a verb's tense
+
+
+@dataclass(frozen=True)
+class _TenseCues:
+    """A language's words that put a sentence in the future or the past, and the prepositions
+    that, right before a date, say which way it lies whatever the verb ('by May', 'since March')."""
+
+    future: str
+    past: str
+    future_prepositions: str
+    past_prepositions: str
+
+
+_TENSE_CUES: dict[str, _TenseCues] = {
+    "en": _TenseCues(
         r"will|won't|'ll|shall|going\s+to|scheduled|expected\s+to|expects?\s+to|plans?\s+to|"
         r"intends?\s+to|set\s+to|is\s+to|are\s+to|payable|effective|would|upcoming|next|until",
-        r"was|were|had|did|ended|began|closed|ago|last|earlier",
+        # What was planned before the report, or had been, lies behind it: 'had been scheduled to'.
+        r"(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:scheduled|expected|set|due|supposed|planned|going)"
+        r"|was|were|had|did|ended|began|closed|ago|last|earlier",
+        r"by|until|till",
+        r"since",
     ),
-    "es": (
+    "es": _TenseCues(
         r"\w+rá|\w+rán|\w+remos|va\s+a|van\s+a|próxim[oa]s?|prevé|previst[oa]s?",
         r"\w+ó|\w+aron|\w+ieron|fue|fueron|había|habían|ha|han|pasad[oa]s?",
+        r"hasta|para\s+(?:el|la)",
+        r"desde",
     ),
-    "fr": (
+    "fr": _TenseCues(
         r"\w+ra|\w+ront|\w+rons|va|vont|prochaine?s?|prévue?s?",
         r"a|ont|avait|avaient|était|fut|\w+ée?s?|derni[eè]re?s?",
+        r"jusqu['’](?:à|au)|d['’]ici",
+        r"depuis",
     ),
-    "it": (
+    "it": _TenseCues(
         r"\w+rà|\w+ranno|\w+remo|prossim[oa]|previst[oa]",
         r"ha|hanno|aveva|avevano|era|fu|\w+at[oaie]|\w+ut[oaie]|\w+it[oaie]|scors[oa]",
+        r"entro|fino\s+a",
+        r"dal|dalla|dall['’]",
     ),
 }
 
@@ -67,6 +92,7 @@ class _Grammar:
     lexicon: Lexicon
     rules: tuple[_CompiledRule, ...]
     tense: re.Pattern[str]
+    preposition: re.Pattern[str]
 
 
 @cache
@@ -82,9 +108,13 @@ def _grammar(language: str) -> _Grammar:
         )
         for rule in rules
     )
-    future, past = _TENSE_CUES[lexicon.language]
-    tense = re.compile(rf"(?<!\w)(?:(?P<future>{future})|(?P<past>{past}))(?!\w)", re.IGNORECASE)
-    return _Grammar(lexicon, compiled, tense)
+    cues = _TENSE_CUES[lexicon.language]
+    tense = re.compile(rf"(?<!\w)(?:(?P<future>{cues.future})|(?P<past>{cues.past}))(?!\w)", re.IGNORECASE)
+    preposition = re.compile(
+        rf"(?<!\w)(?:(?P<future>{cues.future_prepositions})|(?P<past>{cues.past_prepositions}))\s+$",
+        re.IGNORECASE,
+    )
+    return _Grammar(lexicon, compiled, tense, preposition)
 
 
 def recognise(text: str, sentences: Sequence[Sentence] = (), language: str | None = None) -> list[Mention]:
@@ -117,7 +147,12 @@ def recognise(text: str, sentences: Sequence[Sentence] = (), language: str | Non
         cues = tenses.get(mention.sentence)
         if cues is None:
             cues = tenses[mention.sentence] = _cues(grammar, text, *bounds[mention.sentence])
-        chosen.append(_with_tense(mention, _tense_at(cues, start, end)))
+        before = grammar.preposition.search(text, max(bounds[mention.sentence][0], start - 16), start)
+        if before:
+            tense = Tense.FUTURE if before.group("future") else Tense.PAST
+        else:
+            tense = _tense_at(cues, start)
+        chosen.append(_with_tense(mention, tense))
     chosen.sort(key=lambda m: m.start)
     return chosen
 
@@ -157,15 +192,16 @@ def _cues(grammar: _Grammar, text: str, start: int, end: int) -> list[tuple[int,
     ]
 
 
-def _tense_at(cues: list[tuple[int, Tense]], start: int, end: int) -> Tense:
-    """The tense of the last cue before the span in its sentence: a verb governs what follows it
-    ('will meet Bush on Thursday'), while a cue after the span belongs to another clause ('said on
-    Tuesday that Iraq would retaliate')."""
+def _tense_at(cues: list[tuple[int, Tense]], start: int) -> Tense:
+    """The tense of the last cue before the span in its clause (at most ``_CLAUSE`` characters
+    back): a verb governs what follows it ('will meet Bush on Thursday'), while a cue after the
+    span belongs to another clause ('said on Tuesday that Iraq would retaliate')."""
     tense = Tense.UNKNOWN
     for position, cue in cues:
         if position >= start:
             break
-        tense = cue
+        if start - position <= _CLAUSE:
+            tense = cue
     return tense
 
 

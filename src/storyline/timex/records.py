@@ -107,7 +107,7 @@ class Anaphor:
     With no such earlier mention it means ``fallback``, counted from the report's time."""
 
     source: str
-    fallback: Offset | Absolute
+    fallback: Offset | Absolute | NamedPeriod
     years: int = 0
     year: int | None = None
     mod: str | None = None

@@ -51,16 +51,19 @@ class Discourse:
     date: str | None = None
 
     def note(self, reading: Reading, resolution: Resolution) -> None:
-        """Remember a resolved date; an anaphor that moved to another year is not what the text
-        goes on talking about ('… a year earlier. Sales in the quarter …' is this year's)."""
+        """Remember a resolved date. An anaphor that moved to another year is not what the text
+        goes on talking about ('… a year earlier. Sales in the quarter …' is this year's). A
+        stretch of months or years ends the talk of a quarter: 'in the first nine months, … a year
+        earlier' compares years."""
         value = resolution.value
-        if (
-            value is None
-            or resolution.type not in (TimexType.DATE, TimexType.TIME)
-            or not value[:4].isdigit()
-        ):
+        if value is None or (isinstance(reading, Anaphor) and (reading.years or reading.year)):
             return
-        if isinstance(reading, Anaphor) and (reading.years or reading.year):
+        if resolution.type is TimexType.DURATION and resolution.granularity in (
+            Granularity.MONTH,
+            Granularity.YEAR,
+        ):
+            self.period = None
+        if resolution.type not in (TimexType.DATE, TimexType.TIME) or not value[:4].isdigit():
             return
         self.date = value
         if _PERIOD.match(value):
@@ -156,11 +159,12 @@ def _month_day_year(reading: MonthDay, tense: Tense, day: date) -> tuple[int, st
         return (day.year if this_year < today else day.year - 1), "last before the anchor"
     if reading.shift > 0:
         return (day.year if this_year > today else day.year + 1), "next after the anchor"
-    if tense is Tense.PAST:
-        return (day.year if this_year <= today else day.year - 1), "on or before the anchor (past tense)"
+    if tense is Tense.PAST or (tense is Tense.UNKNOWN and reading.day is None):
+        # A month alone with no tense is a past one: news reports what happened 'in March'.
+        return (day.year if this_year <= today else day.year - 1), "on or before the anchor"
     if tense is Tense.FUTURE:
         return (day.year if this_year >= today else day.year + 1), "on or after the anchor (future tense)"
-    # No tense: the nearest, counting in months (a month alone is as near as its own month).
+    # A day with no tense: the nearest, counting in months ('Nov. 16' in late October is ahead).
     months = (reading.month - day.month) + ((reading.day or day.day) - day.day) / 31
     if months > 6:
         return day.year - 1, "nearest to the anchor"

@@ -218,9 +218,13 @@ def read_month_of_relative_year(g: Groups) -> Reading | None:
 
 
 def read_relative_month(g: Groups) -> Reading | None:
+    """'last April': the last April before the anchor's month; 'this September': this year's."""
     if not _capitalised_month(g):
         return None
-    return MonthDay(g.lex.month(g["month"] or ""), mod=mod(g["mod"]), shift=_SHIFTS[g["rel"] or ""] or -1)
+    month, shift = g.lex.month(g["month"] or ""), _SHIFTS[g["rel"] or ""]
+    if shift == 0:
+        return MonthDay(month, mod=mod(g["mod"]), year_shift=0)
+    return MonthDay(month, mod=mod(g["mod"]), shift=shift)
 
 
 def read_month(g: Groups) -> Reading | None:
@@ -284,9 +288,12 @@ def read_period(g: Groups) -> Reading | None:
 
 
 def read_period_ended(g: Groups) -> Reading | None:
-    """'the quarter ended Sept. 30': the quarter that day ends."""
-    month = g.lex.month(g["month"] or "")
-    return NamedPeriod("Q", (month - 1) // 3 + 1)
+    """'the quarter ended Sept. 30': the quarter the text is about, if it named one (a company's
+    fiscal first quarter may end on 30 September), else the calendar quarter of those months."""
+    # The three months that end that day lie mostly in the quarter of the month before it: a
+    # quarter ended 31 July is May to July, the second quarter.
+    month = (g.lex.month(g["month"] or "") - 2) % 12 + 1
+    return Anaphor("period", NamedPeriod("Q", (month - 1) // 3 + 1))
 
 
 def read_discourse_period(g: Groups) -> Reading | None:
@@ -391,8 +398,6 @@ def read_duration(g: Groups) -> Reading | None:
         return None
     if g["num"] == "a" and unit == "second":
         return None  # 'a second round'
-    if unit == "quarter":  # TimeML counts quarters of a year in months: 'the next three quarters' P9M
-        unit, count = "month", None if count is None else count * 3
     modifier = mod(g["mod"]) or ("APPROX" if g["num"] in ("a couple of", "a couple") else None)
     return duration(count, unit, modifier)
 
@@ -536,9 +541,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "the period in question",
-        r"(?:the|that)\s+(?:(?:latest|last|most\s+recent|recent|same|just-ended)\s+)?quarter(?!s|ly|\s+ended"
-        r"|\s+ending|\s+of|-)|the\s+(?:latest|most\s+recent|same)\s+period",
+        r"(?:the|that)\s+(?:(?:same|fiscal)\s+)?quarter(?!s|ly|\s+ended|\s+ending|\s+of|-)|the\s+same\s+period",
         read_discourse_period,
+    ),
+    Rule(
+        "the last quarter reported",
+        r"the\s+(?:latest|last|most\s+recent|recent|just-ended)\s+(?:fiscal\s+)?(?:quarter|period)(?!s|ly|-)",
+        lambda g: Offset("quarter", -1),
     ),
     Rule(
         "a year before the period in question",
