@@ -4,7 +4,9 @@ reader, numbers in words and digits, modifiers, and the durations and values the
 A ``Rule`` is a regular expression with ``$placeholders`` for a language's words (``$month``,
 ``$weekday``, ``$num``…, see ``expand``) and a ``read`` function that turns a match into a
 ``Reading``, or refuses it (returns None) when the words matched but do not name a time ('may' the
-verb). The rules themselves are in ``rules_en`` and ``rules_romance``.
+verb). A rule that reads ``NotATime`` claims words for no expression at all ('$2 million a
+year'), so that no other rule finds a time in them. The rules themselves are in ``rules_en`` and
+``rules_romance``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from string import Template
 
 from storyline.timex.lexicon import UNITS, Lexicon
-from storyline.timex.records import Duration, Reading
+from storyline.timex.records import Duration, NotATime, Reading
 
 
 class Groups:
@@ -43,7 +45,7 @@ class Groups:
         return self.raw(name) is not None
 
 
-Read = Callable[[Groups], Reading | None]
+Read = Callable[[Groups], Reading | NotATime | None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,8 +173,8 @@ ENGLISH = Lexicon(
         **valued("hundred|thousand|a|an", (100, 1000, 1, 1)),
     },
     vague_numbers=valued(
-        "several|a few|few|many|some|a couple of|a couple|a number of",
-        (None, None, None, None, None, 2, 2, None),
+        "several|a few|few|many|some|a couple of|a couple|couple of|a number of",
+        (None, None, None, None, None, 2, 2, 2, None),
     ),
     units=grouped(
         second="second|seconds",

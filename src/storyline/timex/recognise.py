@@ -29,9 +29,8 @@ from storyline.models import Sentence, TimeExpression
 from storyline.timex import rules_en, rules_romance
 from storyline.timex.grammar import Groups, Read, expand
 from storyline.timex.lexicon import ENGLISH, LEXICONS, Lexicon
-from storyline.timex.records import Mention, Tense
+from storyline.timex.records import Mention, NotATime, Reading, Tense
 from storyline.timex.resolve import Discourse, resolve_time_expression
-
 
 # Words that put a sentence in the future or the past, per language. 'said' is left out: it is the
 # report's own verb, in every sentence, and says nothing about the event's time.
@@ -125,7 +124,7 @@ def recognise(text: str, sentences: Sequence[Sentence] = (), language: str | Non
     grammar = _grammar(language or "en")
     bounds = [(s.start, s.end) for s in sentences] or [(0, len(text))]
     starts = [start for start, _ in bounds]
-    candidates: list[tuple[int, int, int, Mention]] = []
+    candidates: list[tuple[int, int, int, str, Reading | NotATime]] = []
     tenses: dict[int, list[tuple[int, Tense]]] = {}
     for priority, rule in enumerate(grammar.rules):
         for match in rule.pattern.finditer(text):
@@ -134,25 +133,22 @@ def recognise(text: str, sentences: Sequence[Sentence] = (), language: str | Non
             if index < 0 or end > bounds[index][1] or start == end:
                 continue
             reading = rule.read(Groups(match, grammar.lexicon))
-            if reading is None:
-                continue
-            mention = Mention(index, start, end, text[start:end], rule.name, reading)
-            candidates.append((start, end, priority, mention))
+            if reading is not None:
+                candidates.append((start, end, priority, rule.name, reading))
     chosen: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for start, end, _, mention in sorted(candidates, key=lambda c: (c[0] - c[1], c[2], c[0])):
+    for start, end, _, name, reading in sorted(candidates, key=lambda c: (c[0] - c[1], c[2], c[0])):
         if any(start < other_end and other_start < end for other_start, other_end in taken):
             continue
         taken.append((start, end))
-        cues = tenses.get(mention.sentence)
+        if isinstance(reading, NotATime):
+            continue
+        sentence = bisect.bisect_right(starts, start) - 1
+        cues = tenses.get(sentence)
         if cues is None:
-            cues = tenses[mention.sentence] = _cues(grammar, text, *bounds[mention.sentence])
-        before = grammar.preposition.search(text, max(bounds[mention.sentence][0], start - 16), start)
-        if before:
-            tense = Tense.FUTURE if before.group("future") else Tense.PAST
-        else:
-            tense = _tense_at(cues, start)
-        chosen.append(_with_tense(mention, tense))
+            cues = tenses[sentence] = _cues(grammar, text, *bounds[sentence])
+        tense = _tense(grammar, text, bounds[sentence][0], start, cues)
+        chosen.append(Mention(sentence, start, end, text[start:end], name, reading, tense))
     chosen.sort(key=lambda m: m.start)
     return chosen
 
@@ -192,6 +188,17 @@ def _cues(grammar: _Grammar, text: str, start: int, end: int) -> list[tuple[int,
     ]
 
 
+def _tense(
+    grammar: _Grammar, text: str, sentence_start: int, start: int, cues: list[tuple[int, Tense]]
+) -> Tense:
+    """A preposition right before the span decides ('by May', 'since March'); else the verb of
+    its clause."""
+    before = grammar.preposition.search(text, max(sentence_start, start - 16), start)
+    if before:
+        return Tense.FUTURE if before.group("future") else Tense.PAST
+    return _tense_at(cues, start)
+
+
 def _tense_at(cues: list[tuple[int, Tense]], start: int) -> Tense:
     """The tense of the last cue before the span in its clause (at most ``_CLAUSE`` characters
     back): a verb governs what follows it ('will meet Bush on Thursday'), while a cue after the
@@ -203,9 +210,3 @@ def _tense_at(cues: list[tuple[int, Tense]], start: int) -> Tense:
         if start - position <= _CLAUSE:
             tense = cue
     return tense
-
-
-def _with_tense(mention: Mention, tense: Tense) -> Mention:
-    return Mention(
-        mention.sentence, mention.start, mention.end, mention.text, mention.rule, mention.reading, tense
-    )

@@ -132,6 +132,13 @@ Reading = Absolute | MonthDay | Weekday | Offset | NamedPeriod | Reference | Ana
 
 
 @dataclass(frozen=True, slots=True)
+class NotATime:
+    """Words that look like a time and are not one: '$2 million a year' is a rate, 'a quarter of
+    the market' a share. Matched like a time, they keep the other rules off their words, and are
+    dropped."""
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A span that names a time, as found: ``start``/``end`` index the article's stored text,
     ``sentence`` is the index of the sentence it lies in, ``rule`` the recognition rule that matched,

@@ -27,8 +27,10 @@ from storyline.timex.lexicon import NIGHT
 from storyline.timex.records import (
     Absolute,
     Anaphor,
+    Duration,
     MonthDay,
     NamedPeriod,
+    NotATime,
     Offset,
     Reading,
     Recurrence,
@@ -379,8 +381,10 @@ def read_season(g: Groups) -> Reading | None:
     if year is not None:
         return Absolute(f"{year:04d}-{season}", mod(g["mod"]))
     rel = g["rel"] or ""
-    if rel in ("", "the") and not g.has("mod"):
-        return None  # 'the fall of the dollar', 'spring' the verb
+    if (not rel and not g.has("mod")) or (rel == "the" and g["season"] == "fall"):
+        return None  # 'spring' the verb, 'the fall of the dollar'
+    if rel == "the" and g.has("mod"):
+        rel = ""
     shift = _SHIFTS.get(rel)
     return NamedPeriod(season, 0, year_shift=shift, mod=mod(g["mod"]))
 
@@ -642,6 +646,18 @@ RULES: tuple[Rule, ...] = (
         rf"(?:\s+(?:of\s+)?(?P<year>$year|{SPOKEN_YEAR}))?",
         read_season,
     ),
+    # ---- not times: a rate ('$2 million a year', 'four flights a week'), a share ('a quarter of')
+    Rule(
+        "rate",
+        r"(?:\d[\d,.]*%?|million|billion|thousand|hundred|\w+s)\s+(?:a|per)\s+(?:year|month|week|day|hour)(?![-\w])"
+        r"(?!\s+(?:ago|earlier|later|before|after|or|and))",
+        lambda g: NotATime(),
+    ),
+    Rule(
+        "share",
+        r"(?:a|one|three|two)[-\s]+quarters?\s+of\s+(?!a\s+century|the\s+(?:year|century))",
+        lambda g: NotATime(),
+    ),
     # ---- sets
     Rule(
         "every weekday",
@@ -674,14 +690,15 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "duration",
         rf"{_APPROX}?(?:the\s+)?(?:(?:first|last|past|next|coming|previous|following|latest|initial|final|"
-        rf"remaining|same)\s+)?(?P<num>$num|$vague)(?:\s+more)?\s+(?P<unit>$unit)(?P<half>\s+and\s+a\s+half)?"
+        rf"remaining|same)\s+)?(?P<num>$num|$vague)(?:\s+(?:more|additional|extra|further))?\s+(?P<unit>$unit)"
+        r"(?P<half>\s+and\s+a\s+half)?"
         r"(?!\s+old)",
         read_duration,
     ),
     # 'a two-year contract', 'an 8-month-old truce'; an age in years is no event's duration.
     Rule(
         "duration",
-        rf"{_APPROX}?(?P<num>$num)-(?P<unit>$unit)(?<!s)(?<!quarter)(?:-long|-old)?(?<!year-old)",
+        rf"{_APPROX}?(?P<num>$num|several|multi)-(?P<unit>$unit)(?<!s)(?<!quarter)(?:-long|-old)?(?<!year-old)",
         read_duration,
     ),
     Rule(
@@ -697,4 +714,10 @@ RULES: tuple[Rule, ...] = (
         read_vague_duration,
     ),
     Rule("duration", r"the\s+(?:fiscal\s+)?year(?=\s+(?:ended|ending|to\s+date))", read_fiscal_year_duration),
+    Rule("duration", r"(?<=for\s)(?:a\s+while|some\s+time|a\s+long\s+time)", lambda g: Duration("PXX")),
+    Rule(
+        "the year in progress",
+        r"the\s+(?:full\s+|whole\s+|entire\s+)?year(?![-\w]|'s|\s+(?:ago|earlier|before|after|later|ended|ending|to\s+date|\d))",
+        lambda g: Offset("year", 0),
+    ),
 )
