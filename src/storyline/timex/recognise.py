@@ -55,7 +55,7 @@ _TENSE_CUES: dict[str, _TenseCues] = {
         # What was planned before the report, or had been, lies behind it: 'had been scheduled to'.
         r"(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:scheduled|expected|set|due|supposed|planned|going)"
         r"|was|were|had|did|ended|began|closed|ago|last|earlier",
-        r"by|until|till",
+        r"by|until|till|ahead\s+of",
         r"since",
     ),
     "es": _TenseCues(

@@ -107,7 +107,7 @@ def _resolve(reading: Reading, tense: Tense, published: datetime | None, discour
         return _dated(found.isoformat() + (reading.time or ""), anchor, how, reading.mod)
     if isinstance(reading, Offset):
         return _dated(
-            _offset(reading, day) + (reading.time or ""),
+            _offset(reading, day, tense) + (reading.time or ""),
             anchor,
             f"{reading.unit} {reading.amount:+d}",
             reading.mod,
@@ -185,13 +185,14 @@ def _weekday(reading: Weekday, tense: Tense, day: date) -> tuple[date, str]:
     return day - timedelta(days=back), "on or before the anchor"
 
 
-def _offset(reading: Offset, day: date) -> str:
+def _offset(reading: Offset, day: date, tense: Tense) -> str:
     n, unit = reading.amount, reading.unit
     if unit == "day":
         return (day + timedelta(days=n)).isoformat()
     if unit in ("week", "weekend"):
-        # A past weekend seen from a weekday is the one before it: 'the weekend' on a Monday.
-        if unit == "weekend" and n == 0 and day.weekday() < 4:
+        # 'The weekend' seen from a weekday is the one before it ('over the weekend', on a
+        # Monday), unless the sentence looks ahead ('ahead of the weekend').
+        if unit == "weekend" and n == 0 and day.weekday() < 4 and tense is not Tense.FUTURE:
             n = -1
         year, week, _ = (day + timedelta(weeks=n)).isocalendar()
         return f"{year:04d}-W{week:02d}" + ("-WE" if unit == "weekend" else "")
