@@ -22,27 +22,37 @@ from storyline.timex.records import Duration, NotATime, Reading
 
 class Groups:
     """A rule's match as its reader sees it: named groups (lower case, whitespace folded), the
-    matched text as written, and the language's lexicon."""
+    matched text as written, and the language's lexicon. Rules match the lower-cased text; the
+    text as written is kept for the readers that look at case ('May' the month, 'may' the verb)."""
 
-    __slots__ = ("_match", "lex")
+    __slots__ = ("_match", "_text", "lex")
 
-    def __init__(self, match: re.Match[str], lex: Lexicon) -> None:
+    def __init__(self, match: re.Match[str], text: str, lex: Lexicon) -> None:
         self._match = match
+        self._text = text
         self.lex = lex
 
     def __getitem__(self, name: str) -> str | None:
-        value = self.raw(name)
-        return " ".join(value.lower().split()) if value is not None else None
+        """The group, lower case and whitespace folded; None as for ``raw``."""
+        try:
+            value = self._match.group(name)
+        except IndexError:
+            return None
+        return " ".join(value.split()) if value is not None else None
 
     def raw(self, name: str) -> str | None:
         """The group as written; None when it did not match, or the rule has no such group."""
         try:
-            return self._match.group(name)
+            start, end = self._match.span(name)
         except IndexError:
             return None
+        return None if start < 0 else self._text[start:end]
 
     def has(self, name: str) -> bool:
-        return self.raw(name) is not None
+        try:
+            return self._match.span(name)[0] >= 0
+        except IndexError:
+            return False
 
 
 Read = Callable[[Groups], Reading | NotATime | None]
@@ -50,8 +60,8 @@ Read = Callable[[Groups], Reading | NotATime | None]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """``pattern`` is matched case-insensitively between word boundaries; ``name`` is what a
-    stored expression says found it."""
+    """``pattern`` is matched between word boundaries against the lower-cased text, so it is
+    written in lower case; ``name`` is what a stored expression says found it."""
 
     name: str
     pattern: str

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 # A unit of time: the TIMEX3 letter a duration uses, whether it is a time (after 'T') unit, and
 # how many of the next smaller unit make one (to write 2 1/2 years as P2Y6M, as TimeML does).
@@ -38,10 +39,35 @@ NIGHT = "NI"
 
 
 def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, longest first (so 'sept.' wins over 'sep'), spaces
-    matching any run of whitespace."""
-    ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+    """A regex that matches any of ``words``, the longest it can ('sept.' rather than 'sep'),
+    spaces matching any run of whitespace.
+
+    It is written as a trie ('ju(?:ly|ne)', not 'july|june'): the regex engine tries the
+    alternatives of a group one by one at every word of a text, and sixty rules over long word
+    lists made that most of the tagger's time."""
+    trie: dict[str, dict[str, Any]] = {}
+    for word in set(words):
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return _trie_pattern(trie)
+
+
+_END = ""  # the key that marks the end of a word in a trie
+
+
+def _trie_pattern(node: dict[str, dict[str, Any]]) -> str:
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_pattern(child)
+        for char, child in sorted(node.items())
+        if char != _END
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    # A word that ends here, where longer ones go on: the optional rest is tried first (greedy).
+    return f"(?:{body})?" if _END in node else body
 
 
 @dataclass(frozen=True)
@@ -127,11 +153,8 @@ def _key(word: str, table: Mapping[str, int]) -> str:
 
 
 def _abbreviations(table: Mapping[str, int]) -> str:
-    """Full words as they are; an abbreviation's stop optional ('Sept.' and 'Sept')."""
-    full = [w for w in table if not w.endswith(".")]
-    short = [w[:-1] for w in table if w.endswith(".")]
-    ordered = sorted(set(full) | set(short), key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w) + (r"\.?" if w in short and w not in full else "") for w in ordered)
+    """Full words as they are; an abbreviation with its stop or without ('Sept.' and 'Sept')."""
+    return alternation([*table, *(w[:-1] for w in table if w.endswith("."))])
 
 
 def numbered(groups: str, start: int = 1) -> dict[str, int]:

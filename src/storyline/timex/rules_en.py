@@ -229,10 +229,18 @@ def read_relative_month(g: Groups) -> Reading | None:
     return MonthDay(month, mod=mod(g["mod"]), shift=shift)
 
 
+def full_month_name(g: Groups) -> int | None:
+    """The month a full month name names; None for an abbreviation, which alone may be a name
+    ('Jan') or an initial ('Oct.')."""
+    word = g["month"] or ""
+    return g.lex.months[word] if word in g.lex.months and not word.endswith(".") else None
+
+
 def read_month(g: Groups) -> Reading | None:
-    if not _capitalised_month(g) or (g["month"] or "") not in g.lex.months:
-        return None  # alone, only a full name is a month: 'Jan' may be a name
-    return MonthDay(g.lex.month(g["month"] or ""), mod=mod(g["mod"]))
+    month = full_month_name(g)
+    if month is None or not _capitalised_month(g):
+        return None
+    return MonthDay(month, mod=mod(g["mod"]))
 
 
 def read_year(g: Groups) -> Reading | None:
@@ -442,7 +450,7 @@ _CLOCK = (
     r"(?:(?P<hour>[012]?\d)(?::(?P<minute>[0-5]\d))?\s*(?P<ampm>a\.\s?m\.?|p\.\s?m\.?|am|pm)(?!\w)"
     r"|(?P<noon>noon|midnight|midday))"
 )
-_ZONE = r"(?:\s+(?:[ECMP][SD]T|GMT|UTC|BST|CET|CEST))?"
+_ZONE = r"(?:\s+(?:[ecmp][sd]t|gmt|utc|bst|cet|cest))?"
 _REL = r"(?P<rel>last|this\s+past|this\s+coming|this|next|coming|past)"
 _ONE_OF = "|".join
 
@@ -451,7 +459,7 @@ _ONE_OF = "|".join
 NUMERIC_DATES = (
     Rule(
         "ISO date",
-        r"(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?:[T\s](?P<hour>[012]\d):(?P<minute>[0-5]\d))?",
+        r"(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?:[t\s](?P<hour>[012]\d):(?P<minute>[0-5]\d))?",
         read_numeric_date,
     ),
     Rule(

@@ -13,6 +13,7 @@ from storyline.timex.grammar import Groups, Rule, amount, duration, mod
 from storyline.timex.records import Anaphor, MonthDay, Offset, Reading, Reference, Weekday
 from storyline.timex.rules_en import (
     NUMERIC_DATES,
+    full_month_name,
     read_ago,
     read_full_date,
     read_month_day,
@@ -26,6 +27,8 @@ _DAY = r"(?P<day>$day)"
 _MONTH = r"(?P<month>$month)"
 _YEAR = r"(?P<year>$year)"
 _APOSTROPHE = "['’]"
+
+_PROPER_NAMES = {"Mars"}
 
 _SHIFTS = {
     "pasado": -1,
@@ -117,10 +120,12 @@ def read_weekday(g: Groups) -> Reading | None:
 
 
 def read_month(g: Groups) -> Reading | None:
-    """Months are written in lower case in these languages; alone, only a full name is one."""
-    if (g["month"] or "") not in g.lex.months:
+    """Months are written in lower case in these languages; alone, only a full name is one, and
+    not a name that is also a planet's ('Mars')."""
+    month = full_month_name(g)
+    if month is None or g.raw("month") in _PROPER_NAMES:
         return None
-    return MonthDay(g.lex.month(g["month"] or ""), mod=mod(g["mod"]))
+    return MonthDay(month, mod=mod(g["mod"]))
 
 
 def read_deictic(g: Groups) -> Reading | None:
@@ -216,7 +221,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "fr": _rules(
         date=rf"(?:$weekday\s+)?{_DAY}\s+{_MONTH}(?:\s+{_YEAR})?",
         month_year=rf"(?:(?P<mod>début|mi|fin)[-\s]+)?{_MONTH}\s+{_YEAR}",
-        month=rf"(?:(?P<mod>début|mi|fin)[-\s]+)?(?-i:(?!Mars)){_MONTH}",
+        month=rf"(?:(?P<mod>début|mi|fin)[-\s]+)?{_MONTH}",
         weekday=r"(?P<weekday>$weekday)(?:\s+(?P<rel>dernier|prochain))?(?:\s+(?P<part>$part))?",
         deictic=rf"(?P<word>hier|avant-hier|aujourd{_APOSTROPHE}hui|demain|après-demain)(?:\s+(?P<part>$part))?",
         this_part=r"(?:ce|cet|cette)\s+(?P<part>$part)",
