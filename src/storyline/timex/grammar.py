@@ -61,11 +61,37 @@ Read = Callable[[Groups], Reading | NotATime | None]
 @dataclass(frozen=True, slots=True)
 class Rule:
     """``pattern`` is matched between word boundaries against the lower-cased text, so it is
-    written in lower case; ``name`` is what a stored expression says found it."""
+    written in lower case; ``name`` is what a stored expression says found it.
+
+    ``needs`` names the kinds of words (``TRIGGERS``) of which every match holds at least one: the
+    rule then runs only over the sentences that have one ('Sept. 30' needs a month). Most
+    sentences name no time, and sixty rules scanning every sentence were most of the tagger's
+    time. Empty: the rule runs over the whole text."""
 
     name: str
     pattern: str
     read: Read
+    needs: tuple[str, ...] = ()
+
+
+# The kinds of words a rule may need (``Rule.needs``): the sentences holding each are found with
+# one scan of the text.
+DIGIT, MONTH, WEEKDAY, UNIT, PART, SEASON = "digit", "month", "weekday", "unit", "part", "season"
+
+
+def trigger_pattern(lex: Lexicon) -> str:
+    """One regex whose named groups are the kinds of ``TRIGGERS`` words, for a language."""
+    words = {
+        MONTH: lex.month_pattern,
+        WEEKDAY: lex.weekday_pattern,
+        # 'weekend' is no unit of duration, but rules about weeks name it.
+        UNIT: f"{lex.unit_pattern}|weekends?",
+        PART: f"{lex.part_of_day_pattern}|noon|midnight|midday",
+        SEASON: lex.season_pattern or "(?!)",
+    }
+    named = "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in words.items())
+    # A plural counts: 'on Mondays' needs a weekday.
+    return rf"(?P<{DIGIT}>\d)|(?<!\w)(?:{named})s?(?!\w)"
 
 
 # -- placeholders ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +28,7 @@ from functools import cache
 
 from storyline.models import Sentence, TimeExpression
 from storyline.timex import rules_en, rules_romance
-from storyline.timex.grammar import Groups, Read, expand
+from storyline.timex.grammar import Groups, Read, expand, trigger_pattern
 from storyline.timex.lexicon import ENGLISH, LEXICONS, Lexicon
 from storyline.timex.records import Mention, NotATime, Reading, Tense
 from storyline.timex.resolve import Discourse, resolve_time_expression
@@ -84,12 +85,14 @@ class _CompiledRule:
     name: str
     pattern: re.Pattern[str]
     read: Read
+    needs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class _Grammar:
     lexicon: Lexicon
     rules: tuple[_CompiledRule, ...]
+    triggers: re.Pattern[str]
     tense: re.Pattern[str]
     preposition: re.Pattern[str]
 
@@ -104,6 +107,7 @@ def _grammar(language: str) -> _Grammar:
             rule.name,
             re.compile(rf"(?<!\w)(?:{expand(rule.pattern, lexicon)})(?!\w)"),
             rule.read,
+            rule.needs,
         )
         for rule in rules
     )
@@ -112,7 +116,7 @@ def _grammar(language: str) -> _Grammar:
     preposition = re.compile(
         rf"(?<!\w)(?:(?P<future>{cues.future_prepositions})|(?P<past>{cues.past_prepositions}))\s+$"
     )
-    return _Grammar(lexicon, compiled, tense, preposition)
+    return _Grammar(lexicon, compiled, re.compile(trigger_pattern(lexicon)), tense, preposition)
 
 
 def recognise(text: str, sentences: Sequence[Sentence] = (), language: str | None = None) -> list[Mention]:
@@ -126,15 +130,23 @@ def recognise(text: str, sentences: Sequence[Sentence] = (), language: str | Non
     starts = [start for start, _ in bounds]
     candidates: list[tuple[int, int, int, str, Reading | NotATime]] = []
     tenses: dict[int, list[tuple[int, Tense]]] = {}
+    holding = _sentences_holding(grammar, folded, starts)
+    everywhere = [(0, len(text))]
     for priority, rule in enumerate(grammar.rules):
-        for match in rule.pattern.finditer(folded):
-            start, end = match.span()
-            index = bisect.bisect_right(starts, start) - 1
-            if index < 0 or end > bounds[index][1] or start == end:
-                continue
-            reading = rule.read(Groups(match, text, grammar.lexicon))
-            if reading is not None:
-                candidates.append((start, end, priority, rule.name, reading))
+        regions = (
+            _regions(sorted(set().union(*(holding[kind] for kind in rule.needs))), bounds, len(text))
+            if rule.needs
+            else everywhere
+        )
+        for region_start, region_end in regions:
+            for match in rule.pattern.finditer(folded, region_start, region_end):
+                start, end = match.span()
+                index = bisect.bisect_right(starts, start) - 1
+                if index < 0 or end > bounds[index][1] or start == end:
+                    continue
+                reading = rule.read(Groups(match, text, grammar.lexicon))
+                if reading is not None:
+                    candidates.append((start, end, priority, rule.name, reading))
     chosen: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for start, end, _, name, reading in sorted(candidates, key=lambda c: (c[0] - c[1], c[2], c[0])):
@@ -151,6 +163,31 @@ def recognise(text: str, sentences: Sequence[Sentence] = (), language: str | Non
         chosen.append(Mention(sentence, start, end, text[start:end], name, reading, tense))
     chosen.sort(key=lambda m: m.start)
     return chosen
+
+
+def _sentences_holding(grammar: _Grammar, folded: str, starts: list[int]) -> dict[str, set[int]]:
+    """For each kind of trigger word, the sentences that hold one (one scan of the text)."""
+    holding: dict[str, set[int]] = defaultdict(set)
+    for match in grammar.triggers.finditer(folded):
+        kind = match.lastgroup
+        if kind is not None:
+            holding[kind].add(bisect.bisect_right(starts, match.start()) - 1)
+    return holding
+
+
+def _regions(sentences: list[int], bounds: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Runs of consecutive sentences as (start, end) spans of the text. A run reaches to where the
+    next sentence begins, so that a rule's look at the character after a match sees the text's."""
+    regions: list[tuple[int, int]] = []
+    for index in sentences:
+        if index < 0:
+            continue
+        end = bounds[index + 1][0] if index + 1 < len(bounds) else length
+        if regions and regions[-1][1] >= bounds[index][0]:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((bounds[index][0], end))
+    return regions
 
 
 def lower_case(text: str) -> str:

@@ -14,7 +14,13 @@ from collections.abc import Callable
 
 from storyline.timex.grammar import (
     APPROX_WORDS,
+    DIGIT,
     MOD_WORDS,
+    MONTH,
+    PART,
+    SEASON,
+    UNIT,
+    WEEKDAY,
     Groups,
     Rule,
     amount,
@@ -461,11 +467,13 @@ NUMERIC_DATES = (
         "ISO date",
         r"(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?:[t\s](?P<hour>[012]\d):(?P<minute>[0-5]\d))?",
         read_numeric_date,
+        needs=(DIGIT,),
     ),
     Rule(
         "numeric date",
         r"(?P<day>3[01]|[12]\d|0?[1-9])(?P<sep>[-.])(?P<month>1[0-2]|0?[1-9])(?P=sep)(?P<year>\d{4})(?![\d.-]\d)",
         read_numeric_date,
+        needs=(DIGIT,),
     ),
 )
 
@@ -475,25 +483,31 @@ RULES: tuple[Rule, ...] = (
         "date",
         rf"{_WEEKDAY_PREFIX}?{_MONTH}\s+{_DAY},?\s+(?P<year>$year|{SPOKEN_YEAR})",
         read_full_date,
+        needs=(MONTH,),
     ),
-    Rule("date", rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>$year)", read_full_date),
+    Rule(
+        "date", rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>$year)", read_full_date, needs=(MONTH,)
+    ),
     *NUMERIC_DATES,
     # In English text a date with slashes is American: month first.
     Rule(
         "numeric date",
         r"(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])",
         read_numeric_date,
+        needs=(DIGIT,),
     ),
     Rule(
         "month and year",
         rf"{_MOD}?{_MONTH},?\s+(?:of\s+)?(?P<year>$year|{SPOKEN_YEAR})",
         read_month_year,
+        needs=(MONTH,),
     ),
     Rule(
         "year",
         rf"(?<![$$#£€¥])(?:{_MOD}|(?:fiscal|calendar)\s+(?:year\s+)?)?"
         rf"(?P<year>$year)(?P<after>\s+(?:and\s+beyond|or\s+later|or\s+earlier|and\s+after))?",
         read_year,
+        needs=(DIGIT,),
     ),
     Rule("year", rf"(?:{_MOD}|the\s+year\s+|(?<=in\s))(?P<year>{SPOKEN_YEAR})", read_year),
     Rule(
@@ -512,33 +526,43 @@ RULES: tuple[Rule, ...] = (
         rf"(?:the\s+)?{_MOD}?(?:(?P<n>\d{{1,2}}(?:st|nd|rd|th))|(?P<nw>{_ONE_OF(_CENTURY_WORDS)}))"
         r"[-\s]+century",
         read_century,
+        needs=(UNIT,),
     ),
     # ---- a month or a day of one, the year from the anchor
-    Rule("month and day", rf"{_WEEKDAY_PREFIX}?{_MOD}?{_MONTH}\s+{_DAY}(?!\d|:\d)", read_month_day),
-    Rule("month and day", rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}", read_month_day),
+    Rule(
+        "month and day",
+        rf"{_WEEKDAY_PREFIX}?{_MOD}?{_MONTH}\s+{_DAY}(?!\d|:\d)",
+        read_month_day,
+        needs=(MONTH,),
+    ),
+    Rule("month and day", rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}", read_month_day, needs=(MONTH,)),
     Rule(
         "month of a relative year",
         rf"{_MOD}?{_MONTH}\s+(?:of\s+)?(?P<rel>this|last|next)\s+year",
         read_month_of_relative_year,
+        needs=(MONTH,),
     ),
-    Rule("relative month", rf"{_MOD}?{_REL}\s+{_MONTH}", read_relative_month),
-    Rule("month", rf"{_MOD}?{_MONTH}(?![-\s]*\d)", read_month),
+    Rule("relative month", rf"{_MOD}?{_REL}\s+{_MONTH}", read_relative_month, needs=(MONTH,)),
+    Rule("month", rf"{_MOD}?{_MONTH}(?![-\s]*\d)", read_month, needs=(MONTH,)),
     # ---- quarters and halves
     Rule(
         "quarter of a year",
         rf"(?:the\s+)?{_MOD}?(?:fiscal[-\s]+)?(?:(?P<ord>$ord)|(?P<which>first|last))[-\s]+(?:fiscal[-\s]+)?"
         rf"(?P<kind>quarter|half)\s+of\s+(?:fiscal\s+)?(?P<year>$year)",
         read_period_of_year,
+        needs=(DIGIT,),
     ),
     Rule(
         "quarter of a year",
         r"(?:the\s+)?(?:fiscal\s+)?(?P<year>$year)\s+(?:fiscal\s+)?(?P<ord>$ord)[-\s]+(?P<kind>quarter|half)",
         read_period_of_year,
+        needs=(DIGIT,),
     ),
     Rule(
         "quarter of a relative year",
         rf"{_MOD}?(?P<rel>this|last|next)\s+year's\s+(?:fiscal\s+)?(?P<ord>$ord)[-\s]+(?P<kind>quarter|half)",
         read_period_of_relative_year,
+        needs=(UNIT,),
     ),
     Rule(
         "quarter",
@@ -550,6 +574,7 @@ RULES: tuple[Rule, ...] = (
         "quarter ended",
         rf"(?:the\s+)?(?:fiscal\s+)?quarter(?=\s+(?:ended|ending)\s+{_MONTH}\.?\s+{_DAY})",
         read_period_ended,
+        needs=(MONTH,),
     ),
     Rule(
         "the period in question",
@@ -566,6 +591,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:the\s+)?(?:comparable\s+|same\s+|corresponding\s+)?(?:year-ago|year-earlier|year\s+earlier|"
         r"year\s+ago|prior-year)(?:\s+(?:(?:$ord)\s+)?(?:quarter|period))?",
         read_year_ago,
+        needs=(UNIT,),
     ),
     Rule(
         "a year before the period in question",
@@ -573,27 +599,32 @@ RULES: tuple[Rule, ...] = (
         r"earlier)|last\s+year|of\s+last\s+year|the\s+previous\s+year|of\s+the\s+previous\s+year)"
         r"|the\s+quarter\s+a\s+year\s+(?:ago|earlier)|last\s+year's\s+(?:quarter|period)",
         read_year_ago,
+        needs=(UNIT,),
     ),
     Rule(
         "a year before the period in question",
         rf"{_APPROX}?(?:a|one)\s+year\s+(?:ago|earlier|before)",
         read_year_ago,
+        needs=(UNIT,),
     ),
     Rule(
         "the period in question, of another year",
         r"the\s+(?P<year>$year)\s+(?:period|quarter)",
         read_period_of_year_anaphor,
+        needs=(DIGIT,),
     ),
     Rule(
         "the year in question",
         r"(?P<rel>that|the\s+same|the\s+following|the\s+previous|the\s+prior)\s+year(?!s|-|'s\s+\w+\s+quarter)",
         read_year_anaphor,
+        needs=(UNIT,),
     ),
     # ---- counted from the anchor
     Rule(
         "ago",
         rf"{_APPROX}?(?P<num>$num|$vague)\s+(?P<unit>$unit)\s+(?P<approx>or\s+so\s+)?ago",
         read_ago,
+        needs=(UNIT,),
     ),
     Rule(
         "deictic day",
@@ -604,11 +635,13 @@ RULES: tuple[Rule, ...] = (
         "deictic day",
         rf"{_MOD}?(?P<part>morning|afternoon|evening)\s+(?P<word>yesterday|today|tomorrow)",
         read_deictic_day,
+        needs=(PART,),
     ),
     Rule(
         "part of the day",
         r"(?:(?P<mod>earlier|later|early|late)\s+)?(?P<rel>this|last)\s+(?P<part>$part)",
         read_part_of_day,
+        needs=(PART,),
     ),
     Rule(
         "relative unit",
@@ -616,26 +649,30 @@ RULES: tuple[Rule, ...] = (
         r"the\s+coming|the\s+next|the\s+previous|the\s+prior|the\s+following|the\s+same|current)\s+"
         r"(?P<unit>week|weekend|month|quarter|year|fiscal\s+year|decade|century)(?![-\w])(?!'s\s+\w+\s+quarter)",
         read_relative_unit,
+        needs=(UNIT,),
     ),
     Rule(
         "part of a unit",
         r"(?P<mod>earlier|later)\s+in\s+the\s+(?P<unit>week|month|year)"
         r"|the\s+(?P<mod2>end)\s+of\s+the\s+(?P<unit2>week|month|year)",
         lambda g: Offset(g["unit"] or g["unit2"] or "", 0, mod(g["mod"] or g["mod2"])),
+        needs=(UNIT,),
     ),
-    Rule("year end", r"(?:around\s+)?(?:year-end|year\s+end|year's\s+end)", read_part_of_unit),
-    Rule("weekend", r"the\s+weekend", lambda g: Offset("weekend", 0)),
+    Rule("year end", r"(?:around\s+)?(?:year-end|year\s+end|year's\s+end)", read_part_of_unit, needs=(UNIT,)),
+    Rule("weekend", r"the\s+weekend", lambda g: Offset("weekend", 0), needs=(UNIT,)),
     Rule(
         "weekday",
         r"(?:(?P<rel>last|next|this\s+past|this\s+coming|this|the\s+previous|the\s+following)\s+)?"
         r"(?:(?P<mod>early|late|earlier|later)\s+)?(?P<weekday>$weekday)(?:\s+(?P<part>$part))?",
         read_weekday,
+        needs=(WEEKDAY,),
     ),
     Rule(
         "time of day",
         rf"{_APPROX}?{_CLOCK}{_ZONE}(?:,?\s+(?:on\s+)?(?:(?P<weekday>$weekday)|(?P<word>yesterday|today|"
         rf"tomorrow)|{_MONTH}\s+{_DAY}))?",
         read_time,
+        needs=(DIGIT, PART),
     ),
     Rule(
         "time of day",
@@ -647,12 +684,14 @@ RULES: tuple[Rule, ...] = (
             mod(g["mod"] or g["mod2"]),
             "T" + g.lex.parts_of_day[g["part"] or g["part2"] or ""],
         ),
+        needs=(PART,),
     ),
     Rule(
         "season",
         rf"(?:(?P<rel>this\s+past|this\s+coming|last|this|next|the)\s+)?{_MOD}?(?P<season>$season)"
         rf"(?:\s+(?:of\s+)?(?P<year>$year|{SPOKEN_YEAR}))?",
         read_season,
+        needs=(SEASON,),
     ),
     # ---- not times: a rate ('$2 million a year', 'four flights a week'), a share ('a quarter of')
     Rule(
@@ -660,21 +699,26 @@ RULES: tuple[Rule, ...] = (
         r"(?:\d[\d,.]*%?|million|billion|thousand|hundred|\w+s)\s+(?:a|per)\s+(?:year|month|week|day|hour)(?![-\w])"
         r"(?!\s+(?:ago|earlier|later|before|after|or|and))",
         lambda g: NotATime(),
+        needs=(UNIT,),
     ),
     Rule(
         "share",
         r"(?:a|one|three|two)[-\s]+quarters?\s+of\s+(?!a\s+century|the\s+(?:year|century))",
         lambda g: NotATime(),
+        needs=(UNIT,),
     ),
     # ---- sets
     Rule(
         "every weekday",
         r"(?:(?:every|each)\s+)?(?P<weekday>$weekday)s(?:\s+(?P<part>$part)s?)?",
         read_weekday_set,
+        needs=(WEEKDAY,),
     ),
-    Rule("every weekday", r"(?:every|each)\s+(?P<weekday>$weekday)", read_weekday_set),
-    Rule("every month", rf"(?:every|each)\s+{_MONTH}", read_month_set),
-    Rule("every unit", r"(?:every|each)\s+(?:(?P<num>$num)\s+)?(?P<unit>$unit)", read_unit_set),
+    Rule("every weekday", r"(?:every|each)\s+(?P<weekday>$weekday)", read_weekday_set, needs=(WEEKDAY,)),
+    Rule("every month", rf"(?:every|each)\s+{_MONTH}", read_month_set, needs=(MONTH,)),
+    Rule(
+        "every unit", r"(?:every|each)\s+(?:(?P<num>$num)\s+)?(?P<unit>$unit)", read_unit_set, needs=(UNIT,)
+    ),
     # ---- the present, past and future, undated
     Rule(
         "present",
@@ -702,30 +746,40 @@ RULES: tuple[Rule, ...] = (
         r"(?P<half>\s+and\s+a\s+half)?"
         r"(?!\s+old)",
         read_duration,
+        needs=(UNIT,),
     ),
     # 'a two-year contract', 'an 8-month-old truce'; an age in years is no event's duration.
     Rule(
         "duration",
         rf"{_APPROX}?(?P<num>$num|several|multi)-(?P<unit>$unit)(?<!s)(?<!quarter)(?:-long|-old)?(?<!year-old)",
         read_duration,
+        needs=(UNIT,),
     ),
     Rule(
         "duration",
         r"(?:the\s+)?(?:(?:last|past|next|coming)\s+)?(?:few|several)\s+(?P<unit>$unit)|"
         r"(?:recent|coming)\s+(?P<unit2>weeks|months|quarters)|the\s+(?P<unit3>weeks|months)\s+ahead",
         lambda g: duration(None, g.lex.unit(g["unit"] or g["unit2"] or g["unit3"] or "")),
+        needs=(UNIT,),
     ),
     Rule(
         "duration",
         r"(?:(?<=for\s)|(?<=within\s)|(?<=after\s)|(?<=in\s))(?P<unit>years|months|weeks|decades|centuries)"
         r"(?!\s+(?:ago|of\s+the|earlier))",
         read_vague_duration,
+        needs=(UNIT,),
     ),
-    Rule("duration", r"the\s+(?:fiscal\s+)?year(?=\s+(?:ended|ending|to\s+date))", read_fiscal_year_duration),
+    Rule(
+        "duration",
+        r"the\s+(?:fiscal\s+)?year(?=\s+(?:ended|ending|to\s+date))",
+        read_fiscal_year_duration,
+        needs=(UNIT,),
+    ),
     Rule("duration", r"(?<=for\s)(?:a\s+while|some\s+time|a\s+long\s+time)", lambda g: Duration("PXX")),
     Rule(
         "the year in progress",
         r"the\s+(?:full\s+|whole\s+|entire\s+)?year(?![-\w]|'s|\s+(?:ago|earlier|before|after|later|ended|ending|to\s+date|\d))",
         lambda g: Offset("year", 0),
+        needs=(UNIT,),
     ),
 )

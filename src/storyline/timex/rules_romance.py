@@ -9,7 +9,7 @@ own: a reading says what a span means, whatever the language.
 
 from __future__ import annotations
 
-from storyline.timex.grammar import Groups, Rule, amount, duration, mod
+from storyline.timex.grammar import DIGIT, MONTH, PART, UNIT, WEEKDAY, Groups, Rule, amount, duration, mod
 from storyline.timex.records import Anaphor, MonthDay, Offset, Reading, Reference, Weekday
 from storyline.timex.rules_en import (
     NUMERIC_DATES,
@@ -172,25 +172,27 @@ def _rules(
 ) -> tuple[Rule, ...]:
     """One language's rules, from its patterns for each shape."""
     return (
-        Rule("date", date, read_date),
+        Rule("date", date, read_date, needs=(MONTH,)),
         *NUMERIC_DATES,
         Rule(
             "numeric date",
             r"(?P<day>3[01]|[12]\d|0?[1-9])/(?P<month>1[0-2]|0?[1-9])/(?P<year>\d{4})(?![\d/])",
             read_numeric_date,
+            needs=(DIGIT,),
         ),
-        Rule("month and year", month_year, read_month_year),
-        Rule("year", r"(?<![$$#£€¥])(?P<year>$year)", read_year),
-        Rule("month", month, read_month),
-        Rule("weekday", weekday, read_weekday),
+        Rule("month and year", month_year, read_month_year, needs=(MONTH,)),
+        Rule("year", r"(?<![$$#£€¥])(?P<year>$year)", read_year, needs=(DIGIT,)),
+        Rule("month", month, read_month, needs=(MONTH,)),
+        Rule("weekday", weekday, read_weekday, needs=(WEEKDAY,)),
         Rule("deictic day", deictic, read_deictic),
-        Rule("part of the day", this_part, read_this_part_of_day),
-        Rule("relative unit", unit_relative, read_calendar_unit),
-        Rule("ago", ago, read_ago),
+        Rule("part of the day", this_part, read_this_part_of_day, needs=(PART,)),
+        Rule("relative unit", unit_relative, read_calendar_unit, needs=(UNIT,)),
+        Rule("ago", ago, read_ago, needs=(UNIT,)),
         Rule(
             "duration",
             rf"(?:(?P<mod>{duration_mods})\s+)?(?P<num>$num|$vague)\s+(?P<unit>$unit)",
             read_duration,
+            needs=(UNIT,),
         ),
         Rule("present", present, lambda g: Reference("PRESENT_REF")),
         Rule("past", past, lambda g: Reference("PAST_REF")),
