@@ -20,6 +20,9 @@ THURSDAY = datetime(2026, 2, 5, 9, 30)
         ("es", "El ministro llegó el martes a Quito.", "martes", "2026-02-03"),
         ("es", "La planta cerró en noviembre.", "noviembre", "2025-11"),
         ("es", "Ayer se votó la ley.", "Ayer", "2026-02-04"),
+        # 'mañana' is tomorrow, and also the morning: a word may be of two kinds.
+        ("es", "El ministro llegará mañana a Quito.", "mañana", "2026-02-06"),
+        ("es", "Hoy en día nadie lo duda.", "Hoy en día", "PRESENT_REF"),
         ("es", "El puerto reabrió hace tres días.", "hace tres días", "2026-02-02"),
         ("es", "Los precios subieron el año pasado.", "el año pasado", "2025"),
         ("fr", "L'accord a été signé le 3 février 2026 à Paris.", "3 février 2026", "2026-02-03"),

@@ -12,7 +12,7 @@ year'), so that no other rule finds a time in them. The rules themselves are in 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from string import Template
 
@@ -63,15 +63,17 @@ class Rule:
     """``pattern`` is matched between word boundaries against the lower-cased text, so it is
     written in lower case; ``name`` is what a stored expression says found it.
 
-    ``needs`` names the kinds of words (``TRIGGERS``) of which every match holds at least one: the
-    rule then runs only over the sentences that have one ('Sept. 30' needs a month). Most
-    sentences name no time, and sixty rules scanning every sentence were most of the tagger's
-    time. Empty: the rule runs over the whole text."""
+    ``needs`` names the kinds of words (``DIGIT``, ``MONTH``…) and ``words`` the words of its own
+    (an alternation: 'yesterday|today') of which every match holds at least one: the rule then
+    runs only over the sentences that have one ('Sept. 30' needs a month). Most sentences name no
+    time, and sixty rules scanning every sentence were most of the tagger's time. With neither,
+    the rule runs over the whole text."""
 
     name: str
     pattern: str
     read: Read
     needs: tuple[str, ...] = ()
+    words: str = ""
 
 
 # The kinds of words a rule may need (``Rule.needs``): the sentences holding each are found with
@@ -79,9 +81,19 @@ class Rule:
 DIGIT, MONTH, WEEKDAY, UNIT, PART, SEASON = "digit", "month", "weekday", "unit", "part", "season"
 
 
-def trigger_pattern(lex: Lexicon) -> str:
-    """One regex whose named groups are the kinds of ``TRIGGERS`` words, for a language."""
-    words = {
+def triggers_of(rule: Rule, own_words: Sequence[str]) -> tuple[str, ...]:
+    """The trigger groups a rule runs on: its kinds, and its own words' group (``word_group``)."""
+    return (*rule.needs, *([word_group(own_words.index(rule.words))] if rule.words else []))
+
+
+def word_group(index: int) -> str:
+    return f"words{index}"
+
+
+def trigger_kinds(lex: Lexicon, own_words: Sequence[str]) -> dict[str, str]:
+    """Each kind of trigger word (but digits) and each rule's own words (``own_words``, in order,
+    as ``word_group`` names them), with the regex of its words, for a language."""
+    kinds = {
         MONTH: lex.month_pattern,
         WEEKDAY: lex.weekday_pattern,
         # 'weekend' is no unit of duration, but rules about weeks name it.
@@ -89,9 +101,7 @@ def trigger_pattern(lex: Lexicon) -> str:
         PART: f"{lex.part_of_day_pattern}|noon|midnight|midday",
         SEASON: lex.season_pattern or "(?!)",
     }
-    named = "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in words.items())
-    # A plural counts: 'on Mondays' needs a weekday.
-    return rf"(?P<{DIGIT}>\d)|(?<!\w)(?:{named})s?(?!\w)"
+    return kinds | {word_group(index): words for index, words in enumerate(own_words)}
 
 
 # -- placeholders ---------------------------------------------------------------------------------

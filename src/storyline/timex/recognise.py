@@ -22,13 +22,13 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
 from storyline.models import Sentence, TimeExpression
 from storyline.timex import rules_en, rules_romance
-from storyline.timex.grammar import Groups, Read, expand, trigger_pattern
+from storyline.timex.grammar import DIGIT, Groups, Read, expand, trigger_kinds, triggers_of
 from storyline.timex.lexicon import ENGLISH, LEXICONS, Lexicon
 from storyline.timex.records import Mention, NotATime, Reading, Tense
 from storyline.timex.resolve import Discourse, resolve_time_expression
@@ -92,9 +92,19 @@ class _CompiledRule:
 class _Grammar:
     lexicon: Lexicon
     rules: tuple[_CompiledRule, ...]
-    triggers: re.Pattern[str]
+    triggers: re.Pattern[str]  # any digit, or any word of a kind a rule needs
+    kinds: dict[str, re.Pattern[str]]  # each kind's words, to tell all the kinds a word is of
     tense: re.Pattern[str]
     preposition: re.Pattern[str]
+    kinds_of_word: dict[str, frozenset[str]] = field(default_factory=dict)  # filled as words are met
+
+    def kinds_of(self, word: str) -> frozenset[str]:
+        """The kinds a trigger word is of: 'mañana' is a part of the day and a deictic day."""
+        found = self.kinds_of_word.get(word)
+        if found is None:
+            found = frozenset(kind for kind, pattern in self.kinds.items() if pattern.fullmatch(word))
+            self.kinds_of_word[word] = found
+        return found
 
 
 @cache
@@ -102,12 +112,13 @@ def _grammar(language: str) -> _Grammar:
     """The compiled rules of a language (English for any language without rules of its own)."""
     lexicon = LEXICONS.get(language, ENGLISH)
     rules = rules_en.RULES if lexicon is ENGLISH else rules_romance.RULES[lexicon.language]
+    own_words = list(dict.fromkeys(rule.words for rule in rules if rule.words))
     compiled = tuple(
         _CompiledRule(
             rule.name,
             re.compile(rf"(?<!\w)(?:{expand(rule.pattern, lexicon)})(?!\w)"),
             rule.read,
-            rule.needs,
+            triggers_of(rule, own_words),
         )
         for rule in rules
     )
@@ -116,7 +127,12 @@ def _grammar(language: str) -> _Grammar:
     preposition = re.compile(
         rf"(?<!\w)(?:(?P<future>{cues.future_prepositions})|(?P<past>{cues.past_prepositions}))\s+$"
     )
-    return _Grammar(lexicon, compiled, re.compile(trigger_pattern(lexicon)), tense, preposition)
+    kinds = trigger_kinds(lexicon, own_words)
+    # A plural counts: 'on Mondays' needs a weekday.
+    words = "|".join(f"(?:{pattern})" for pattern in kinds.values())
+    triggers = re.compile(rf"\d|(?<!\w)(?:{words})s?(?!\w)")
+    fullmatch = {kind: re.compile(rf"(?:{pattern})s?") for kind, pattern in kinds.items()}
+    return _Grammar(lexicon, compiled, triggers, fullmatch, tense, preposition)
 
 
 def recognise(text: str, sentences: Sequence[Sentence] = (), language: str | None = None) -> list[Mention]:
@@ -169,9 +185,10 @@ def _sentences_holding(grammar: _Grammar, folded: str, starts: list[int]) -> dic
     """For each kind of trigger word, the sentences that hold one (one scan of the text)."""
     holding: dict[str, set[int]] = defaultdict(set)
     for match in grammar.triggers.finditer(folded):
-        kind = match.lastgroup
-        if kind is not None:
-            holding[kind].add(bisect.bisect_right(starts, match.start()) - 1)
+        word = match.group()
+        sentence = bisect.bisect_right(starts, match.start()) - 1
+        for kind in (DIGIT,) if word.isdigit() else grammar.kinds_of(word):
+            holding[kind].add(sentence)
     return holding
 
 

@@ -29,7 +29,7 @@ from storyline.timex.grammar import (
     mod,
     two_digit_year,
 )
-from storyline.timex.lexicon import NIGHT
+from storyline.timex.lexicon import ENGLISH, NIGHT, numbered
 from storyline.timex.records import (
     Absolute,
     Anaphor,
@@ -45,83 +45,19 @@ from storyline.timex.records import (
 )
 
 _SHIFTS = {
-    "last": -1,
-    "past": -1,
-    "previous": -1,
-    "prior": -1,
-    "this past": -1,
-    "the previous": -1,
-    "the prior": -1,
-    "the past": -1,
-    "the last": -1,
-    "this": 0,
-    "the current": 0,
-    "current": 0,
-    "the same": 0,
-    "next": 1,
-    "coming": 1,
-    "this coming": 1,
-    "the coming": 1,
-    "the next": 1,
-    "the following": 1,
-    "following": 1,
+    **dict.fromkeys(("last", "past", "previous", "prior", "this past", "the previous", "the prior"), -1),
+    **dict.fromkeys(("the past", "the last"), -1),
+    **dict.fromkeys(("this", "the current", "current", "the same"), 0),
+    **dict.fromkeys(
+        ("next", "coming", "this coming", "the coming", "the next", "the following", "following"), 1
+    ),
 }
 _DEICTIC_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
-_SPOKEN_TENS = {
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_DECADE_WORDS = {
-    "twenties": 2,
-    "thirties": 3,
-    "forties": 4,
-    "fifties": 5,
-    "sixties": 6,
-    "seventies": 7,
-    "eighties": 8,
-    "nineties": 9,
-}
-_CENTURY_WORDS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "thirteenth": 13,
-    "fourteenth": 14,
-    "fifteenth": 15,
-    "sixteenth": 16,
-    "seventeenth": 17,
-    "eighteenth": 18,
-    "nineteenth": 19,
-    "twentieth": 20,
-    "twenty-first": 21,
-    "twenty first": 21,
-}
+_DECADE_WORDS = numbered("twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties", start=2)
+_CENTURY_WORDS = numbered(
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first"
+)
 
 # 'nineteen ninety-six', 'twenty twenty', 'two thousand and one' (spoken years, in transcripts).
 _TENS_ONES = (
@@ -137,15 +73,16 @@ SPOKEN_YEAR = (
 
 
 def spoken_year(text: str) -> int | None:
+    """'nineteen ninety-six' → 1996, 'two thousand and one' → 2001, 'nineteen hundred' → 1900."""
     words = text.lower().replace("-", " ").replace(" and ", " ").split()
     if words[:2] == ["two", "thousand"]:
-        return 2000 + sum(_SPOKEN_TENS.get(w, _ONES.get(w, 0)) for w in words[2:])
-    century = _SPOKEN_TENS.get(words[0])
+        return 2000 + sum(ENGLISH.numbers.get(w) or 0 for w in words[2:])
+    century = ENGLISH.numbers.get(words[0])
     if century is None:
         return None
     if words[1:] == ["hundred"]:
         return century * 100
-    return century * 100 + sum(_SPOKEN_TENS.get(w, _ONES.get(w, 0)) for w in words[1:])
+    return century * 100 + sum(ENGLISH.numbers.get(w) or 0 for w in words[1:])
 
 
 def day_number(text: str | None) -> int:
@@ -509,17 +446,25 @@ RULES: tuple[Rule, ...] = (
         read_year,
         needs=(DIGIT,),
     ),
-    Rule("year", rf"(?:{_MOD}|the\s+year\s+|(?<=in\s))(?P<year>{SPOKEN_YEAR})", read_year),
+    Rule(
+        "year",
+        rf"(?:{_MOD}|the\s+year\s+|(?<=in\s))(?P<year>{SPOKEN_YEAR})",
+        read_year,
+        words="nineteen|twenty|thousand",
+    ),
     Rule(
         "year",
         rf"(?<!\w)(?P<year>(?:nineteen|twenty)[-\s]+{_TENS_ONES})(?![-\s]+(?:\w+\s+)?{'$unit'})",
         read_year,
+        words="nineteen|twenty",
     ),
     Rule(
         "decade",
         rf"(?:the\s+)?{_MOD}?(?:(?P<decade>1\d\d0|20\d0)'?s|'(?P<short>\d0)s"
         rf"|(?P<word>{_ONE_OF(_DECADE_WORDS)}))",
         read_decade,
+        needs=(DIGIT,),
+        words=_ONE_OF(_DECADE_WORDS),
     ),
     Rule(
         "century",
@@ -569,6 +514,8 @@ RULES: tuple[Rule, ...] = (
         rf"(?:(?:the|its|their|a)\s+)?{_MOD}?(?:(?:fiscal|calendar|flat|latest|current)[-\s]+)?(?P<ord>$ord)"
         r"[-\s]+(?:fiscal[-\s]+)?(?P<kind>quarter|half)(?![-\s]+of\s+\d)",
         read_period,
+        needs=(UNIT,),
+        words="half",
     ),
     Rule(
         "quarter ended",
@@ -580,11 +527,15 @@ RULES: tuple[Rule, ...] = (
         "the period in question",
         r"(?:the|that)\s+(?:(?:same|fiscal)\s+)?quarter(?!s|ly|\s+ended|\s+ending|\s+of|-)|the\s+same\s+period",
         read_discourse_period,
+        needs=(UNIT,),
+        words="period",
     ),
     Rule(
         "the last quarter reported",
         r"the\s+(?:latest|last|most\s+recent|recent|just-ended)\s+(?:fiscal\s+)?(?:quarter|period)(?!s|ly|-)",
         lambda g: Offset("quarter", -1),
+        needs=(UNIT,),
+        words="period",
     ),
     Rule(
         "a year before the period in question",
@@ -630,6 +581,7 @@ RULES: tuple[Rule, ...] = (
         "deictic day",
         rf"{_MOD}?(?P<word>yesterday|today|tomorrow|tonight)(?:\s+(?P<part>$part))?",
         read_deictic_day,
+        words="yesterday|today|tomorrow|tonight",
     ),
     Rule(
         "deictic day",
@@ -725,18 +677,24 @@ RULES: tuple[Rule, ...] = (
         r"now|right\s+now|currently|at\s+present|presently|nowadays|these\s+days"
         r"|(?<!then\s)current(?![-\s]+(?:account|affairs|events|assets|liabilities))",
         read_reference("PRESENT_REF"),
+        needs=(UNIT,),
+        words="now|currently|current|present|presently|nowadays",
     ),
     Rule(
         "past",
         r"(?:more\s+)?recently|lately|(?<=in\s)recent\s+(?:years|days)|(?<=in\s)the\s+past"
         r"(?!\s+(?:$num|$vague|$unit))",
         read_reference("PAST_REF"),
+        needs=(UNIT,),
+        words="recently|lately|past",
     ),
     Rule(
         "future",
         r"the\s+(?:near\s+|distant\s+)?future|the\s+(?:near|short|long)\s+term"
         r"|as\s+soon\s+as\s+possible|a\s+later\s+date|(?:the\s+)?coming\s+(?:months|quarters|years)",
         read_reference("FUTURE_REF"),
+        needs=(UNIT,),
+        words="future|term|possible|date",
     ),
     # ---- durations
     Rule(
@@ -775,7 +733,12 @@ RULES: tuple[Rule, ...] = (
         read_fiscal_year_duration,
         needs=(UNIT,),
     ),
-    Rule("duration", r"(?<=for\s)(?:a\s+while|some\s+time|a\s+long\s+time)", lambda g: Duration("PXX")),
+    Rule(
+        "duration",
+        r"(?<=for\s)(?:a\s+while|some\s+time|a\s+long\s+time)",
+        lambda g: Duration("PXX"),
+        words="while|time",
+    ),
     Rule(
         "the year in progress",
         r"the\s+(?:full\s+|whole\s+|entire\s+)?year(?![-\w]|'s|\s+(?:ago|earlier|before|after|later|ended|ending|to\s+date|\d))",

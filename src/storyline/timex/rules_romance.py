@@ -162,6 +162,7 @@ def _rules(
     month: str,
     weekday: str,
     deictic: str,
+    deictic_words: str,
     this_part: str,
     unit_relative: str,
     ago: str,
@@ -169,8 +170,11 @@ def _rules(
     present: str,
     past: str,
     future: str,
+    reference_words: str,
 ) -> tuple[Rule, ...]:
-    """One language's rules, from its patterns for each shape."""
+    """One language's rules, from its patterns for each shape; ``deictic_words`` and
+    ``reference_words`` are the words every deictic day and every reference holds (see
+    ``Rule.words``)."""
     return (
         Rule("date", date, read_date, needs=(MONTH,)),
         *NUMERIC_DATES,
@@ -184,7 +188,7 @@ def _rules(
         Rule("year", r"(?<![$$#£€¥])(?P<year>$year)", read_year, needs=(DIGIT,)),
         Rule("month", month, read_month, needs=(MONTH,)),
         Rule("weekday", weekday, read_weekday, needs=(WEEKDAY,)),
-        Rule("deictic day", deictic, read_deictic),
+        Rule("deictic day", deictic, read_deictic, words=deictic_words),
         Rule("part of the day", this_part, read_this_part_of_day, needs=(PART,)),
         Rule("relative unit", unit_relative, read_calendar_unit, needs=(UNIT,)),
         Rule("ago", ago, read_ago, needs=(UNIT,)),
@@ -194,9 +198,9 @@ def _rules(
             read_duration,
             needs=(UNIT,),
         ),
-        Rule("present", present, lambda g: Reference("PRESENT_REF")),
-        Rule("past", past, lambda g: Reference("PAST_REF")),
-        Rule("future", future, lambda g: Reference("FUTURE_REF")),
+        Rule("present", present, lambda g: Reference("PRESENT_REF"), words=reference_words),
+        Rule("past", past, lambda g: Reference("PAST_REF"), words=reference_words),
+        Rule("future", future, lambda g: Reference("FUTURE_REF"), words=reference_words),
     )
 
 
@@ -210,6 +214,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         r"(?:\s+por\s+la\s+(?P<part>$part))?",
         deictic=r"(?P<word>ayer|anteayer|antier|hoy|anoche|pasado\s+mañana|(?<!la\s)(?<!esta\s)(?<!una\s)mañana)"
         r"(?:\s+por\s+la\s+(?P<part>$part))?",
+        deictic_words="ayer|anteayer|antier|hoy|anoche|mañana",
         this_part=r"(?:esta|la\s+pasada)\s+(?P<part>$part)",
         unit_relative=r"(?:el|la|este|esta)\s+(?P<unit>año|mes|semana|trimestre)\s+(?P<rel>pasad[oa]|anterior"
         r"|próxim[oa]|que\s+viene)|(?:el|la)\s+(?P<rel2>pasad[oa]|próxim[oa])\s+(?P<unit2>año|mes|semana)"
@@ -219,6 +224,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         present=r"actualmente|ahora|hoy\s+en\s+día|en\s+la\s+actualidad",
         past=r"recientemente|últimamente|anteriormente|en\s+el\s+pasado",
         future=r"próximamente|pronto|en\s+el\s+futuro",
+        reference_words="actualmente|ahora|hoy|actualidad|recientemente|últimamente|anteriormente|pasado"
+        "|próximamente|pronto|futuro",
     ),
     "fr": _rules(
         date=rf"(?:$weekday\s+)?{_DAY}\s+{_MONTH}(?:\s+{_YEAR})?",
@@ -226,6 +233,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         month=rf"(?:(?P<mod>début|mi|fin)[-\s]+)?{_MONTH}",
         weekday=r"(?P<weekday>$weekday)(?:\s+(?P<rel>dernier|prochain))?(?:\s+(?P<part>$part))?",
         deictic=rf"(?P<word>hier|avant-hier|aujourd{_APOSTROPHE}hui|demain|après-demain)(?:\s+(?P<part>$part))?",
+        deictic_words="hier|avant|aujourd|demain|après",
         this_part=r"(?:ce|cet|cette)\s+(?P<part>$part)",
         unit_relative=rf"(?:l{_APOSTROPHE}|la\s+|le\s+)?(?P<unit>année|an|mois|semaine|trimestre)\s+"
         r"(?P<rel>dernière?|passée?|précédente?|prochaine?)|(?P<rel3>cette|ce|cet)\s+(?P<unit3>année|mois|semaine)",
@@ -234,6 +242,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         present=r"actuellement|désormais|à\s+présent|de\s+nos\s+jours",
         past=r"récemment|dernièrement|auparavant|par\s+le\s+passé",
         future=r"bientôt|prochainement|à\s+l['’]avenir",
+        reference_words="actuellement|désormais|présent|jours|récemment|dernièrement|auparavant|passé|bientôt"
+        "|prochainement|avenir",
     ),
     "it": _rules(
         date=rf"(?:$weekday\s+)?{_DAY}\s+{_MONTH}(?:\s+{_YEAR})?",
@@ -242,6 +252,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         weekday=r"(?P<weekday>$weekday)(?:\s+(?P<rel>scorso|prossimo))?(?:\s+(?P<part>$part))?",
         deictic=rf"(?P<word>ieri|l{_APOSTROPHE}altro\s+ieri|avantieri|oggi|domani|dopodomani|stamattina|stamani"
         r"|stasera|stanotte)(?:\s+(?P<part>$part))?",
+        deictic_words="ieri|avantieri|oggi|domani|dopodomani|stamattina|stamani|stasera|stanotte",
         this_part=r"(?:questa|questo)\s+(?P<part>$part)",
         unit_relative=rf"(?:l{_APOSTROPHE}|il\s+|la\s+)?(?P<unit>anno|mese|settimana|trimestre)\s+"
         rf"(?P<rel>scors[oa]|passat[oa]|precedente|prossim[oa])|(?P<rel3>quest{_APOSTROPHE}|questo|questa)\s*"
@@ -251,5 +262,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         present=r"attualmente|adesso|ora|oggigiorno",
         past=r"recentemente|di\s+recente|in\s+passato",
         future=r"presto|prossimamente|in\s+futuro",
+        reference_words="attualmente|adesso|ora|oggigiorno|recentemente|recente|passato|presto|prossimamente"
+        "|futuro",
     ),
 }
