@@ -60,6 +60,15 @@ DbOption = Annotated[
 ]
 
 
+# An article is named by its input's id, or by storyline's own with --id (never one for the other).
+InputIdArgument = Annotated[
+    str | None, typer.Argument(help="The id the article's input gave it (a record's id, a file's path).")
+]
+InternalIdOption = Annotated[
+    int | None, typer.Option("--id", help="The article's storyline id instead (the 'id' column).")
+]
+
+
 @contextmanager
 def _tracker(db: str | None, **options: Any) -> Iterator[Tracker]:
     try:
@@ -176,13 +185,9 @@ def _summary_cells(row: ArticleSummary) -> list[str]:
 
 @app.command()
 def article(
-    key: Annotated[
-        str | None, typer.Argument(help="The id the article's input gave it (a record's id, a file's path).")
-    ] = None,
+    key: InputIdArgument = None,
     db: DbOption = None,
-    internal_id: Annotated[
-        int | None, typer.Option("--id", help="The article's storyline id instead (the 'id' column).")
-    ] = None,
+    internal_id: InternalIdOption = None,
 ) -> None:
     """Show one article: clean text, metadata with provenance, sources and duplicates."""
     if (key is None) == (internal_id is None):
@@ -235,13 +240,9 @@ def _print_article(view: ArticleView) -> None:
 
 @app.command()
 def times(
-    key: Annotated[
-        str | None, typer.Argument(help="The id the article's input gave it (a record's id, a file's path).")
-    ] = None,
+    key: InputIdArgument = None,
     db: DbOption = None,
-    internal_id: Annotated[
-        int | None, typer.Option("--id", help="The article's storyline id instead (the 'id' column).")
-    ] = None,
+    internal_id: InternalIdOption = None,
     story_id: Annotated[
         int | None, typer.Option("--story", help="A story's id: the time expressions of all its articles.")
     ] = None,

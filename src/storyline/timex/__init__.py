@@ -9,14 +9,13 @@
 
 from storyline.models import Granularity, TimeExpression, TimexType
 from storyline.timex.recognise import recognise, tag
-from storyline.timex.records import Mention, Resolution, Tense
+from storyline.timex.records import Mention, Tense
 from storyline.timex.resolve import Discourse, resolve_time_expression
 
 __all__ = [
     "Discourse",
     "Granularity",
     "Mention",
-    "Resolution",
     "Tense",
     "TimeExpression",
     "TimexType",

@@ -225,23 +225,9 @@ def tag(
     discourse = Discourse()
     expressions = []
     for mention in recognise(text, sentences, language):
-        resolution = resolve_time_expression(mention, published, discourse)
-        discourse.note(mention.reading, resolution)
-        expressions.append(
-            TimeExpression(
-                sentence=mention.sentence,
-                start=mention.start,
-                end=mention.end,
-                text=mention.text,
-                type=resolution.type,
-                value=resolution.value,
-                granularity=resolution.granularity,
-                anchor=resolution.anchor,
-                rule=f"{mention.rule}: {resolution.rule}",
-                mod=resolution.mod,
-                reason=resolution.reason,
-            )
-        )
+        expression = resolve_time_expression(mention, published, discourse)
+        discourse.note(mention.reading, expression)
+        expressions.append(expression)
     return expressions
 
 

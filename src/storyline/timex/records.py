@@ -2,18 +2,16 @@
 
 A ``Mention`` is a span of an article's text that names a time, with what the recogniser read in
 it (a ``Reading``: language-free, so that one resolver serves every language). Resolving it against
-the report's published time gives a ``Resolution``: a TIMEX3 value (TimeML's format, the one the
-evaluation data and other tools use) with its type, granularity, the anchor it was computed from and
-the rule that computed it, or no value and the reason why. A ``TimeExpression`` (in
-``storyline.models``: the store keeps it) is the two together.
+the report's published time gives a ``TimeExpression`` (in ``storyline.models``: the store keeps
+it): the span with a TIMEX3 value (TimeML's format, the one the evaluation data and other tools
+use), its type, granularity, the anchor it was computed from and the rules that fired, or no value
+and the reason why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-
-from storyline.models import Granularity, TimexType
 
 
 class Tense(StrEnum):
@@ -151,24 +149,3 @@ class Mention:
     rule: str
     reading: Reading
     tense: Tense = Tense.UNKNOWN
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """A mention's value. ``value`` is None when it could not be resolved, and ``reason`` says why
-    (no published time to count 'Tuesday' from, never a guess). ``anchor`` is what the value was
-    computed from: the report's published time in its own zone (ISO 8601), the value of an
-    earlier expression for an anaphor, None for a value the text states whole. ``rule`` names the
-    resolution rule that fired."""
-
-    type: TimexType
-    value: str | None
-    granularity: Granularity
-    anchor: str | None
-    rule: str
-    mod: str | None = None
-    reason: str | None = None
-
-    @property
-    def resolved(self) -> bool:
-        return self.value is not None

@@ -14,10 +14,10 @@ from the report's time: ``Discourse`` carries that along an article's mentions, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from storyline.models import Granularity, TimexType
+from storyline.models import Granularity, TimeExpression, TimexType
 from storyline.timex.records import (
     Absolute,
     Anaphor,
@@ -29,7 +29,6 @@ from storyline.timex.records import (
     Reading,
     Recurrence,
     Reference,
-    Resolution,
     Tense,
     Weekday,
 )
@@ -50,7 +49,7 @@ class Discourse:
     period: str | None = None
     date: str | None = None
 
-    def note(self, reading: Reading, resolution: Resolution) -> None:
+    def note(self, reading: Reading, resolution: TimeExpression) -> None:
         """Remember a resolved date. An anaphor that moved to another year is not what the text
         goes on talking about ('… a year earlier. Sales in the quarter …' is this year's). A
         stretch of months or years ends the talk of a quarter: 'in the first nine months, … a year
@@ -72,78 +71,87 @@ class Discourse:
 
 def resolve_time_expression(
     mention: Mention, published: datetime | None, discourse: Discourse | None = None
-) -> Resolution:
-    """The TIMEX3 value of ``mention``, counted from ``published`` (the report's published time,
-    in its own zone) or, for an anaphor, from the period ``discourse`` last noted."""
-    return _resolve(mention.reading, mention.tense, published, discourse or Discourse())
+) -> TimeExpression:
+    """``mention`` with its TIMEX3 value, counted from ``published`` (the report's published
+    time, in its own zone) or, for an anaphor, from the period ``discourse`` last noted; ``rule``
+    names the recognition rule and the resolution rule that fired."""
+    found = _resolve(mention, mention.reading, published, discourse or Discourse())
+    return replace(found, rule=f"{mention.rule}: {found.rule}")
 
 
-def _resolve(reading: Reading, tense: Tense, published: datetime | None, discourse: Discourse) -> Resolution:
+def _resolve(
+    mention: Mention, reading: Reading, published: datetime | None, discourse: Discourse
+) -> TimeExpression:
     if isinstance(reading, Absolute):
-        return _dated(reading.value + (reading.time or ""), None, AS_STATED, reading.mod)
+        return _dated(mention, reading.value + (reading.time or ""), None, AS_STATED, reading.mod)
     if isinstance(reading, Reference):
-        return Resolution(TimexType.DATE, reading.value, Granularity.REFERENCE, None, AS_STATED)
+        return _expression(mention, TimexType.DATE, reading.value, Granularity.REFERENCE, None, AS_STATED)
     if isinstance(reading, Duration):
         granularity = _unit_granularity(reading.value)
-        return Resolution(TimexType.DURATION, reading.value, granularity, None, AS_STATED, reading.mod)
+        return _expression(
+            mention, TimexType.DURATION, reading.value, granularity, None, AS_STATED, reading.mod
+        )
     if isinstance(reading, Recurrence):
-        return Resolution(TimexType.SET, reading.value, _unit_granularity(reading.value), None, AS_STATED)
+        granularity = _unit_granularity(reading.value)
+        return _expression(mention, TimexType.SET, reading.value, granularity, None, AS_STATED)
     if isinstance(reading, Anaphor):
-        resolved = _anaphor(reading, discourse)
+        resolved = _anaphor(mention, reading, discourse)
         if resolved is not None:
             return resolved
-        fallback = _resolve(reading.fallback, tense, published, discourse)
-        return _with_rule(fallback, f"no earlier {reading.source}: {fallback.rule}")
+        fallback = _resolve(mention, reading.fallback, published, discourse)
+        return replace(fallback, rule=f"no earlier {reading.source}: {fallback.rule}")
     if published is None:
-        return _unresolved(reading, NO_ANCHOR)
+        time = getattr(reading, "time", None)
+        kind = TimexType.TIME if time else TimexType.DATE
+        return _expression(
+            mention, kind, None, Granularity.UNKNOWN, None, "unresolved", reading.mod, NO_ANCHOR
+        )
     anchor = published.isoformat()
     day = published.date()
+    tense = mention.tense
     if isinstance(reading, MonthDay):
         year, how = _month_day_year(reading, tense, day)
         value = f"{year:04d}-{reading.month:02d}" + (f"-{reading.day:02d}" if reading.day else "")
-        return _dated(value + (reading.time or ""), anchor, how, reading.mod)
+        return _dated(mention, value + (reading.time or ""), anchor, how, reading.mod)
     if isinstance(reading, Weekday):
         found, how = _weekday(reading, tense, day)
-        return _dated(found.isoformat() + (reading.time or ""), anchor, how, reading.mod)
+        return _dated(mention, found.isoformat() + (reading.time or ""), anchor, how, reading.mod)
     if isinstance(reading, Offset):
-        return _dated(
-            _offset(reading, day, tense) + (reading.time or ""),
-            anchor,
-            f"{reading.unit} {reading.amount:+d}",
-            reading.mod,
-        )
-    return _named_period(reading, tense, day, anchor)
+        value = _offset(reading, day, tense) + (reading.time or "")
+        return _dated(mention, value, anchor, f"{reading.unit} {reading.amount:+d}", reading.mod)
+    value, how = _named_period(reading, tense, day)
+    return _dated(mention, value, anchor, how, reading.mod)
 
 
-def _dated(value: str, anchor: str | None, rule: str, mod: str | None) -> Resolution:
-    kind = TimexType.TIME if "T" in value else TimexType.DATE
-    granularity = Granularity.RANGE if mod in _RANGE_MODS else date_granularity(value)
-    return Resolution(kind, value, granularity, anchor, rule, mod)
-
-
-def _with_rule(resolution: Resolution, rule: str) -> Resolution:
-    return Resolution(
-        resolution.type,
-        resolution.value,
-        resolution.granularity,
-        resolution.anchor,
+def _expression(
+    mention: Mention,
+    kind: TimexType,
+    value: str | None,
+    granularity: Granularity,
+    anchor: str | None,
+    rule: str,
+    mod: str | None = None,
+    reason: str | None = None,
+) -> TimeExpression:
+    return TimeExpression(
+        mention.sentence,
+        mention.start,
+        mention.end,
+        mention.text,
+        kind,
+        value,
+        granularity,
+        anchor,
         rule,
-        resolution.mod,
-        resolution.reason,
-    )
-
-
-def _unresolved(reading: Reading, reason: str) -> Resolution:
-    time = getattr(reading, "time", None)
-    return Resolution(
-        TimexType.TIME if time else TimexType.DATE,
-        None,
-        Granularity.UNKNOWN,
-        None,
-        "unresolved",
-        getattr(reading, "mod", None),
+        mod,
         reason,
     )
+
+
+def _dated(mention: Mention, value: str, anchor: str | None, rule: str, mod: str | None) -> TimeExpression:
+    kind = TimexType.TIME if "T" in value else TimexType.DATE
+    granularity = Granularity.RANGE if mod in _RANGE_MODS else date_granularity(value)
+    return _expression(mention, kind, value, granularity, anchor, rule, mod)
 
 
 # -- relative to the anchor -----------------------------------------------------------------------
@@ -209,7 +217,7 @@ def _offset(reading: Offset, day: date, tense: Tense) -> str:
     return f"{day.year + n:04d}"
 
 
-def _named_period(reading: NamedPeriod, tense: Tense, day: date, anchor: str) -> Resolution:
+def _named_period(reading: NamedPeriod, tense: Tense, day: date) -> tuple[str, str]:
     """A quarter, half or season: of the year given, of the anchor's year shifted, or else the last
     one begun by the anchor (the next one in a future sentence)."""
     if reading.kind in _SEASON_START:
@@ -227,13 +235,13 @@ def _named_period(reading: NamedPeriod, tense: Tense, day: date, anchor: str) ->
         year, how = day.year, "the anchor's year"
     else:
         year, how = day.year - 1, "the last one begun by the anchor"
-    return _dated(f"{year:04d}-{code}", anchor, how, reading.mod)
+    return f"{year:04d}-{code}", how
 
 
 # -- relative to what the text mentioned before ---------------------------------------------------
 
 
-def _anaphor(reading: Anaphor, discourse: Discourse) -> Resolution | None:
+def _anaphor(mention: Mention, reading: Anaphor, discourse: Discourse) -> TimeExpression | None:
     base = discourse.period if reading.source == "period" else discourse.date
     if base is None:
         return None
@@ -242,7 +250,7 @@ def _anaphor(reading: Anaphor, discourse: Discourse) -> Resolution | None:
     how = "the period mentioned before" if reading.source == "period" else "the year mentioned before"
     if reading.years:
         how += f", year {reading.years:+d}"
-    return _dated(value, base, how, reading.mod)
+    return _dated(mention, value, base, how, reading.mod)
 
 
 # -- granularity of a value -----------------------------------------------------------------------
