@@ -1,9 +1,10 @@
 """Finding time expressions in an article's sentences, and tagging an article whole.
 
-Every rule of the article's language runs over the text once; where matches overlap, the longest
-wins (then the rule listed first), and a match that would cross a sentence boundary is dropped, so
-each expression lies in one sentence and cites it by index. Offsets index the stored text, as every
-derived thing in storyline does.
+Every rule of the article's language runs once over the lower-cased text, or only over the
+sentences holding the kind of word all its matches hold (a month, a unit of time, a digit…: see
+``Rule.needs``); where matches overlap, the longest wins (then the rule listed first), and a match
+that would cross a sentence boundary is dropped, so each expression lies in one sentence and cites
+it by index. Offsets index the stored text, as every derived thing in storyline does.
 
 Each mention also gets its sentence's tense before it (``Tense``): whether the sentence looks back
 ('was reunited on Tuesday') or ahead ('will meet on Thursday') decides which Tuesday or which
@@ -33,8 +34,6 @@ from storyline.timex.lexicon import ENGLISH, LEXICONS, Lexicon
 from storyline.timex.records import Mention, NotATime, Reading, Tense
 from storyline.timex.resolve import Discourse, resolve_time_expression
 
-# Words that put a sentence in the future or the past, per language. 'said' is left out: it is the
-# report's own verb, in every sentence, and says nothing about the event's time.
 _CLAUSE = 80  # characters: about a clause, the reach of a verb's tense
 
 
@@ -49,6 +48,8 @@ class _TenseCues:
     past_prepositions: str
 
 
+# 'said' is no cue: it is the report's own verb, in every sentence, and says nothing about the
+# event's time.
 _TENSE_CUES: dict[str, _TenseCues] = {
     "en": _TenseCues(
         r"will|won't|'ll|shall|going\s+to|scheduled|expected\s+to|expects?\s+to|plans?\s+to|"
@@ -141,7 +142,7 @@ def recognise(text: str, sentences: Sequence[Sentence] = (), language: str | Non
     language without rules of its own is read with the English ones, which also find its ISO
     dates and years."""
     grammar = _grammar(language or "en")
-    folded = lower_case(text)
+    folded = _lower_case(text)
     bounds = [(s.start, s.end) for s in sentences] or [(0, len(text))]
     starts = [start for start, _ in bounds]
     candidates: list[tuple[int, int, int, str, Reading | NotATime]] = []
@@ -207,7 +208,7 @@ def _regions(sentences: list[int], bounds: list[tuple[int, int]], length: int) -
     return regions
 
 
-def lower_case(text: str) -> str:
+def _lower_case(text: str) -> str:
     """``text`` in lower case, character for character: the rules match it instead of matching
     case-insensitively (a third faster), and offsets must stay those of the text. The few
     characters whose lower case is longer ('İ') are left as they are."""

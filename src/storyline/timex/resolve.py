@@ -49,20 +49,20 @@ class Discourse:
     period: str | None = None
     date: str | None = None
 
-    def note(self, reading: Reading, resolution: TimeExpression) -> None:
+    def note(self, reading: Reading, expression: TimeExpression) -> None:
         """Remember a resolved date. An anaphor that moved to another year is not what the text
         goes on talking about ('… a year earlier. Sales in the quarter …' is this year's). A
         stretch of months or years ends the talk of a quarter: 'in the first nine months, … a year
         earlier' compares years."""
-        value = resolution.value
+        value = expression.value
         if value is None or (isinstance(reading, Anaphor) and (reading.years or reading.year)):
             return
-        if resolution.type is TimexType.DURATION and resolution.granularity in (
+        if expression.type is TimexType.DURATION and expression.granularity in (
             Granularity.MONTH,
             Granularity.YEAR,
         ):
             self.period = None
-        if resolution.type not in (TimexType.DATE, TimexType.TIME) or not value[:4].isdigit():
+        if expression.type not in (TimexType.DATE, TimexType.TIME) or not value[:4].isdigit():
             return
         self.date = value
         if _PERIOD.match(value):
