@@ -133,3 +133,34 @@ def test_story_view_shows_where_a_split_story_came_from(location: str) -> None:
         shown = storyline("story", story_id, "--db", location)
         assert shown.exit_code == 0, shown.output
         assert "split 3 reports off story 1 into story 2" in shown.stdout
+
+
+def test_times_shows_an_articles_and_a_storys_time_expressions(location: str) -> None:
+    records = [
+        {
+            "id": "ferry-1",
+            "text": "The ferry sank on Tuesday after 23 hours at sea.",
+            "published": "2026-02-05",
+        },
+        {"id": "ferry-2", "text": "Divers searched the ferry wreck on Wednesday."},
+    ]
+    stdin = "".join(json.dumps(r) + "\n" for r in records)
+    assert storyline("ingest", "-", "--db", location, stdin=stdin).exit_code == 0
+    shown = storyline("times", "ferry-1", "--db", location)
+    assert shown.exit_code == 0, shown.output
+    for cell in ("Tuesday", "2026-02-03", "DATE (day)", "2026-02-05", "weekday: on or before the"):
+        assert cell in shown.stdout
+    assert "PT23H" in shown.stdout and "DURATION (hour)" in shown.stdout
+    by_id = storyline("times", "--id", "2", "--db", location)
+    assert by_id.exit_code == 0 and "no published time to count from" in by_id.stdout
+    assignments = [
+        json.loads(x)
+        for x in storyline("export", "--what", "assignments", "--db", location).stdout.splitlines()
+    ]
+    story = next(a["story_id"] for a in assignments if a["article_id"] == "ferry-1")
+    in_story = storyline("times", "--story", str(story), "--db", location)
+    assert in_story.exit_code == 0 and "ferry-1" in in_story.stdout and f"in story {story}" in in_story.stdout
+    assert storyline("times", "no-such-id", "--db", location).exit_code == 1
+    assert storyline("times", "--story", "999", "--db", location).exit_code == 1
+    assert storyline("times", "--db", location).exit_code == 2
+    assert storyline("times", "ferry-1", "--story", "1", "--db", location).exit_code == 2

@@ -21,11 +21,13 @@ import pytest
 from storyline.models import (
     Article,
     ArticleAssigned,
+    Granularity,
     NewArticle,
     Origin,
     StoriesMerged,
     StoryEvent,
     StorySplitInTwo,
+    TimexType,
 )
 from storyline.stage import BatchContext
 from storyline.store import Store
@@ -427,3 +429,103 @@ def test_reads_from_another_thread_while_an_ingest_writes(location: str) -> None
         assert not errors
         assert seen == sorted(seen) and seen[-1] <= 60
         assert tracker.articles().total == 60
+
+
+# -- time expressions ------------------------------------------------------------------------------
+
+
+def _seed_record(seeds: Path, name: str, published: str) -> dict[str, str]:
+    """A seed as a record with the published time the seeds do not state."""
+    return {"id": name, "text": (seeds / name).read_text(), "published": published}
+
+
+def test_seed_time_expressions_resolve_against_the_published_time_given_with_them(
+    seeds: Path, location: str
+) -> None:
+    with tracker_at(location) as tracker:
+        tracker.add(
+            [_seed_record(seeds, SEED_000, "2026-02-05"), _seed_record(seeds, SEED_004, "2025-12-20")]
+        )
+        guan = tracker.time_expressions(SEED_000)
+        assert guan is not None and guan.untagged == []
+        found = {s.expression.text: s.expression for s in guan.expressions}
+        # 'reunited with his mother on Tuesday': the Tuesday on or before 5 February 2026.
+        tuesday = found["Tuesday"]
+        assert (tuesday.value, tuesday.type, tuesday.granularity) == (
+            "2026-02-03",
+            TimexType.DATE,
+            Granularity.DAY,
+        )
+        assert tuesday.anchor == "2026-02-05"  # only the day was given: the anchor is that day
+        five_months = found["more than five months"]
+        assert (five_months.value, five_months.type, five_months.mod) == (
+            "P5M",
+            TimexType.DURATION,
+            "MORE_THAN",
+        )
+        assert found["2020"].value == "2020"
+        text = tracker.article(SEED_000)
+        assert text is not None
+        for stored in guan.expressions:
+            e = stored.expression
+            assert text.stored.article.text[e.start : e.end] == e.text
+            sentence = text.stored.article.sentences[e.sentence]
+            assert sentence.start <= e.start < e.end <= sentence.end
+
+        dhs = tracker.time_expressions(SEED_004)
+        assert dhs is not None
+        found = {s.expression.text: s.expression for s in dhs.expressions}
+        assert found["August of this year"].value == "2025-08"
+        assert (found["2020"].value, found["2021"].value) == ("2020", "2021")
+        assert (found["23 hours"].value, found["23 hours"].type) == ("PT23H", TimexType.DURATION)
+
+        seed_004 = tracker.article(SEED_004)
+        assert seed_004 is not None and seed_004.stored.story_id is not None
+        story = tracker.story_time_expressions(seed_004.stored.story_id)
+        assert story is not None and story.untagged == [] and story.story_id == seed_004.stored.story_id
+        assert {s.article_id for s in story.expressions} <= set(story.external_ids)
+        assert tracker.time_expressions("no-such-article") is None
+        assert tracker.story_time_expressions(999) is None
+
+
+def test_a_seed_with_no_published_time_leaves_tuesday_unresolved(seeds: Path, location: str) -> None:
+    with tracker_at(location) as tracker:
+        tracker.ingest(seeds / SEED_000)
+        view = tracker.time_expressions(SEED_000)
+        assert view is not None
+        (tuesday,) = [s.expression for s in view.expressions if s.expression.text == "Tuesday"]
+        assert tuesday.value is None and not tuesday.resolved and tuesday.anchor is None
+        assert tuesday.reason == "no published time to count from"
+
+
+def test_articles_a_failed_tagging_left_are_tagged_on_the_next_run_and_never_twice(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [
+        {"id": "dated", "text": "The harbour ferry resumed service on Monday.", "published": "2026-03-04"},
+        {"id": "timeless", "text": "Farmers in the valley grow apples and pears."},
+    ]
+    with tracker_at(location) as tracker:
+        with monkeypatch.context() as patched:
+            patched.setattr(tracker.store.time_expressions, "record", _refuse)
+            report = tracker.add(records)
+        assert [w.message for w in report.warnings] == [
+            "time expressions: OSError: disk full; the next run retries"
+        ] * 2
+        for record in records:
+            view = tracker.time_expressions(record["id"])
+            assert view is not None and view.expressions == [] and list(view.external_ids) == view.untagged
+
+        tracker.add([])  # the next run tags what was left
+        dated, timeless = (tracker.time_expressions(r["id"]) for r in records)
+        assert dated is not None and timeless is not None
+        assert [(s.expression.text, s.expression.value) for s in dated.expressions] == [
+            ("Monday", "2026-03-02")
+        ]
+        assert timeless.expressions == [] and timeless.untagged == []
+        # An article with no expression is not tagged again.
+        assert tracker.store.time_expressions.untagged_article_ids() == []
+
+
+def _refuse(*args: object) -> None:
+    raise OSError("disk full")

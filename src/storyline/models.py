@@ -220,3 +220,71 @@ class StorySplitInTwo:
 
 
 StoryEvent = ArticleAssigned | StoriesMerged | StorySplitInTwo
+
+
+# -- time expressions -------------------------------------------------------------------------------
+# What the time-expression stage (``storyline.timex``) derives from an article and the store keeps.
+
+
+class TimexType(StrEnum):
+    """TIMEX3's four types."""
+
+    DATE = "DATE"  # a calendar date or period: 2026-02-03, 2025-08, 1989-Q3, PAST_REF
+    TIME = "TIME"  # a time of day, or part of a day: 2026-02-03T10:00, 2026-02-03TMO
+    DURATION = "DURATION"  # a length of time: P5M, PT23H
+    SET = "SET"  # a recurring time: XXXX-WXX-1 (every Monday), P1D (daily)
+
+
+class Granularity(StrEnum):
+    """How fine a value is: a date is never finer than its evidence. ``range`` is part of a period
+    or an open stretch up to the anchor ('earlier this month': the month up to the report);
+    ``reference`` is the present, past or future without a date (PRESENT_REF, PAST_REF…)."""
+
+    MINUTE = "minute"
+    HOUR = "hour"
+    PART_OF_DAY = "part of day"
+    DAY = "day"
+    WEEKEND = "weekend"
+    WEEK = "week"
+    MONTH = "month"
+    SEASON = "season"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+    DECADE = "decade"
+    CENTURY = "century"
+    MILLENNIUM = "millennium"
+    RANGE = "range"
+    REFERENCE = "reference"
+    UNKNOWN = "unknown"  # a duration or set of no stated unit ('a while', 'from time to time')
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """A time expression of an article, found and resolved: what the store keeps.
+
+    ``start``/``end`` index the article's stored text and ``sentence`` is the index of the sentence
+    it lies in, so every date cites its evidence. ``value`` is TIMEX3 ('2026-02-03', '2025-08',
+    'P5M', 'PAST_REF'), or None when it could not be resolved, with the ``reason`` (a relative
+    expression in a report with no published time is never given a guessed date). ``anchor`` is
+    what the value was counted from: the report's published time in its own zone, or the value of
+    an earlier expression for an anaphor ('a year earlier'); None when the text states the value
+    whole. ``rule`` names the recognition and resolution rules that fired; ``mod`` is TimeML's
+    modifier (START for 'earlier this month', MORE_THAN for 'more than five months').
+    """
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    type: TimexType
+    value: str | None
+    granularity: Granularity
+    anchor: str | None
+    rule: str
+    mod: str | None = None
+    reason: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.value is not None

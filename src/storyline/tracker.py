@@ -28,6 +28,7 @@ from storyline.store.records import ArticleSummary, IngestRun, RunStatus, StoryR
 from storyline.stories import StoryParams
 from storyline.stories.embeddings import Embedder
 from storyline.stories.stage import StoryStage
+from storyline.timex.stage import TimexStage
 from storyline.views import (
     ArticleExport,
     ArticleView,
@@ -35,6 +36,7 @@ from storyline.views import (
     IngestReport,
     Page,
     StoryView,
+    TimeExpressionsView,
 )
 
 BATCH_SIZE = 512
@@ -64,9 +66,10 @@ class Tracker:
     store's stories were built with (``$STORYLINE_EMBEDDER``, else MiniLM, for a new store): a
     different embedder is refused when the stories load. ``assign_stories=False`` bulk-loads
     articles only; the next run with stories enabled assigns everything left unassigned, in
-    arrival order. ``stages`` run after the story stage, in order (see ``storyline.stage``).
-    ``clock`` is the one source of "now" (default: the system clock). ``create`` False opens only
-    a store that exists (``storyline.store.StoreNotFound`` otherwise), as a reader wants.
+    arrival order. The time-expression stage runs after the story stage, then ``stages``, in order
+    (see ``storyline.stage``). ``clock`` is the one source of "now" (default: the system clock).
+    ``create`` False opens only a store that exists (``storyline.store.StoreNotFound`` otherwise),
+    as a reader wants.
     """
 
     def __init__(
@@ -89,7 +92,11 @@ class Tracker:
         self._stories = StoryStage(
             story_params, embedder, default_embedder=os.environ.get(EMBEDDER_VARIABLE) or "minilm"
         )
-        self._stages: list[ArticleStage[Any]] = [*([self._stories] if assign_stories else []), *stages]
+        self._stages: list[ArticleStage[Any]] = [
+            *([self._stories] if assign_stories else []),
+            TimexStage(),
+            *stages,
+        ]
 
     def close(self) -> None:
         self.store.close()
@@ -220,13 +227,8 @@ class Tracker:
         version of what its input stands for; when several inputs used the id (two folders'
         ``report.txt``), the first, and the view lists the others as ``namesakes``."""
         with self.store.snapshot():
-            found: list[int] = []
-            if isinstance(key, int):
-                article_id: int | None = key
-            else:
-                found = self.store.articles.ids_for_external_id(key)
-                article_id = found[0] if found else None
-            stored = self.store.articles.get(article_id) if article_id is not None else None
+            found = self._article_ids(key)
+            stored = self.store.articles.get(found[0]) if found else None
             if stored is None:
                 return None
             return ArticleView(
@@ -234,6 +236,42 @@ class Tracker:
                 self.store.duplicates.members(stored.duplicate_of or stored.id),
                 self.store.articles.versions(stored.id),
                 [other for other in found if other != stored.id],
+            )
+
+    def _article_ids(self, key: int | str) -> list[int]:
+        """An internal id as it is; the articles stored under an input id, the first first."""
+        return [key] if isinstance(key, int) else self.store.articles.ids_for_external_id(key)
+
+    def time_expressions(self, article: int | str) -> TimeExpressionsView | None:
+        """An article's time expressions in reading order, each resolved against the article's own
+        published time; the article is named as in ``article``. None for an unknown article."""
+        with self.store.snapshot():
+            found = self._article_ids(article)
+            stored = self.store.articles.get(found[0]) if found else None
+            if stored is None:
+                return None
+            return TimeExpressionsView(
+                self.store.time_expressions.for_article(stored.id),
+                {stored.id: stored.article.external_id},
+                [] if self.store.time_expressions.tagged([stored.id]) else [stored.id],
+            )
+
+    def story_time_expressions(self, story_id: int) -> TimeExpressionsView | None:
+        """The time expressions of a story's articles: articles in publication order, each one's in
+        reading order. An id the story absorbed in a merge gives the story it was merged into."""
+        with self.store.snapshot():
+            resolved = self.store.stories.resolve(story_id)
+            if resolved is None:
+                return None
+            articles = self.store.stories.articles(resolved)
+            ids = [a.id for a in articles]
+            tagged = self.store.time_expressions.tagged(ids)
+            return TimeExpressionsView(
+                self.store.time_expressions.for_story(resolved),
+                {a.id: a.external_id for a in articles},
+                [i for i in ids if i not in tagged],
+                story_id=resolved,
+                requested_id=story_id,
             )
 
     def articles(self, limit: int | None = None, offset: int = 0) -> Page[ArticleSummary]:

@@ -17,6 +17,7 @@ from storyline.store.records import (
     ArticleSummary,
     IngestCounts,
     StoredArticle,
+    StoredTimeExpression,
     StoryMergeRow,
     StoryRow,
     StorySplitRow,
@@ -104,6 +105,28 @@ class ArticleView:
     @property
     def id(self) -> int:
         return self.stored.id
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpressionsView:
+    """The time expressions of one article, or of one story's articles (``story_id``, and
+    ``requested_id`` the id asked for, perhaps one the story absorbed in a merge).
+
+    ``external_ids`` names each article by its input id; ``untagged`` are articles whose
+    expressions are not known yet (stored before the stage ran: the next ingest run tags them), so
+    that an article with none is told apart from one not looked at.
+    """
+
+    expressions: list[StoredTimeExpression]
+    external_ids: dict[int, str]
+    untagged: list[int]
+    story_id: int | None = None
+    requested_id: int | None = None
+
+    @property
+    def redirected(self) -> bool:
+        """The story id asked for was merged into this story."""
+        return self.story_id is not None and self.requested_id != self.story_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,4 +80,5 @@ def test_reopening_applies_no_migration_twice(location: str) -> None:
         "duplicates",
         "stories",
         "clusterer_state",
+        "time_expressions",
     }

@@ -53,7 +53,7 @@ from storyline.models import one_line
 from storyline.store import DB_VARIABLE, DEFAULT_CANDIDATES, StoreError, StoreNotFound, default_location
 from storyline.store.records import ArticleSummary
 from storyline.tracker import BATCH_SIZE, IngestInterrupted, Tracker
-from storyline.views import ArticleExport, ArticleView, AssignmentExport, IngestReport
+from storyline.views import ArticleExport, ArticleView, AssignmentExport, IngestReport, TimeExpressionsView
 
 EXIT_FATAL = 1
 EXIT_PARTIAL = 3
@@ -104,6 +104,19 @@ DbOption = Annotated[
         help=f"The store: an SQLite file or a postgresql:// URL. Default: ${DB_VARIABLE},"
         f" else the first of {', '.join(f'./{name}' for name in DEFAULT_CANDIDATES)} that exists.",
     ),
+]
+
+
+# An article is named by its input's id, or by storyline's own with --id (never one for the other).
+InputIdArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="INPUT_ID", help="The id the article's input gave it (a record's id, a file's path)."
+    ),
+]
+InternalIdOption = Annotated[
+    int | None,
+    typer.Option("--id", metavar="N", help="The article's storyline id instead (the 'id' column)."),
 ]
 
 
@@ -319,17 +332,9 @@ def _summary_cells(row: ArticleSummary) -> list[str]:
 
 @_command()
 def article(
-    key: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="INPUT_ID", help="The id the article's input gave it (a record's id, a file's path)."
-        ),
-    ] = None,
+    key: InputIdArgument = None,
     db: DbOption = None,
-    internal_id: Annotated[
-        int | None,
-        typer.Option("--id", metavar="N", help="The article's storyline id instead (the 'id' column)."),
-    ] = None,
+    internal_id: InternalIdOption = None,
 ) -> None:
     """Show one article: clean text, metadata with provenance, sources and duplicates."""
     if (key is None) == (internal_id is None):
@@ -398,6 +403,65 @@ def _print_article(view: ArticleView) -> None:
     out.print(sources)
     out.print()
     out.print(escape(a.text), soft_wrap=True)
+
+
+@app.command()
+def times(
+    key: InputIdArgument = None,
+    db: DbOption = None,
+    internal_id: InternalIdOption = None,
+    story_id: Annotated[
+        int | None, typer.Option("--story", help="A story's id: the time expressions of all its articles.")
+    ] = None,
+) -> None:
+    """Show the time expressions of an article (or of a story's articles), each resolved against
+    its report's published time: text, TIMEX3 value, type, anchor, rule and sentence."""
+    if sum(x is not None for x in (key, internal_id, story_id)) != 1:
+        err.print("[red]error:[/] give an input id, --id with a storyline id, or --story with a story id")
+        raise typer.Exit(2)
+    with _tracker(db, create=False) as tracker:
+        if story_id is not None:
+            view = tracker.story_time_expressions(story_id)
+            missing = f"no story {story_id}"
+        else:
+            view = tracker.time_expressions(internal_id if internal_id is not None else str(key))
+            missing = (
+                f"no article with id {internal_id}"
+                if internal_id is not None
+                else f"no article with input id {key}"
+            )
+    if view is None:
+        _fail(missing)
+    if view.redirected:
+        out.print(f"story {view.requested_id} was merged into story {view.story_id}")
+    out.print(_times_table(view))
+    if view.untagged:
+        names = ", ".join(escape(view.external_ids.get(i, f"#{i}")) for i in view.untagged)
+        out.print(f"not tagged yet (the next ingest run tags them): {names}")
+
+
+def _times_table(view: TimeExpressionsView) -> Table:
+    title = f"{len(view.expressions)} time expressions" + (
+        f" in story {view.story_id}" if view.story_id else ""
+    )
+    table = Table(title=title)
+    columns = ["article"] if view.story_id is not None else []
+    for column in (*columns, "sentence", "text", "value", "type", "anchor", "rule"):
+        table.add_column(column)
+    for stored in view.expressions:
+        e = stored.expression
+        value = f"{e.value}" + (f" ({e.mod})" if e.mod else "") if e.value else f"— ({e.reason})"
+        cells = [escape(view.external_ids.get(stored.article_id, f"#{stored.article_id}"))] if columns else []
+        table.add_row(
+            *cells,
+            str(e.sentence),
+            escape(e.text),
+            escape(value),
+            f"{e.type.value} ({e.granularity.value})",
+            escape(e.anchor or ""),
+            escape(e.rule),
+        )
+    return table
 
 
 class ExportFormat(StrEnum):

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from storyline.models import Article
+from storyline.models import Article, TimeExpression
 
 
 class RunStatus(StrEnum):
@@ -148,3 +148,11 @@ class ClustererState:
     def size(self) -> tuple[int, int]:
         """Bytes of the full state and of all change records together."""
         return len(self.full), sum(len(c) for c in self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTimeExpression:
+    """A stored time expression and the article whose text it is in."""
+
+    article_id: int
+    expression: TimeExpression

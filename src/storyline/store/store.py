@@ -22,13 +22,16 @@ from storyline.store.runs import SCHEMA as RUNS
 from storyline.store.runs import RunRepository
 from storyline.store.stories import SCHEMA as STORIES
 from storyline.store.stories import StoryRepository
+from storyline.store.time_expressions import SCHEMA as TIME_EXPRESSIONS
+from storyline.store.time_expressions import TimeExpressionRepository
 
 # In the order their tables are created: a component's foreign keys point at the ones before it.
-COMPONENTS: tuple[Component, ...] = (RUNS, ARTICLES, DUPLICATES, STORIES, CLUSTERER_STATE)
+COMPONENTS: tuple[Component, ...] = (RUNS, ARTICLES, DUPLICATES, STORIES, CLUSTERER_STATE, TIME_EXPRESSIONS)
 
 
 class Store:
-    """A storyline corpus: runs, articles, duplicates, stories and the clusterer's state."""
+    """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state and the
+    articles' time expressions."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -39,6 +42,7 @@ class Store:
         self.duplicates = DuplicateRepository(db)
         self.stories = StoryRepository(db)
         self.clusterer_state = ClustererStateRepository(db)
+        self.time_expressions = TimeExpressionRepository(db)
 
     @property
     def backend(self) -> str:
