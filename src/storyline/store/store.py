@@ -18,17 +18,19 @@ from storyline.store.clusterer_state import ClustererStateRepository
 from storyline.store.database import Component, Database, OnWait, applied_versions, migrate
 from storyline.store.duplicates import SCHEMA as DUPLICATES
 from storyline.store.duplicates import DuplicateRepository
+from storyline.store.entities import SCHEMA as ENTITIES
+from storyline.store.entities import EntityRepository
 from storyline.store.runs import SCHEMA as RUNS
 from storyline.store.runs import RunRepository
 from storyline.store.stories import SCHEMA as STORIES
 from storyline.store.stories import StoryRepository
 
 # In the order their tables are created: a component's foreign keys point at the ones before it.
-COMPONENTS: tuple[Component, ...] = (RUNS, ARTICLES, DUPLICATES, STORIES, CLUSTERER_STATE)
+COMPONENTS: tuple[Component, ...] = (RUNS, ARTICLES, DUPLICATES, STORIES, CLUSTERER_STATE, ENTITIES)
 
 
 class Store:
-    """A storyline corpus: runs, articles, duplicates, stories and the clusterer's state."""
+    """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state and entities."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -39,6 +41,7 @@ class Store:
         self.duplicates = DuplicateRepository(db)
         self.stories = StoryRepository(db)
         self.clusterer_state = ClustererStateRepository(db)
+        self.entities = EntityRepository(db)
 
     @property
     def backend(self) -> str:

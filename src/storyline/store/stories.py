@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from storyline.store.articles import SUMMARY_SELECT, summary
-from storyline.store.database import NO_LIMIT, Component, Database, Migration, Row, keyset
+from storyline.store.database import NO_LIMIT, Component, Database, Migration, Row, in_chunks, keyset, marks
 from storyline.store.records import ArticleSummary, StoryMergeRow, StoryRow, StorySplitRow
 
 SCHEMA = Component(
@@ -220,6 +220,17 @@ class StoryRepository:
                WHERE s.id > ? ORDER BY s.id LIMIT ?""",
         ):
             yield str(external_id), int(story_id)
+
+    def stories_of(self, article_ids: Sequence[int]) -> builtins.list[int]:
+        """The distinct stories holding any of ``article_ids``, ascending."""
+        found: set[int] = set()
+        for chunk in in_chunks(sorted(set(article_ids))):
+            rows = self._db.query(
+                f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({marks(len(chunk))})",
+                chunk,
+            )
+            found.update(int(r[0]) for r in rows)
+        return sorted(found)
 
     def unassigned_article_ids(self) -> builtins.list[int]:
         """Articles in no story yet (stored while story assignment was off), in arrival order."""

