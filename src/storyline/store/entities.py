@@ -137,13 +137,19 @@ class EntityRepository:
         )
         return [int(r[0]) for r in rows]
 
-    def article_mentions(self, article_id: int) -> list[Mention]:
+    def article_entities(self, article_id: int) -> list[tuple[Mention, int | None]]:
+        """The article's mentions in text order, each with the entity it names (None while the
+        article is in no story: entities are resolved per story)."""
         rows = self._db.query(
-            """SELECT sentence, start, end_, text, type, norm, key FROM entity_mentions
-               WHERE article_id = ? ORDER BY idx""",
+            """SELECT m.sentence, m.start, m.end_, m.text, m.type, m.norm, m.key, f.entity_id
+               FROM entity_mentions m
+               LEFT JOIN story_articles sa ON sa.article_id = m.article_id
+               LEFT JOIN story_entity_forms f ON f.story_id = sa.story_id AND f.type = m.type
+                    AND f.norm = m.norm AND f.key = m.key
+               WHERE m.article_id = ? ORDER BY m.idx""",
             (article_id,),
         )
-        return [_mention(r) for r in rows]
+        return [(_mention(r), None if r[7] is None else int(r[7])) for r in rows]
 
     # -- per story ----------------------------------------------------------------------------
     def story_forms(self, story_id: int) -> list[StoryForm]:
