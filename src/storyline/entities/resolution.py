@@ -69,10 +69,27 @@ def resolve_report(tagged: Sequence[TaggedName], sentence_of: Iterable[int]) -> 
         names.normalise(n.text, t) if t is not n.type else f
         for n, t, f in zip(tagged, types, forms, strict=True)
     ]
+    types = _as_persons(types, forms)
     keys = _report_keys(tagged, types, forms)
     return [
         Mention(sentence, name.start, name.end, name.text, kind, form, key)
         for name, sentence, kind, form, key in zip(tagged, sentence_of, types, forms, keys, strict=True)
+    ]
+
+
+def _as_persons(types: Sequence[EntityType], forms: Sequence[str]) -> list[EntityType]:
+    """A one-word name that is the first or last word of a person's full name in the same text is
+    that person's, whatever the tagger called it there ('Lohan' tagged a place after 'Lindsay
+    Lohan')."""
+    parts = {
+        part
+        for kind, form in zip(types, forms, strict=True)
+        if kind is EntityType.PERSON
+        for part in names.person_parts(form) or ()
+    }
+    return [
+        EntityType.PERSON if form in parts and " " not in form else kind
+        for kind, form in zip(types, forms, strict=True)
     ]
 
 
@@ -89,13 +106,9 @@ def _report_keys(
             abbreviation = names.acronym(name.text)
             if abbreviation:
                 initials[abbreviation].add(form)
-    full_names = _merge_full_names([f for f, k in kinds.items() if k is EntityType.PERSON])
-    by_part: dict[str, set[str]] = defaultdict(set)
-    for form in full_names.values():
-        parts = names.person_parts(form)
-        if parts:
-            by_part[parts[0]].add(form)
-            by_part[parts[1]].add(form)
+    full_names = _person_names([f for f, k in kinds.items() if k is EntityType.PERSON])
+    full_names.update(_organisation_tails([f for f, k in kinds.items() if k is EntityType.ORG]))
+    by_part = _by_part(full_names.values())
     keys: list[str] = []
     for i, (name, kind, form) in enumerate(zip(tagged, types, forms, strict=True)):
         if form in full_names:
@@ -109,18 +122,60 @@ def _report_keys(
     return keys
 
 
-def _merge_full_names(forms: Iterable[str]) -> dict[str, str]:
-    """Each person's form of two words or more → the longest form that agrees with it on first and
-    last word ('george bush' → 'george w bush'); one-word forms are not in it."""
-    full = sorted((f for f in forms if names.person_parts(f)), key=lambda f: (-len(f.split()), f))
+def _person_names(forms: Iterable[str]) -> dict[str, str]:
+    """Each person's name of two words or more → the name it stands for:
+
+    - a name of three words or more that starts or ends with a shorter full name of the text is
+      that name with words around it (a title-case headline read as one name: 'Lindsay Lohan
+      Checks Into Rehab', 'Comedian Ellen DeGeneres');
+    - names that agree on first and last word are one, the longest ('george bush' →
+      'george w bush').
+
+    One-word names are not in it."""
+    multi = sorted({f for f in forms if names.person_parts(f)}, key=lambda f: (len(f.split()), f))
+    trimmed: dict[str, str] = {}
+    for form in multi:
+        words = form.split()
+        inner = [
+            shorter
+            for shorter in multi
+            if len(words) >= 3
+            and len(shorter.split()) < len(words)
+            and shorter.split() in (words[: len(shorter.split())], words[-len(shorter.split()) :])
+        ]
+        trimmed[form] = max(inner, key=lambda f: (len(f.split()), f)) if inner else form
     merged: dict[str, str] = {}
-    for form in full:
+    for form in sorted(set(trimmed.values()), key=lambda f: (-len(f.split()), f)):
         parts = names.person_parts(form)
         merged[form] = next(
             (longer for longer in merged.values() if names.person_parts(longer) == parts and longer != form),
             form,
         )
-    return merged
+    return {form: merged[target] for form, target in trimmed.items()}
+
+
+def _organisation_tails(forms: Iterable[str]) -> dict[str, str]:
+    """An organisation's name that ends exactly one longer organisation's name is that one
+    ('Saints' → 'New Orleans Saints', 'Red Sox' → 'Boston Red Sox')."""
+    unique = sorted(set(forms))
+    tails: dict[str, str] = {}
+    for form in unique:
+        words = form.split()
+        longer = [f for f in unique if len(f.split()) > len(words) and f.split()[-len(words) :] == words]
+        if len(longer) == 1:
+            tails[form] = longer[0]
+    return tails
+
+
+def _by_part(full_names: Iterable[str]) -> dict[str, set[str]]:
+    """First word and last word of each full name → the full names they may stand for."""
+    by_part: dict[str, set[str]] = defaultdict(set)
+    for form in full_names:
+        parts = names.person_parts(form)
+        if parts:
+            by_part[parts[0]].add(form)
+            by_part[parts[1]].add(form)
+    return by_part
 
 
 def _nearest(candidates: set[str], positions: dict[str, list[int]], i: int, canonical: dict[str, str]) -> str:
@@ -156,15 +211,10 @@ def resolve_story(forms: Sequence[StoryForm]) -> list[StoryEntity]:
         counts[form.key] += form.mentions
     key_type = {key: votes.most_common(1)[0][0] for key, votes in types.items()}
     target: dict[str, str] = {}  # key → the key it joins
-    persons = [k for k, t in key_type.items() if t is EntityType.PERSON]
-    full_names = _merge_full_names(persons)
+    full_names = _person_names(k for k, t in key_type.items() if t is EntityType.PERSON)
     target.update(full_names)
-    by_part: dict[str, set[str]] = defaultdict(set)
-    for key in set(full_names.values()):
-        parts = names.person_parts(key)
-        if parts:
-            by_part[parts[0]].add(key)
-            by_part[parts[1]].add(key)
+    target.update(_organisation_tails(k for k, t in key_type.items() if t is EntityType.ORG))
+    by_part = _by_part(set(full_names.values()))
     expansions: dict[str, set[str]] = defaultdict(set)  # acronym → keys whose names it abbreviates
     acronyms: set[str] = set()  # keys written as an acronym
     for form in forms:
