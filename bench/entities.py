@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from clustering_metrics import ClusteringScores, score_clustering
-
 from storyline.entities import EntityStage, NameTagger
 from storyline.entities.tagger import MODEL_PACKAGE
 from storyline.models import Article, MetaValue, NewArticle, Origin, PublishedTime, Sentence, Span, StoryEvent
@@ -182,13 +181,13 @@ def best_overlap(gold: GoldMention, system: list[tuple[int, int, int]]) -> int |
 
 
 def score(gold: list[GoldMention], label: dict[GoldMention, Hashable]) -> ClusteringScores:
-    return score_clustering(
-        {g: (g.story, g.chain) for g in gold}, {g: (g.story, label[g]) for g in gold}
-    )
+    return score_clustering({g: (g.story, g.chain) for g in gold}, {g: (g.story, label[g]) for g in gold})
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--model", default=MODEL_PACKAGE, help="the spaCy model package to tag with")
     parser.add_argument("--json", type=Path)

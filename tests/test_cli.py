@@ -142,3 +142,24 @@ def test_story_view_shows_where_a_split_story_came_from(location: str) -> None:
         shown = storyline("story", story_id, "--db", location)
         assert shown.exit_code == 0, shown.output
         assert "split 3 reports off story 1 into story 2" in shown.stdout
+
+
+def test_entities_entity_and_alias_edits(location: str, seeds: Path) -> None:
+    assert storyline("ingest", str(seeds), "--db", location).exit_code == 0
+    listing = storyline("entities", "--db", location)
+    assert listing.exit_code == 0 and "Guan Heng" in listing.stdout and "PERSON" in listing.stdout
+    story = storyline("entities", "1", "--db", location)
+    assert story.exit_code == 0 and "Tom Lantos Human Rights Commission" in story.stdout
+    assert storyline("entities", "99", "--db", location).exit_code == 1
+    shown = storyline("entity", "DHS", "--db", location)
+    assert shown.exit_code == 0, shown.output
+    assert "ORG" in shown.stdout and "first mention" in shown.stdout and "DHS (4)" in shown.stdout
+    assert storyline("entity", "Nobody Here", "--db", location).exit_code == 1
+    split = storyline("alias", "split", "Guan Heng", "Guan", "--db", location)
+    assert split.exit_code == 0 and "Guan (PERSON)" in split.stdout
+    renamed = storyline("alias", "rename", "Guan Heng", "Heng Guan", "--db", location)
+    assert renamed.exit_code == 0 and "Heng Guan (PERSON)" in renamed.stdout
+    added = storyline("alias", "add", "Heng Guan", "Guan", "--db", location)
+    assert added.exit_code == 0 and "Guan (17)" in added.stdout
+    refused = storyline("alias", "add", "Nobody Here", "Guan", "--db", location)
+    assert refused.exit_code == 1 and "no entity is known" in refused.stderr

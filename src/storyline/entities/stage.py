@@ -255,10 +255,10 @@ class EntityStage:
         with store.write():
             entity = self.find(store, name)
             key = _alias_key(new_name, entity.type)
-            holder = store.entities.lookup([(entity.type, key)]).get((entity.type, key))
-            if holder is not None and holder != entity.id:
+            others = [e for e in store.entities.find(key, new_name.strip()) if e != entity.id]
+            if others:
                 raise ValueError(
-                    f"{new_name!r} names another entity (#{holder}): add it as an alias to merge"
+                    f"{new_name!r} names another entity (#{others[0]}): add it as an alias to merge"
                 )
             store.entities.rename(entity.id, new_name.strip(), by_user=True)
             store.entities.add_edit(AliasAction.RENAME, entity.type, key, entity.id, new_name, now)
