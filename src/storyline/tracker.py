@@ -57,7 +57,8 @@ class Tracker:
     different embedder is refused when the stories load. ``assign_stories=False`` bulk-loads
     articles only; the next run with stories enabled assigns everything left unassigned, in
     arrival order. People, organisations and places are tagged and resolved per story after it
-    (``storyline.entities``). ``stages`` run after those, in order (see ``storyline.stage``).
+    (``storyline.entities``); ``extract_entities=False`` leaves them for a later run, which
+    catches up the same way. ``stages`` run after those, in order (see ``storyline.stage``).
     ``clock`` is the one source of "now" (default: the system clock).
     """
 
@@ -70,6 +71,7 @@ class Tracker:
         story_params: StoryParams | None = None,
         embedder: Embedder | None = None,
         assign_stories: bool = True,
+        extract_entities: bool = True,
         stages: Sequence[ArticleStage[Any]] = (),
     ) -> None:
         self.store = db if isinstance(db, Store) else open_store(db)
@@ -83,7 +85,7 @@ class Tracker:
         self._entities = EntityStage()
         self._stages: list[ArticleStage[Any]] = [
             *([self._stories] if assign_stories else []),
-            self._entities,
+            *([self._entities] if extract_entities else []),
             *stages,
         ]
 
@@ -135,7 +137,8 @@ class Tracker:
         entity tagger's model and, when stories are assigned, the story model."""
         extract_html.warm_up()
         language.warm_up()
-        self._entities.warm_up()
+        if self._entities in self._stages:
+            self._entities.warm_up()
         if self._stories in self._stages:
             self._stories.clusterer(self.store).embedder.encode(["warm up"])
 

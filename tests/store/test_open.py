@@ -40,4 +40,5 @@ def test_reopening_applies_no_migration_twice(location: str) -> None:
         "duplicates",
         "stories",
         "clusterer_state",
+        "entities",
     }
