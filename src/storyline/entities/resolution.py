@@ -38,6 +38,15 @@ from storyline.store.records import StoryForm
 # In a story, an ambiguous short name goes to the most mentioned candidate only if it has at least
 # this many times the mentions of the next one.
 DOMINANCE = 2.0
+# Last words that make a name the organisation or facility of the name before them: 'Promises' and
+# 'Promises Treatment Center' are one place.
+GENERIC_TAILS = frozenset(
+    {
+        "center", "centre", "clinic", "hospital", "treatment", "recovery", "rehab", "foods", "inc",
+        "corp", "corporation", "company", "co", "group", "hotel", "store", "stores", "club", "plant",
+        "factory", "airport", "station", "prison", "jail", "ltd", "llc", "plc", "bank", "shop",
+    }
+)  # fmt: skip
 # Initials shorter than this are too ambiguous to find an entity across the store ('HS', 'HR').
 MIN_STORE_ACRONYM = 3
 
@@ -107,12 +116,12 @@ def _report_keys(
             if abbreviation:
                 initials[abbreviation].add(form)
     full_names = _person_names([f for f, k in kinds.items() if k is EntityType.PERSON])
-    full_names.update(_organisation_tails([f for f, k in kinds.items() if k is EntityType.ORG]))
+    full_names.update(_shortened_names(kinds.items()))
     by_part = _by_part(full_names.values())
     keys: list[str] = []
     for i, (name, kind, form) in enumerate(zip(tagged, types, forms, strict=True)):
         if form in full_names:
-            keys.append(full_names[form])
+            keys.append(_followed(full_names, form))
         elif kind is EntityType.PERSON and form in by_part:
             keys.append(_nearest(by_part[form], positions, i, full_names))
         elif names.is_acronym(name.text) and form in initials:
@@ -154,17 +163,28 @@ def _person_names(forms: Iterable[str]) -> dict[str, str]:
     return {form: merged[target] for form, target in trimmed.items()}
 
 
-def _organisation_tails(forms: Iterable[str]) -> dict[str, str]:
-    """An organisation's name that ends exactly one longer organisation's name is that one
-    ('Saints' → 'New Orleans Saints', 'Red Sox' → 'Boston Red Sox')."""
-    unique = sorted(set(forms))
-    tails: dict[str, str] = {}
-    for form in unique:
+def _shortened_names(forms: Iterable[tuple[str, EntityType]]) -> dict[str, str]:
+    """An organisation's or place's name that is exactly one longer name of the same type without
+    its first words ('Saints' → 'New Orleans Saints', 'Richmond Hill' → 'South Richmond Hill'), or
+    one longer organisation's or place's name without generic last words ('Promises' → 'Promises
+    Treatment Center', 'Kraft' → 'Kraft Foods'), is that one."""
+    unique = sorted({(f, k) for f, k in forms if k is not EntityType.PERSON})
+    shortened: dict[str, str] = {}
+    for form, kind in unique:
         words = form.split()
-        longer = [f for f in unique if len(f.split()) > len(words) and f.split()[-len(words) :] == words]
+        n = len(words)
+        longer = {
+            f
+            for f, k in unique
+            if len(f.split()) > n
+            and (
+                (k is kind and f.split()[-n:] == words)
+                or (f.split()[:n] == words and all(w in GENERIC_TAILS for w in f.split()[n:]))
+            )
+        }
         if len(longer) == 1:
-            tails[form] = longer[0]
-    return tails
+            shortened[form] = longer.pop()
+    return shortened
 
 
 def _by_part(full_names: Iterable[str]) -> dict[str, set[str]]:
@@ -213,7 +233,7 @@ def resolve_story(forms: Sequence[StoryForm]) -> list[StoryEntity]:
     target: dict[str, str] = {}  # key → the key it joins
     full_names = _person_names(k for k, t in key_type.items() if t is EntityType.PERSON)
     target.update(full_names)
-    target.update(_organisation_tails(k for k, t in key_type.items() if t is EntityType.ORG))
+    target.update(_shortened_names(key_type.items()))
     by_part = _by_part(set(full_names.values()))
     expansions: dict[str, set[str]] = defaultdict(set)  # acronym → keys whose names it abbreviates
     acronyms: set[str] = set()  # keys written as an acronym
@@ -236,10 +256,19 @@ def resolve_story(forms: Sequence[StoryForm]) -> list[StoryEntity]:
             target[key] = _dominant(expansions[key], counts) or key
     groups: dict[str, list[StoryForm]] = defaultdict(list)
     for form in forms:
-        groups[target.get(form.key, form.key)].append(form)
+        groups[_followed(target, form.key)].append(form)
     return [
         _story_entity(key, key_type.get(key, members[0].type), members) for key, members in groups.items()
     ]
+
+
+def _followed(target: dict[str, str], key: str) -> str:
+    """Where ``key`` ends up when each rule's target may itself have joined another."""
+    seen = {key}
+    while key in target and target[key] not in seen:
+        key = target[key]
+        seen.add(key)
+    return key
 
 
 def _dominant(candidates: set[str], counts: Counter[str]) -> str | None:

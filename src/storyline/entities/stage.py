@@ -80,6 +80,9 @@ class EntityStage:
         self._tagger = tagger or NameTagger()
         self._rules: AliasRules | None = None  # loaded once per transaction
         self._resolved: set[int] = set()  # stories resolved by this transaction's commit
+        # Entities merged by this transaction: absorbed → survivor. The store follows merges; ids
+        # held in memory (a story's rows being built, the alias rules) are followed through this.
+        self._merged: dict[int, int] = {}
 
     def warm_up(self) -> None:
         self._tagger.warm_up()
@@ -98,6 +101,7 @@ class EntityStage:
     def begin(self, store: Store) -> None:
         self._rules = None
         self._resolved = set()
+        self._merged = {}
 
     def commit(self, items: Sequence[tuple[NewArticle, list[Mention]]], context: BatchContext) -> None:
         store = context.store
@@ -126,6 +130,7 @@ class EntityStage:
     def rollback(self) -> None:
         self._rules = None
         self._resolved = set()
+        self._merged = {}
 
     def pending(self, store: Store) -> list[int]:
         return store.entities.untagged_article_ids()
@@ -156,7 +161,14 @@ class EntityStage:
                 if target is None and (form.norm, entity_id) in rules.split:
                     target = self._own_entity(store, group.type, form.norm, form.surface, found, now)
                 rows.append((form.type, form.norm, form.key, target or entity_id, form.mentions))
-        store.entities.replace_story_forms(story_id, rows)
+        store.entities.replace_story_forms(
+            story_id, [(kind, norm, key, self._survivor(e), n) for kind, norm, key, e, n in rows]
+        )
+
+    def _survivor(self, entity_id: int) -> int:
+        while entity_id in self._merged:
+            entity_id = self._merged[entity_id]
+        return entity_id
 
     def _entity_for(
         self,
@@ -176,6 +188,7 @@ class EntityStage:
             for key, other in sorted(hits.items()):
                 if other != entity_id and (key, entity_id) not in rules.split:
                     store.entities.merge(other, entity_id)
+                    self._merged[other] = entity_id
                     for known, value in list(found.items()):
                         if value == other:
                             found[known] = entity_id
@@ -267,6 +280,7 @@ class EntityStage:
 
     def _after_edit(self, store: Store, key: str, entity_id: int, now: datetime) -> None:
         self._rules = AliasRules.of(store)
+        self._merged = {}
         self.resolve_stories(store, store.entities.stories_naming(key, entity_id), now)
         self._rules = None
 

