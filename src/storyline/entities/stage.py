@@ -27,7 +27,7 @@ from datetime import datetime
 
 from storyline.entities import names
 from storyline.entities.resolution import StoryEntity, resolve_report, resolve_story
-from storyline.entities.tagger import NameTagger, sentence_of
+from storyline.entities.tagger import NameTagger, TaggedName, sentence_of, with_known_names
 from storyline.models import (
     Article,
     ArticleAssigned,
@@ -44,6 +44,14 @@ from storyline.store.records import AliasAction, EntityRow
 
 # Languages the English tagger is run on; an article whose language is unknown is tried too.
 LANGUAGES = ("en",)
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """What ``prepare`` found in an article: its names, if it is in a language the tagger reads."""
+
+    english: bool
+    names: list[TaggedName]
 
 
 class EntityNotFound(LookupError):
@@ -88,14 +96,12 @@ class EntityStage:
         self._tagger.warm_up()
 
     # -- the stage protocol ---------------------------------------------------------------------
-    def prepare(self, articles: Sequence[Article], store: Store) -> list[list[Mention]]:
+    def prepare(self, articles: Sequence[Article], store: Store) -> list[Tagged]:
         tagged_positions = [i for i, a in enumerate(articles) if _taggable(a)]
         found = self._tagger.tag([articles[i].text for i in tagged_positions])
-        out: list[list[Mention]] = [[] for _ in articles]
+        out = [Tagged(False, []) for _ in articles]
         for i, tagged in zip(tagged_positions, found, strict=True):
-            sentences = articles[i].sentences
-            starts = [s.start for s in sentences]
-            out[i] = resolve_report(tagged, (sentence_of(sentences, starts, t.start) for t in tagged))
+            out[i] = Tagged(True, tagged)
         return out
 
     def begin(self, store: Store) -> None:
@@ -103,11 +109,26 @@ class EntityStage:
         self._resolved = set()
         self._merged = {}
 
-    def commit(self, items: Sequence[tuple[NewArticle, list[Mention]]], context: BatchContext) -> None:
+    def commit(self, items: Sequence[tuple[NewArticle, Tagged]], context: BatchContext) -> None:
+        """Each report's names, with those its story already knows found again in its text, are
+        resolved within the report and stored; then the stories they joined are resolved."""
         store = context.store
-        for article, mentions in items:
-            store.entities.add_mentions(article.id, mentions, self._tagger.model_name, context.now)
-        stories = store.stories.stories_of([article.id for article, _ in items])
+        story_of = store.stories.story_ids([article.id for article, _ in items])
+        known: dict[int, dict[str, EntityType]] = {}
+        for article, tagged in items:
+            story_id = story_of.get(article.id)
+            names_found = tagged.names
+            if tagged.english and story_id is not None:
+                if story_id not in known:
+                    known[story_id] = store.entities.story_names(story_id)
+                story_names = known[story_id]
+                names_found = with_known_names(article.article.text, names_found, story_names)
+                for name in tagged.names:  # the next report of the story in this batch knows them
+                    story_names.setdefault(name.text, name.type)
+            store.entities.add_mentions(
+                article.id, _mentions(article.article, names_found), self._tagger.model_name, context.now
+            )
+        stories = sorted(set(story_of.values()))
         self.resolve_stories(store, stories, context.now)
         self._resolved.update(stories)
 
@@ -289,6 +310,11 @@ def _alias_key(alias: str, kind: EntityType) -> str:
     if not names.words(alias):
         raise ValueError(f"{alias!r} is not a name")
     return names.normalise(alias, kind)
+
+
+def _mentions(article: Article, tagged: Sequence[TaggedName]) -> list[Mention]:
+    starts = [s.start for s in article.sentences]
+    return resolve_report(tagged, [sentence_of(article.sentences, starts, t.start) for t in tagged])
 
 
 def _taggable(article: Article) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -245,12 +245,21 @@ def _with_defined_acronyms(text: str, found: list[TaggedName]) -> list[TaggedNam
     return found
 
 
-def _with_other_occurrences(text: str, found: list[TaggedName]) -> list[TaggedName]:
-    """Every other whole-word occurrence of a name found in the text (and of a person's surname,
-    as the person) becomes a mention of the same type; an occurrence replaces shorter names inside
-    it ('Human Rights in China' over 'China')."""
+def with_known_names(text: str, found: list[TaggedName], known: Mapping[str, EntityType]) -> list[TaggedName]:
+    """``found`` with every whole-word occurrence in ``text`` of a name the story already knows
+    (``known``: how its other reports wrote names, and their types): the model misses a name in one
+    report that it tags in the next."""
+    return _with_other_occurrences(text, found, known)
+
+
+def _with_other_occurrences(
+    text: str, found: list[TaggedName], known: Mapping[str, EntityType] | None = None
+) -> list[TaggedName]:
+    """Every other whole-word occurrence of a name found in the text, or ``known`` (and of a
+    person's surname, as the person) becomes a mention of the same type; an occurrence replaces
+    shorter names inside it ('Human Rights in China' over 'China')."""
     types: dict[str, EntityType] = {}
-    for name in found:
+    for name in [*found, *(TaggedName(0, 0, t, k) for t, k in (known or {}).items())]:
         types.setdefault(name.text, name.type)
         parts = name.text.split()
         if name.type is EntityType.PERSON and len(parts) > 1:

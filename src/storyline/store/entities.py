@@ -152,6 +152,19 @@ class EntityRepository:
         return [(_mention(r), None if r[7] is None else int(r[7])) for r in rows]
 
     # -- per story ----------------------------------------------------------------------------
+    def story_names(self, story_id: int) -> dict[str, EntityType]:
+        """Each way the story's reports wrote a name, with the type it was tagged most often."""
+        rows = self._db.query(
+            """SELECT m.text, m.type, COUNT(*) FROM entity_mentions m
+               JOIN story_articles sa ON sa.article_id = m.article_id
+               WHERE sa.story_id = ? GROUP BY m.text, m.type""",
+            (story_id,),
+        )
+        best: dict[str, tuple[int, str]] = {}
+        for text, kind, count in rows:
+            best[text] = max(best.get(text, (0, "")), (int(count), str(kind)))
+        return {text: EntityType(kind) for text, (_, kind) in sorted(best.items())}
+
     def story_forms(self, story_id: int) -> list[StoryForm]:
         """The story's distinct (type, norm, key) names with their mention counts, each with the
         spelling written most often (ties: the longest, then the first in sort order)."""

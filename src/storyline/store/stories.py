@@ -221,16 +221,16 @@ class StoryRepository:
         ):
             yield str(external_id), int(story_id)
 
-    def stories_of(self, article_ids: Sequence[int]) -> builtins.list[int]:
-        """The distinct stories holding any of ``article_ids``, ascending."""
-        found: set[int] = set()
+    def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """The story each of ``article_ids`` is in (an article in none is left out)."""
+        found: dict[int, int] = {}
         for chunk in in_chunks(sorted(set(article_ids))):
             rows = self._db.query(
-                f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({marks(len(chunk))})",
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks(len(chunk))})",
                 chunk,
             )
-            found.update(int(r[0]) for r in rows)
-        return sorted(found)
+            found.update((int(a), int(s)) for a, s in rows)
+        return found
 
     def unassigned_article_ids(self) -> builtins.list[int]:
         """Articles in no story yet (stored while story assignment was off), in arrival order."""
