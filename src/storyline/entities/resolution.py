@@ -281,13 +281,20 @@ def _dominant(candidates: set[str], counts: Counter[str]) -> str | None:
 
 
 def _story_entity(key: str, kind: EntityType, members: list[StoryForm]) -> StoryEntity:
+    """The story's entity of canonical ``key``, with the keys that may find it across the store:
+    its own name, a person's variants that agree on first and last word, and an organisation's or
+    place's acronyms. A name that joined it only within this story (a lone surname, 'Saints' for
+    'New Orleans Saints', 'Philadelphia' inside 'Northeast Philadelphia') is no key: another
+    story's 'Guan' or 'Philadelphia' may be something else."""
     keys = {key}
+    parts = names.person_parts(key)
     for form in members:
-        # A person's one-word name is not a key across the store: another story's 'Guan' may be
-        # someone else. Every other name, and an organisation's initials, are.
-        keys.update(
-            k for k in (form.key, form.norm) if kind is not EntityType.PERSON or names.person_parts(k)
-        )
+        for k in (form.key, form.norm):
+            if kind is EntityType.PERSON:
+                if parts and names.person_parts(k) == parts:
+                    keys.add(k)
+            elif names.is_acronym(form.surface) and k == form.norm:
+                keys.add(k)
         if kind is not EntityType.PERSON and not names.is_acronym(form.surface):
             abbreviation = names.acronym(form.surface)
             if abbreviation and len(abbreviation) >= MIN_STORE_ACRONYM:
