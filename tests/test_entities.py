@@ -170,3 +170,12 @@ def test_articles_the_stage_missed_are_tagged_by_the_next_run(
     with Tracker(location, embedder=HashingEmbedder()) as tracker:
         assert tracker.ingest(seeds).counts.already_stored == 3
         assert "Rayhan Asat" in names_of(tracker)
+
+
+def test_a_long_text_is_tagged_in_pieces_with_offsets_into_the_whole_text() -> None:
+    text = "\n".join(f"On day {i}, Angela Merkel met Emmanuel Macron in Paris." for i in range(6))
+    whole = NameTagger().tag([text])[0]
+    in_pieces = NameTagger(piece_chars=120).tag([text])[0]
+    assert in_pieces == whole
+    assert {n.text for n in whole} >= {"Angela Merkel", "Emmanuel Macron", "Paris"}
+    assert all(text[n.start : n.end] == n.text for n in in_pieces)

@@ -134,15 +134,24 @@ class TaggedName:
 class NameTagger:
     """Finds the people, organisations and places of texts, a batch at a time.
 
-    ``max_chars`` bounds the text handed to the model (a pathological 1 MB page would otherwise cost
-    seconds); the rules after it see the same prefix.
+    A text is handed to the model in pieces of at most ``piece_chars`` characters, cut at line
+    breaks where it can: spaCy's NER needs temporary memory in proportion to a text's length
+    (about 1 GB per 100,000 characters, by its documentation; a 300-page ingest peaked at 1.9 GB
+    with whole texts). ``max_chars`` bounds the text tagged at all (a pathological 1 MB page would
+    cost seconds); the rules after the model see the same prefix.
     """
 
     def __init__(
-        self, package: str = MODEL_PACKAGE, *, batch_size: int = 64, max_chars: int = 100_000
+        self,
+        package: str = MODEL_PACKAGE,
+        *,
+        batch_size: int = 64,
+        piece_chars: int = 10_000,
+        max_chars: int = 200_000,
     ) -> None:
         self._package = package
         self._batch_size = batch_size
+        self._piece_chars = piece_chars
         self._max_chars = max_chars
 
     @property
@@ -156,15 +165,37 @@ class NameTagger:
         """The names of each text, in text order, spans not overlapping."""
         nlp = load_model(self._package)
         clipped = [text[: self._max_chars] for text in texts]
-        docs = nlp.pipe(clipped, batch_size=self._batch_size)
-        return [_names_in(text, doc.ents) for text, doc in zip(clipped, docs, strict=True)]
+        pieces = [
+            (i, start, piece)
+            for i, text in enumerate(clipped)
+            for start, piece in _pieces(text, self._piece_chars)
+        ]
+        spans: list[list[tuple[int, int, str]]] = [[] for _ in clipped]
+        docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=self._batch_size)
+        for (i, start, _), doc in zip(pieces, docs, strict=True):
+            spans[i].extend((start + e.start_char, start + e.end_char, e.label_) for e in doc.ents)
+        return [_names_in(text, found) for text, found in zip(clipped, spans, strict=True)]
 
 
-def _names_in(text: str, entities: Iterable[Any]) -> list[TaggedName]:
+def _pieces(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` as (offset, piece) pieces of at most ``size`` characters, each cut after the last
+    line break inside it (else the last space, else at ``size``)."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = window.rfind("\n") + 1 or window.rfind(" ") + 1 or size
+        out.append((start, window[:cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
+
+
+def _names_in(text: str, entities: Iterable[tuple[int, int, str]]) -> list[TaggedName]:
     found: list[TaggedName] = []
-    for entity in entities:
-        kind = LABELS.get(entity.label_)
-        trimmed = names.trim_span(text, entity.start_char, entity.end_char) if kind else None
+    for entity_start, entity_end, label in entities:
+        kind = LABELS.get(label)
+        trimmed = names.trim_span(text, entity_start, entity_end) if kind else None
         if kind is None or trimmed is None:
             continue
         start, end = trimmed
