@@ -1,13 +1,15 @@
 """Ingest throughput and peak memory.
 
-    python bench/ingest.py [--n-jsonl 1000] [--n-html 400] [--store sqlite|postgresql|both]
+    python bench/ingest.py [--n-jsonl 1000] [--n-html 400] [--n-english 183] [--store sqlite|postgresql|both]
                            [--json bench/results/ingest.json]
 
 Measures the foundation stages end to end — read, decode, extract/clean, date, segment, hash,
 MinHash + LSH, store write — for N JSONL text records (ml_crisis_tls articles) and N HTML pages
 (article-extraction benchmark + trafilatura eval pages), each in its own child process pinned to one
-core so peak RSS and speed are its own. A second figure per input adds story assignment (sentence
-embeddings included), which is the full pipeline a user runs. ``Tracker.warm_up`` runs before the
+core so peak RSS and speed are its own, and N full English reports (TimeBank) as JSONL. A second
+figure per input adds story assignment (sentence embeddings included), a third entities too (NER
+and alias resolution; the English tagger skips the Spanish, French and Italian JSONL records), which
+is the full pipeline a user runs. ``Tracker.warm_up`` runs before the
 clock in every child (story model, dateparser's ~2 s locale set-up); its CPU time is printed on its
 own line, so a one-off ingest's cost is rate x N + warm-up. ``--store`` picks the backend: a fresh
 SQLite file, or a fresh database on a PostgreSQL server started for the run (its server processes
@@ -51,6 +53,17 @@ def jsonl_records(n: int) -> Iterator[dict[str, Any]]:
             }
 
 
+def english_records(n: int) -> Iterator[dict[str, Any]]:
+    """Full English news reports (TimeBank, 1989-1998) as JSONL records: what the English entity
+    tagger runs on (the ml_crisis_tls records are Spanish, French and Italian, which it skips)."""
+    with (SHARED / "tempeval3_tbaq" / "documents.jsonl").open() as fh:
+        for i, line in enumerate(fh):
+            if i >= n:
+                return
+            record = json.loads(line)
+            yield {"id": f"en{i}", "text": record["text"], "language": "en"}
+
+
 def html_pages(n: int) -> Iterator[tuple[str, str]]:
     count = 0
     with (SHARED / "article_extraction_benchmark" / "pages.jsonl").open() as fh:
@@ -67,12 +80,16 @@ def html_pages(n: int) -> Iterator[tuple[str, str]]:
             count += 1
 
 
-def _child(kind: str, path: str, stories: bool, location: str, queue: Any) -> None:
+# What each run adds to the foundation stages: (name suffix, story assignment, entities).
+STAGE_SETS = (("", False, False), ("_with_stories", True, False), ("_with_stories_and_entities", True, True))
+
+
+def _child(kind: str, path: str, stories: bool, entities: bool, location: str, queue: Any) -> None:
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     os.environ["OMP_NUM_THREADS"] = "1"
     from storyline.tracker import Tracker
 
-    with Tracker(location, assign_stories=stories) as t:
+    with Tracker(location, assign_stories=stories, extract_entities=entities) as t:
         # Once-per-process costs (model load, dateparser's locale set-up) are not per-article
         # throughput; they are timed and reported on their own.
         warm_cpu = time.process_time()
@@ -87,6 +104,7 @@ def _child(kind: str, path: str, stories: bool, location: str, queue: Any) -> No
         {
             "input": kind,
             "stories": stories,
+            "entities": entities,
             "records": report.counts.read,
             "articles": report.counts.new + report.counts.exact_duplicates,
             "rejected": report.counts.rejected,
@@ -101,11 +119,11 @@ def _child(kind: str, path: str, stories: bool, location: str, queue: Any) -> No
     )
 
 
-def measure(kind: str, path: str, stories: bool, backend: Backend) -> dict[str, Any]:
+def measure(kind: str, path: str, stories: bool, entities: bool, backend: Backend) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     with fresh_store(backend) as location:
-        process = ctx.Process(target=_child, args=(kind, path, stories, location, queue))
+        process = ctx.Process(target=_child, args=(kind, path, stories, entities, location, queue))
         process.start()
         result: dict[str, Any] = queue.get()
         process.join()
@@ -118,7 +136,10 @@ def main() -> None:
     )
     parser.add_argument("--n-jsonl", type=int, default=1000)
     parser.add_argument("--n-html", type=int, default=400)
-    parser.add_argument("--only", choices=["jsonl", "html"], help="measure one input kind (both by default)")
+    parser.add_argument("--n-english", type=int, default=183)
+    parser.add_argument(
+        "--only", choices=["jsonl", "html", "english"], help="measure one input kind (all by default)"
+    )
     parser.add_argument("--no-stories", action="store_true", help="skip the runs with story assignment")
     parser.add_argument("--store", choices=[*BACKENDS, "both"], default="sqlite", help="store backend(s)")
     parser.add_argument("--json", type=Path, default=Path("bench/results/ingest.json"))
@@ -129,19 +150,23 @@ def main() -> None:
         with jsonl.open("w") as fh:
             for record in jsonl_records(args.n_jsonl):
                 fh.write(json.dumps(record) + "\n")
+        english = Path(tmp) / "english.jsonl"
+        with english.open("w") as fh:
+            for record in english_records(args.n_english):
+                fh.write(json.dumps(record) + "\n")
         pages = Path(tmp) / "pages"
         pages.mkdir()
         for name, html in html_pages(args.n_html):
             (pages / name).write_text(html)
         backends: tuple[Backend, ...] = BACKENDS if args.store == "both" else (args.store,)
-        for kind, path in (("jsonl", str(jsonl)), ("html", str(pages))):
+        for kind, path in (("jsonl", str(jsonl)), ("html", str(pages)), ("english", str(english))):
             if args.only and kind != args.only:
                 continue
-            for stories in (False,) if args.no_stories else (False, True):
+            for suffix, stories, entities in STAGE_SETS[:1] if args.no_stories else STAGE_SETS:
                 for backend in backends:
-                    result = measure(kind, path, stories, backend)
+                    result = measure(kind, path, stories, entities, backend)
                     results.append(result)
-                    tag = f"{backend}_{kind}{'_with_stories' if stories else ''}"
+                    tag = f"{backend}_{kind}{suffix}"
                     print(f"{tag}_records {result['records']}")
                     print(f"{tag}_per_second {result['per_second']}")
                     print(f"{tag}_per_cpu_second {result['per_cpu_second']}")

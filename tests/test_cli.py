@@ -164,3 +164,24 @@ def test_times_shows_an_articles_and_a_storys_time_expressions(location: str) ->
     assert storyline("times", "--story", "999", "--db", location).exit_code == 1
     assert storyline("times", "--db", location).exit_code == 2
     assert storyline("times", "ferry-1", "--story", "1", "--db", location).exit_code == 2
+
+
+def test_entities_entity_and_alias_edits(location: str, seeds: Path) -> None:
+    assert storyline("ingest", str(seeds), "--db", location).exit_code == 0
+    listing = storyline("entities", "--db", location)
+    assert listing.exit_code == 0 and "Guan Heng" in listing.stdout and "PERSON" in listing.stdout
+    story = storyline("entities", "1", "--db", location)
+    assert story.exit_code == 0 and "Tom Lantos Human Rights Commission" in story.stdout
+    assert storyline("entities", "99", "--db", location).exit_code == 1
+    shown = storyline("entity", "DHS", "--db", location)
+    assert shown.exit_code == 0, shown.output
+    assert "ORG" in shown.stdout and "first mention" in shown.stdout and "DHS (4)" in shown.stdout
+    assert storyline("entity", "Nobody Here", "--db", location).exit_code == 1
+    split = storyline("alias", "split", "Guan Heng", "Guan", "--db", location)
+    assert split.exit_code == 0 and "Guan (PERSON)" in split.stdout
+    renamed = storyline("alias", "rename", "Guan Heng", "Heng Guan", "--db", location)
+    assert renamed.exit_code == 0 and "Heng Guan (PERSON)" in renamed.stdout
+    added = storyline("alias", "add", "Heng Guan", "Guan", "--db", location)
+    assert added.exit_code == 0 and "Guan (17)" in added.stdout
+    refused = storyline("alias", "add", "Nobody Here", "Guan", "--db", location)
+    assert refused.exit_code == 1 and "no entity is known" in refused.stderr

@@ -288,3 +288,35 @@ class TimeExpression:
     @property
     def resolved(self) -> bool:
         return self.value is not None
+
+
+# -- entities ---------------------------------------------------------------------------------------
+
+
+class EntityType(StrEnum):
+    """What a name names. ``PLACE`` gathers the tagger's GPE, LOC and FAC: a reader looking for
+    where something happened does not care which of the three the model chose."""
+
+    PERSON = "PERSON"
+    ORG = "ORG"
+    PLACE = "PLACE"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of an article's text naming a person, organisation or place.
+
+    ``start``/``end`` are offsets into the article's stored text (``text`` is that slice), and
+    ``sentence`` the index of the sentence holding ``start``. ``norm`` is the name's own normalised
+    form ('U.S.' and 'United States' → 'united states'; 'Guan' → 'guan'); ``key`` is what it refers
+    to within its report ('Guan' after 'Guan Heng' → 'guan heng'), which the story and the store
+    then resolve to an entity.
+    """
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    type: EntityType
+    norm: str
+    key: str

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from storyline.clock import Clock, system_clock
 from storyline.duplicates import DuplicateStage
+from storyline.entities import EntityStage
 from storyline.ingest import extract_html, language
 from storyline.ingest.sources import count_inputs, document_from_record, iter_documents
 from storyline.ingest.stage import ArticleBuilder
@@ -24,7 +25,7 @@ from storyline.models import Document, Notice, Rejection
 from storyline.pipeline import IngestPipeline, Tally
 from storyline.stage import ArticleStage
 from storyline.store import Store, open_store
-from storyline.store.records import ArticleSummary, IngestRun, RunStatus, StoryRow
+from storyline.store.records import ArticleSummary, EntitySummary, IngestRun, RunStatus, StoryRow
 from storyline.stories import StoryParams
 from storyline.stories.embeddings import Embedder
 from storyline.stories.stage import StoryStage
@@ -33,6 +34,7 @@ from storyline.views import (
     ArticleExport,
     ArticleView,
     AssignmentExport,
+    EntityView,
     IngestReport,
     Page,
     StoryView,
@@ -66,10 +68,12 @@ class Tracker:
     store's stories were built with (``$STORYLINE_EMBEDDER``, else MiniLM, for a new store): a
     different embedder is refused when the stories load. ``assign_stories=False`` bulk-loads
     articles only; the next run with stories enabled assigns everything left unassigned, in
-    arrival order. The time-expression stage runs after the story stage, then ``stages``, in order
-    (see ``storyline.stage``). ``clock`` is the one source of "now" (default: the system clock).
-    ``create`` False opens only a store that exists (``storyline.store.StoreNotFound`` otherwise),
-    as a reader wants.
+    arrival order. After the story stage come the time expressions, then people, organisations
+    and places, tagged and resolved per story (``storyline.entities``); ``extract_entities=False``
+    leaves those for a later run, which catches up the same way. ``stages`` run after them, in
+    order (see ``storyline.stage``). ``clock`` is the one source of "now" (default: the system
+    clock). ``create`` False opens only a store that exists (``storyline.store.StoreNotFound``
+    otherwise), as a reader wants.
     """
 
     def __init__(
@@ -81,6 +85,7 @@ class Tracker:
         story_params: StoryParams | None = None,
         embedder: Embedder | None = None,
         assign_stories: bool = True,
+        extract_entities: bool = True,
         stages: Sequence[ArticleStage[Any]] = (),
         create: bool = True,
     ) -> None:
@@ -92,9 +97,11 @@ class Tracker:
         self._stories = StoryStage(
             story_params, embedder, default_embedder=os.environ.get(EMBEDDER_VARIABLE) or "minilm"
         )
+        self._entities = EntityStage()
         self._stages: list[ArticleStage[Any]] = [
             *([self._stories] if assign_stories else []),
             TimexStage(),
+            *([self._entities] if extract_entities else []),
             *stages,
         ]
 
@@ -151,10 +158,12 @@ class Tracker:
         return self._run(documents, ["<records>"], progress, on_wait)
 
     def warm_up(self) -> None:
-        """Pay one-time costs now rather than on the first articles: the date search's set-up and,
-        when stories are assigned, the story model."""
+        """Pay one-time costs now rather than on the first articles: the date search's set-up, the
+        entity tagger's model and, when stories are assigned, the story model."""
         extract_html.warm_up()
         language.warm_up()
+        if self._entities in self._stages:
+            self._entities.warm_up()
         if self._stories in self._stages:
             self._stories.clusterer(self.store).embedder.encode(["warm up"])
 
@@ -284,6 +293,60 @@ class Tracker:
     def runs(self) -> list[IngestRun]:
         """Every ingest run, oldest first, with its counts and status."""
         return self.store.runs.list()
+
+    def entities(self, story_id: int | None = None, limit: int | None = None) -> list[EntitySummary] | None:
+        """The people, organisations and places of a story (an absorbed id gives the story it went
+        into), or of the whole store, the most mentioned first; None for a story that never was."""
+        with self.store.snapshot():
+            if story_id is None:
+                return self.store.entities.entities(limit)
+            resolved = self.store.stories.resolve(story_id)
+            if resolved is None:
+                return None
+            return self.store.entities.story_entities(resolved)[:limit]
+
+    def entity(self, key: int | str) -> EntityView | None:
+        """An entity by its id (an ``int``; a merged id gives the entity it went into) or by any of
+        its names (a ``str``: 'DHS', 'Homeland Security', 'U.S. Department of Homeland Security'),
+        with its spellings, stories, articles and first and last mention."""
+        with self.store.snapshot():
+            if isinstance(key, int):
+                entity_id: int | None = key
+            else:
+                try:
+                    entity_id = self._entities.find(self.store, key).id
+                except LookupError:
+                    entity_id = None
+            summary = self.store.entities.summary(entity_id) if entity_id is not None else None
+            if summary is None:
+                return None
+            found = summary.entity.id
+            return EntityView.of(
+                summary,
+                self.store.entities.mentions_of(found),
+                self.store.entities.aliases_of(found),
+                self.store.entities.story_counts(found),
+            )
+
+    def add_alias(self, name: str, alias: str) -> EntityView:
+        """From now on ``alias`` names the entity known as ``name``, in every story, before any rule
+        (``storyline.entities.EntityNotFound`` when no entity is known as ``name``)."""
+        return self._edited(self._entities.add_alias(self.store, name, alias, self._clock()))
+
+    def split_alias(self, name: str, alias: str) -> EntityView:
+        """``alias`` stops naming the entity known as ``name`` and becomes an entity of its own,
+        which is returned; later ingests keep them apart."""
+        return self._edited(self._entities.split_alias(self.store, name, alias, self._clock()))
+
+    def rename_entity(self, name: str, new_name: str) -> EntityView:
+        """Show the entity known as ``name`` as ``new_name``; no rule renames it after that."""
+        return self._edited(self._entities.rename_entity(self.store, name, new_name, self._clock()))
+
+    def _edited(self, entity_id: int) -> EntityView:
+        view = self.entity(entity_id)
+        if view is None:  # an edit leaves the entity it names in the store
+            raise RuntimeError(f"entity {entity_id} vanished")
+        return view
 
     def export_articles(self) -> Iterator[ArticleExport]:
         """Every stored article as an export record, in the order they were stored."""

@@ -15,7 +15,10 @@ from storyline.models import Notice, Rejection
 from storyline.pipeline import ArticleWarning
 from storyline.store.records import (
     ArticleSummary,
+    EntityRow,
+    EntitySummary,
     IngestCounts,
+    MentionRow,
     StoredArticle,
     StoredTimeExpression,
     StoryMergeRow,
@@ -210,3 +213,42 @@ class AssignmentExport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"article_id": self.article_id, "story_id": self.story_id}
+
+
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    """One entity as a reader asks for it: how it is written, which stories and articles name it,
+    and where it was first and last mentioned (by the articles' publication times, undated last)."""
+
+    summary: EntitySummary
+    spellings: list[tuple[str, int]]  # each way it is written, with its mentions, the most used first
+    aliases: list[str]  # the normalised names that find it across the store
+    stories: list[tuple[int, int]]  # (story id, mentions), the most mentioned first
+    articles: list[int]  # ids of the articles naming it, in the order of its mentions
+    first_mention: MentionRow | None
+    last_mention: MentionRow | None
+
+    @property
+    def entity(self) -> EntityRow:
+        return self.summary.entity
+
+    @classmethod
+    def of(
+        cls,
+        summary: EntitySummary,
+        mentions: list[MentionRow],
+        aliases: list[str],
+        stories: list[tuple[int, int]],
+    ) -> EntityView:
+        written: dict[str, int] = {}
+        for row in mentions:
+            written[row.mention.text] = written.get(row.mention.text, 0) + 1
+        return cls(
+            summary,
+            sorted(written.items(), key=lambda kv: (-kv[1], kv[0])),
+            aliases,
+            stories,
+            list(dict.fromkeys(row.article_id for row in mentions)),
+            mentions[0] if mentions else None,
+            mentions[-1] if mentions else None,
+        )

@@ -81,4 +81,5 @@ def test_reopening_applies_no_migration_twice(location: str) -> None:
         "stories",
         "clusterer_state",
         "time_expressions",
+        "entities",
     }

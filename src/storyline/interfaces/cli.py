@@ -51,9 +51,16 @@ from storyline.interfaces.help import PlainHelpCommand, PlainHelpGroup
 from storyline.interfaces.output import SafeConsole, write_csv, write_jsonl
 from storyline.models import one_line
 from storyline.store import DB_VARIABLE, DEFAULT_CANDIDATES, StoreError, StoreNotFound, default_location
-from storyline.store.records import ArticleSummary
+from storyline.store.records import ArticleSummary, EntitySummary
 from storyline.tracker import BATCH_SIZE, IngestInterrupted, Tracker
-from storyline.views import ArticleExport, ArticleView, AssignmentExport, IngestReport, TimeExpressionsView
+from storyline.views import (
+    ArticleExport,
+    ArticleView,
+    AssignmentExport,
+    EntityView,
+    IngestReport,
+    TimeExpressionsView,
+)
 
 EXIT_FATAL = 1
 EXIT_PARTIAL = 3
@@ -573,6 +580,113 @@ def story(
             f" {split.new_story_id} at {split.split_at.isoformat()}: {escape(split.reason)}"
             f" (score between the parts {split.score:.2f})"
         )
+
+
+@_command()
+def entities(
+    story_id: Annotated[
+        int | None, typer.Argument(help="A story id (an absorbed id redirects); all stories if left out.")
+    ] = None,
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 50,
+) -> None:
+    """List the people, organisations and places of a story, or of the whole store."""
+    with _tracker(db, create=False) as tracker:
+        rows = tracker.entities(story_id, limit)
+    if rows is None:
+        _fail(f"no story {story_id}")
+    scope = f"story {story_id}" if story_id is not None else "all stories"
+    out.print(_entity_table(rows, title=f"entities of {scope}", per_story=story_id is None))
+
+
+def _entity_table(rows: list[EntitySummary], title: str, per_story: bool) -> Table:
+    table = Table(title=title)
+    for column in ("id", "name", "type", "mentions", "articles", *(["stories"] if per_story else [])):
+        table.add_column(column)
+    for row in rows:
+        cells = [str(row.entity.id), escape(row.entity.name), row.entity.type.value]
+        cells += [str(row.mentions), str(row.articles), *([str(row.stories)] if per_story else [])]
+        table.add_row(*cells)
+    return table
+
+
+@_command()
+def entity(
+    name: Annotated[str, typer.Argument(help="Any name of the entity ('DHS', 'Guan'), or its id.")],
+    db: DbOption = None,
+) -> None:
+    """Show one entity: how it is written, its aliases, stories, articles, first and last mention."""
+    with _tracker(db, create=False) as tracker:
+        view = tracker.entity(int(name) if name.isdigit() else name)
+    if view is None:
+        _fail(f"no entity known as {name}")
+    _print_entity(view)
+
+
+def _print_entity(view: EntityView) -> None:
+    e = view.summary
+    out.print(f"[bold]entity {e.entity.id}[/]: {escape(e.entity.name)} ({e.entity.type.value})")
+    out.print(f"{e.mentions} mentions in {e.articles} articles of {e.stories} stories")
+    out.print("written as: " + escape(", ".join(f"{text} ({n})" for text, n in view.spellings)))
+    out.print("aliases: " + escape(", ".join(view.aliases)))
+    out.print("stories: " + ", ".join(f"{story} ({n})" for story, n in view.stories))
+    out.print("articles: " + ", ".join(map(str, view.articles)))
+    for label, row in (("first mention", view.first_mention), ("last mention", view.last_mention)):
+        if row is not None:
+            when = row.published.isoformat() if row.published else "undated"
+            m = row.mention
+            out.print(
+                f"{label}: article {row.article_id} ({escape(row.external_id)}, {when}),"
+                f" sentence {m.sentence}, characters {m.start}–{m.end}: {escape(m.text)}"
+            )
+
+
+alias_app = typer.Typer(
+    cls=PlainHelpGroup,
+    help="Correct which names name one entity; the choice survives later ingests.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(alias_app, name="alias")
+
+
+def _alias_edit(db: str | None, edit: str, name: str, other: str) -> None:
+    with _tracker(db, create=False) as tracker:
+        try:
+            view = getattr(tracker, edit)(name, other)
+        except (LookupError, ValueError) as exc:
+            _fail(str(exc))
+    _print_entity(view)
+
+
+@alias_app.command(cls=PlainHelpCommand, name="add")
+def alias_add(
+    name: Annotated[str, typer.Argument(help="A name of the entity.")],
+    alias: Annotated[str, typer.Argument(help="The name that is to name it too.")],
+    db: DbOption = None,
+) -> None:
+    """ALIAS names the entity known as NAME, in every story (it wins over the rules)."""
+    _alias_edit(db, "add_alias", name, alias)
+
+
+@alias_app.command(cls=PlainHelpCommand, name="split")
+def alias_split(
+    name: Annotated[str, typer.Argument(help="A name of the entity.")],
+    alias: Annotated[str, typer.Argument(help="The name that is not the entity.")],
+    db: DbOption = None,
+) -> None:
+    """ALIAS no longer names the entity known as NAME: it becomes an entity of its own."""
+    _alias_edit(db, "split_alias", name, alias)
+
+
+@alias_app.command(cls=PlainHelpCommand, name="rename")
+def alias_rename(
+    name: Annotated[str, typer.Argument(help="A name of the entity.")],
+    new_name: Annotated[str, typer.Argument(help="The name to show it under.")],
+    db: DbOption = None,
+) -> None:
+    """Show the entity known as NAME as NEW_NAME."""
+    _alias_edit(db, "rename_entity", name, new_name)
 
 
 @_command()

@@ -6,9 +6,9 @@ file, a ``postgresql://`` or ``postgres://`` URL a PostgreSQL database.
 - ``database`` — ``Database``, the one seam to a server: dialect-neutral SQL, per-thread reads, one
   writer across processes, savepoints, snapshots; components, migrations and ``migrate``.
 - ``sqlite`` / ``postgres`` — ``SQLiteDatabase`` and ``PostgresDatabase`` (psycopg 3).
-- ``runs``, ``articles``, ``duplicates``, ``stories``, ``clusterer_state``, ``time_expressions`` —
-  one repository each, written once over ``Database``, each owning its tables (its ``SCHEMA``
-  component).
+- ``runs``, ``articles``, ``duplicates``, ``stories``, ``clusterer_state``, ``time_expressions``,
+  ``entities`` — one repository each, written once over ``Database``, each owning its tables (its
+  ``SCHEMA`` component).
 - ``legacy`` — in-place conversion of a store written by storyline 0.1.
 - ``store`` — ``Store``, the aggregate the pipeline uses; ``records`` — the rows it hands back.
 

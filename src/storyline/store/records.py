@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from storyline.models import Article, TimeExpression
+from storyline.models import Article, EntityType, Mention, TimeExpression
 
 
 class RunStatus(StrEnum):
@@ -156,3 +156,69 @@ class StoredTimeExpression:
 
     article_id: int
     expression: TimeExpression
+
+
+# -- entities ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoryForm:
+    """A name as a story's reports resolved it: (type, norm, key) with its mentions in the story
+    and the way it was written most often. What story-level resolution works on."""
+
+    type: EntityType
+    norm: str
+    key: str
+    mentions: int
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRow:
+    """A store-wide entity; ``named_by_user`` when a user's rename chose its name."""
+
+    id: int
+    type: EntityType
+    key: str
+    name: str
+    named_by_user: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """An entity with how much it is mentioned (in one story, or across the store)."""
+
+    entity: EntityRow
+    mentions: int
+    articles: int
+    stories: int
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRow:
+    """A stored mention with the article it is in (and when that was published, if known)."""
+
+    article_id: int
+    external_id: str
+    published: datetime | None
+    mention: Mention
+
+
+class AliasAction(StrEnum):
+    ADD = "add"  # the alias names the entity
+    SPLIT = "split"  # the alias does not name the entity: it is one of its own
+    RENAME = "rename"  # the entity is shown under this name
+
+
+@dataclass(frozen=True, slots=True)
+class AliasEdit:
+    """A user's choice about an entity's names, kept and applied on every later resolution."""
+
+    id: int
+    action: AliasAction
+    type: EntityType
+    alias: str  # normalised
+    entity_id: int
+    name: str  # as the user wrote it
+    created_at: datetime

@@ -18,6 +18,8 @@ from storyline.store.clusterer_state import ClustererStateRepository
 from storyline.store.database import Component, Database, OnWait, applied_versions, migrate
 from storyline.store.duplicates import SCHEMA as DUPLICATES
 from storyline.store.duplicates import DuplicateRepository
+from storyline.store.entities import SCHEMA as ENTITIES
+from storyline.store.entities import EntityRepository
 from storyline.store.runs import SCHEMA as RUNS
 from storyline.store.runs import RunRepository
 from storyline.store.stories import SCHEMA as STORIES
@@ -26,12 +28,20 @@ from storyline.store.time_expressions import SCHEMA as TIME_EXPRESSIONS
 from storyline.store.time_expressions import TimeExpressionRepository
 
 # In the order their tables are created: a component's foreign keys point at the ones before it.
-COMPONENTS: tuple[Component, ...] = (RUNS, ARTICLES, DUPLICATES, STORIES, CLUSTERER_STATE, TIME_EXPRESSIONS)
+COMPONENTS: tuple[Component, ...] = (
+    RUNS,
+    ARTICLES,
+    DUPLICATES,
+    STORIES,
+    CLUSTERER_STATE,
+    TIME_EXPRESSIONS,
+    ENTITIES,
+)
 
 
 class Store:
-    """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state and the
-    articles' time expressions."""
+    """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state, the
+    articles' time expressions and their entities."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -43,6 +53,7 @@ class Store:
         self.stories = StoryRepository(db)
         self.clusterer_state = ClustererStateRepository(db)
         self.time_expressions = TimeExpressionRepository(db)
+        self.entities = EntityRepository(db)
 
     @property
     def backend(self) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from storyline.store.articles import SUMMARY_SELECT, summary
-from storyline.store.database import NO_LIMIT, Component, Database, Migration, Row, keyset
+from storyline.store.database import NO_LIMIT, Component, Database, Migration, Row, in_chunks, keyset, marks
 from storyline.store.records import ArticleSummary, StoryMergeRow, StoryRow, StorySplitRow
 
 SCHEMA = Component(
@@ -242,6 +242,17 @@ class StoryRepository:
                WHERE s.id > ? ORDER BY s.id LIMIT ?""",
         ):
             yield str(external_id), int(story_id)
+
+    def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """The story each of ``article_ids`` is in (an article in none is left out)."""
+        found: dict[int, int] = {}
+        for chunk in in_chunks(sorted(set(article_ids))):
+            rows = self._db.query(
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks(len(chunk))})",
+                chunk,
+            )
+            found.update((int(a), int(s)) for a, s in rows)
+        return found
 
     def unassigned_article_ids(self) -> builtins.list[int]:
         """Articles in no story yet (stored while story assignment was off), in arrival order."""
