@@ -36,13 +36,9 @@ from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
 from .support.corpus import edited_copy, invented_text
-from .support.paths import SAMPLES
+from .support.paths import SAMPLES, SEED_000, SEED_003, SEED_004
 from .support.stories import split_test_params
 from .support.texts import TWO_QUAKES
-
-SEED_003 = "003_da356aaa87fc9689.txt"
-SEED_000 = "000_b85230806259d9d3.txt"
-SEED_004 = "004_e649c01a3f39ea4e.txt"
 
 
 def tracker_at(url: str, **options: Any) -> Tracker:

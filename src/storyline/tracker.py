@@ -29,6 +29,7 @@ from storyline.store.records import ArticleSummary, EntitySummary, IngestRun, Ru
 from storyline.stories import StoryParams
 from storyline.stories.embeddings import Embedder
 from storyline.stories.stage import StoryStage
+from storyline.timeline import timeline_of_articles
 from storyline.timex.stage import TimexStage
 from storyline.views import (
     ArticleExport,
@@ -39,6 +40,7 @@ from storyline.views import (
     Page,
     StoryView,
     TimeExpressionsView,
+    TimelineView,
 )
 
 BATCH_SIZE = 512
@@ -282,6 +284,32 @@ class Tracker:
                 story_id=resolved,
                 requested_id=story_id,
             )
+
+    def timeline(self, story_id: int) -> TimelineView | None:
+        """The story's timeline: what its reports say happened, when, in time order, each entry
+        with every report that tells it, and the developments (changes of state). Built from the
+        story's current articles when asked, so it always shows the story as it stands. An id the
+        story absorbed in a merge gives the story it was merged into; None for an unknown id."""
+        with self.store.snapshot():
+            resolved = self.store.stories.resolve(story_id)
+            if resolved is None:
+                return None
+            ids = [a.id for a in self.store.stories.articles(resolved)]
+            return TimelineView(timeline_of_articles(self.store, ids), resolved, story_id)
+
+    def articles_timeline(self, keys: Sequence[int | str]) -> TimelineView:
+        """The timeline of any reports, named as in ``article`` (a topic, a search's results, a
+        story as an editor would cut it); ids naming no report are listed in ``missing``."""
+        with self.store.snapshot():
+            found: list[int] = []
+            missing: list[str] = []
+            for key in keys:
+                ids = self._article_ids(key)
+                if ids:
+                    found.append(ids[0])
+                else:
+                    missing.append(str(key))
+            return TimelineView(timeline_of_articles(self.store, found), missing=missing)
 
     def articles(self, limit: int | None = None, offset: int = 0) -> Page[ArticleSummary]:
         """Stored articles in the order they were stored."""

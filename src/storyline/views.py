@@ -25,6 +25,7 @@ from storyline.store.records import (
     StoryRow,
     StorySplitRow,
 )
+from storyline.timeline import Timeline
 
 T = TypeVar("T")
 
@@ -125,6 +126,23 @@ class TimeExpressionsView:
     untagged: list[int]
     story_id: int | None = None
     requested_id: int | None = None
+
+    @property
+    def redirected(self) -> bool:
+        """The story id asked for was merged into this story."""
+        return self.story_id is not None and self.requested_id != self.story_id
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineView:
+    """A story's timeline (``story_id``; ``requested_id`` the id asked for, perhaps one the story
+    absorbed in a merge), or the timeline of reports named by their ids (``story_id`` None).
+    ``missing`` lists the ids asked for that name no stored report."""
+
+    timeline: Timeline
+    story_id: int | None = None
+    requested_id: int | None = None
+    missing: list[str] = field(default_factory=list)
 
     @property
     def redirected(self) -> bool:

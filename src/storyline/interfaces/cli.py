@@ -47,11 +47,13 @@ from rich.table import Table
 
 from storyline import __version__
 from storyline.coverage import Coverage
+from storyline.interfaces import timeline_formats
 from storyline.interfaces.help import PlainHelpCommand, PlainHelpGroup
-from storyline.interfaces.output import SafeConsole, write_csv, write_jsonl
+from storyline.interfaces.output import SafeConsole, json_text, write_csv, write_jsonl
 from storyline.models import one_line
 from storyline.store import DB_VARIABLE, DEFAULT_CANDIDATES, StoreError, StoreNotFound, default_location
 from storyline.store.records import ArticleSummary, EntitySummary
+from storyline.timeline import Placement
 from storyline.tracker import BATCH_SIZE, IngestInterrupted, Tracker
 from storyline.views import (
     ArticleExport,
@@ -580,6 +582,60 @@ def story(
             f" {split.new_story_id} at {split.split_at.isoformat()}: {escape(split.reason)}"
             f" (score between the parts {split.score:.2f})"
         )
+
+
+class TimelineFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@_command()
+def timeline(
+    story_id: Annotated[int, typer.Argument(metavar="STORY_ID", help="Story id (an absorbed id redirects).")],
+    db: DbOption = None,
+    output_format: Annotated[
+        TimelineFormat, typer.Option("--format", help="text (a dated strip and a table), md or json.")
+    ] = TimelineFormat.text,
+) -> None:
+    """Show a story's timeline: what happened when, each entry with the reports that tell it, and
+    the developments (detained → released)."""
+    with _tracker(db, create=False) as tracker:
+        view = tracker.timeline(story_id)
+    if view is None:
+        _fail(f"no story {story_id}")
+    if output_format is TimelineFormat.json:
+        sys.stdout.write(json_text(timeline_formats.to_json(view)) + "\n")
+        return
+    if output_format is TimelineFormat.md:
+        sys.stdout.write(timeline_formats.to_markdown(view))
+        return
+    if view.redirected:
+        out.print(f"story {story_id} was merged into story {view.story_id}")
+    entries, developments = view.timeline.entries, view.timeline.developments
+    reports = len({a for entry in entries for a in entry.articles})
+    out.print(
+        f"[bold]timeline of story {view.story_id}[/]: {len(entries)} entries from {reports} reports,"
+        f" {len(developments)} developments"
+    )
+    for line in timeline_formats.strip(view):
+        out.print(line, markup=False, highlight=False)
+    out.print(
+        "● dated by the text  ○ placed on the day it was reported  ◆ the story's state changed", style="dim"
+    )
+    table = Table(box=None, show_lines=False)
+    for column in ("when", "what happened", "reports (input id, outlet, sentence, characters)"):
+        table.add_column(column, overflow="fold")
+    for entry in entries:
+        when = entry.when or "undated"
+        if entry.placement is Placement.REPORTED:
+            when += "\n(reported)"
+        cited = "\n".join(escape(timeline_formats.cite(e.citations[0])) for e in entry.events)
+        table.add_row(escape(when), escape(entry.events[0].citations[0].text), cited)
+    out.print(table)
+    for development in developments:
+        described = timeline_formats.describe_development(development)
+        out.print(f"{timeline_formats.DEVELOPMENT_MARK} {escape(described)}")
 
 
 @_command()

@@ -101,6 +101,20 @@ class TimeExpressionRepository:
         rows = self._db.query(f"{_SELECT} WHERE te.article_id = ? ORDER BY te.idx", (article_id,))
         return [_stored(r) for r in rows]
 
+    def for_articles(self, article_ids: Sequence[int]) -> dict[int, list[TimeExpression]]:
+        """The expressions of each of ``article_ids`` that has any, each article's in reading
+        order."""
+        found: dict[int, list[TimeExpression]] = {}
+        for chunk in in_chunks(article_ids):
+            rows = self._db.query(
+                f"{_SELECT} WHERE te.article_id IN ({marks(len(chunk))}) ORDER BY te.article_id, te.idx",
+                tuple(chunk),
+            )
+            for r in rows:
+                stored = _stored(r)
+                found.setdefault(stored.article_id, []).append(stored.expression)
+        return found
+
     def for_story(self, story_id: int) -> list[StoredTimeExpression]:
         """The expressions of the story's articles: articles in publication order (undated last,
         then by id, as a story lists them), each article's in reading order."""
