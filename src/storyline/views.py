@@ -15,6 +15,7 @@ from storyline.models import Notice, Rejection
 from storyline.pipeline import ArticleWarning
 from storyline.store.records import (
     ArticleSummary,
+    Correction,
     EntityRow,
     EntitySummary,
     IngestCounts,
@@ -83,6 +84,8 @@ class StoryView:
     articles: list[ArticleSummary]
     merges: list[StoryMergeRow]
     splits: list[StorySplitRow]
+    # Editors' corrections of this story and of the stories it merged with or split from.
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def redirected(self) -> bool:

@@ -23,6 +23,7 @@ Exit codes:
 from __future__ import annotations
 
 import functools
+import getpass
 import os
 import sys
 import time
@@ -51,7 +52,7 @@ from storyline.interfaces.help import PlainHelpCommand, PlainHelpGroup
 from storyline.interfaces.output import SafeConsole, write_csv, write_jsonl
 from storyline.models import one_line
 from storyline.store import DB_VARIABLE, DEFAULT_CANDIDATES, StoreError, StoreNotFound, default_location
-from storyline.store.records import ArticleSummary, EntitySummary
+from storyline.store.records import ArticleSummary, Correction, CorrectionAction, EntitySummary
 from storyline.tracker import BATCH_SIZE, IngestInterrupted, Tracker
 from storyline.views import (
     ArticleExport,
@@ -59,9 +60,12 @@ from storyline.views import (
     AssignmentExport,
     EntityView,
     IngestReport,
+    StoryView,
     TimeExpressionsView,
 )
 
+# Who an editor's correction is by, when --by does not say.
+EDITOR_VARIABLE = "STORYLINE_EDITOR"
 EXIT_FATAL = 1
 EXIT_PARTIAL = 3
 EXIT_NOTHING_INGESTED = 4
@@ -562,8 +566,12 @@ def story(
         view = tracker.story(story_id)
     if view is None:
         _fail(f"no story {story_id}")
+    _print_story(view)
+
+
+def _print_story(view: StoryView) -> None:
     if view.redirected:
-        out.print(f"story {story_id} was merged into story {view.story.id}")
+        out.print(f"story {view.requested_id} was merged into story {view.story.id}")
     out.print(f"[bold]story {view.story.id}[/]: {escape(view.story.label)}")
     if view.story.key_terms:
         out.print(f"key terms: {escape(', '.join(view.story.key_terms))}")
@@ -580,6 +588,145 @@ def story(
             f" {split.new_story_id} at {split.split_at.isoformat()}: {escape(split.reason)}"
             f" (score between the parts {split.score:.2f})"
         )
+    for correction in view.corrections:
+        out.print(f"correction at {correction.at.isoformat()}: {escape(_correction_line(correction))}")
+
+
+def _correction_line(c: Correction) -> str:
+    """One correction as a lineage line: 'merge of story 2 into 1 by alice: same flood'."""
+    what = {
+        CorrectionAction.MERGE: f"merge of story {c.other_story_id} into {c.story_id}",
+        CorrectionAction.MOVE: f"move of articles {', '.join(map(str, c.article_ids))} out of story"
+        f" {c.story_id} into story {c.other_story_id}",
+        CorrectionAction.RENAME: f"rename of story {c.story_id} to {c.name!r}",
+        CorrectionAction.MUTE: f"mute of {_muted(c)}",
+        CorrectionAction.UNMUTE: f"unmute of {_muted(c)}",
+    }[c.action]
+    return f"{what} by {c.by}" + (f": {c.why}" if c.why else "")
+
+
+def _muted(c: Correction) -> str:
+    return f"outlet {c.outlet}" if c.outlet is not None else f"article {', '.join(map(str, c.article_ids))}"
+
+
+# -- editors' corrections ------------------------------------------------------------------------
+WhyOption = Annotated[str, typer.Option("--why", metavar="TEXT", help="Why: kept with the correction.")]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        help=f"Who corrects (kept with it). Default: ${EDITOR_VARIABLE}, else your login.",
+    ),
+]
+StoryArgument = Annotated[
+    int, typer.Argument(metavar="STORY_ID", help="Story id (an absorbed id redirects).")
+]
+
+
+def _editor(by: str | None) -> str:
+    if by:
+        return by
+    if os.environ.get(EDITOR_VARIABLE):
+        return os.environ[EDITOR_VARIABLE]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "unknown"
+
+
+def _correct(db: str | None, correction: Callable[[Tracker], StoryView]) -> None:
+    with _tracker(db, create=False) as tracker:
+        try:
+            view = correction(tracker)
+        except (LookupError, ValueError) as exc:
+            _fail(str(exc).strip("'\""))
+    _print_story(view)
+
+
+@_command()
+def merge(
+    story_id: StoryArgument,
+    other_id: Annotated[int, typer.Argument(metavar="OTHER_ID", help="The story to merge with it.")],
+    why: WhyOption = "",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Merge two stories into one (the older id survives); the machine never splits it again."""
+    _correct(db, lambda t: t.merge_stories(story_id, other_id, by=_editor(by), why=why))
+
+
+@_command()
+def move(
+    story_id: StoryArgument,
+    article_ids: Annotated[
+        list[int], typer.Argument(metavar="ARTICLE_ID...", help="Storyline ids of the articles to move.")
+    ],
+    why: WhyOption = "",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Move articles out of a story into a new story; the two are never merged again."""
+    _correct(db, lambda t: t.move_articles(story_id, list(article_ids), by=_editor(by), why=why))
+
+
+@_command()
+def rename(
+    story_id: StoryArgument,
+    name: Annotated[str, typer.Argument(help="The name to show the story under.")],
+    why: WhyOption = "",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show a story under NAME, whatever its reports suggest later."""
+    _correct(db, lambda t: t.rename_story(story_id, name, by=_editor(by), why=why))
+
+
+MuteArticleOption = Annotated[
+    int | None, typer.Option("--article", metavar="ID", help="A storyline article id.")
+]
+MuteOutletOption = Annotated[
+    str | None, typer.Option("--outlet", metavar="NAME", help="An outlet (any case).")
+]
+
+
+def _mute(db: str | None, muted: bool, article: int | None, outlet: str | None, by: str, why: str) -> None:
+    if (article is None) == (outlet is None):
+        err.print("[red]error:[/] give --article or --outlet")
+        raise typer.Exit(2)
+    with _tracker(db, create=False) as tracker:
+        edit = tracker.mute if muted else tracker.unmute
+        try:
+            changed = edit(article=article, outlet=outlet, by=by, why=why)
+        except (LookupError, ValueError) as exc:
+            _fail(str(exc).strip("'\""))
+    what = f"outlet {outlet}" if outlet is not None else f"article {article}"
+    state = "muted" if muted else "unmuted"
+    out.print(f"{escape(what)} {state}" if changed else f"{escape(what)} was {state} already")
+
+
+@_command()
+def mute(
+    article: MuteArticleOption = None,
+    outlet: MuteOutletOption = None,
+    why: WhyOption = "",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Leave an article, or every article of an outlet, out of story views and counts."""
+    _mute(db, True, article, outlet, _editor(by), why)
+
+
+@_command()
+def unmute(
+    article: MuteArticleOption = None,
+    outlet: MuteOutletOption = None,
+    why: WhyOption = "",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show a muted article or outlet in story views and counts again."""
+    _mute(db, False, article, outlet, _editor(by), why)
 
 
 @_command()

@@ -15,6 +15,8 @@ from storyline.store.articles import SCHEMA as ARTICLES
 from storyline.store.articles import ArticleRepository
 from storyline.store.clusterer_state import SCHEMA as CLUSTERER_STATE
 from storyline.store.clusterer_state import ClustererStateRepository
+from storyline.store.curation import SCHEMA as CURATION
+from storyline.store.curation import CurationRepository
 from storyline.store.database import Component, Database, OnWait, applied_versions, migrate
 from storyline.store.duplicates import SCHEMA as DUPLICATES
 from storyline.store.duplicates import DuplicateRepository
@@ -36,12 +38,13 @@ COMPONENTS: tuple[Component, ...] = (
     CLUSTERER_STATE,
     TIME_EXPRESSIONS,
     ENTITIES,
+    CURATION,
 )
 
 
 class Store:
     """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state, the
-    articles' time expressions and their entities."""
+    articles' time expressions and their entities, and editors' corrections."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -54,6 +57,7 @@ class Store:
         self.clusterer_state = ClustererStateRepository(db)
         self.time_expressions = TimeExpressionRepository(db)
         self.entities = EntityRepository(db)
+        self.curation = CurationRepository(db)
 
     @property
     def backend(self) -> str:

@@ -30,12 +30,18 @@ from storyline.models import (
 )
 from storyline.stage import BatchContext
 from storyline.store import Store
-from storyline.store.records import ClustererState, StateVersion, StoryMergeRow, StorySplitRow
+from storyline.store.records import (
+    ClustererState,
+    CorrectionAction,
+    StateVersion,
+    StoryMergeRow,
+    StorySplitRow,
+)
 from storyline.stories.clusterer import StoryClusterer
 from storyline.stories.embeddings import Embedder, embedder_named
 from storyline.stories.labels import telling_terms
 from storyline.stories.params import StoryParams
-from storyline.stories.records import StoryInput, StoryMerge
+from storyline.stories.records import StoryChange, StoryConstraints, StoryInput, StoryMerge
 from storyline.stories.state import state_embedder_name
 
 T = TypeVar("T")
@@ -90,12 +96,24 @@ class StoryStage:
             ArticleAssigned(a.article_id, a.story_id, a.score, a.created) for a in assignments
         ]
         touched = {a.story_id for a in assignments}
-        # Replayed in the order they happened, merges and splits over the assignments leave every
-        # article in the story the clusterer now holds it in.
+        events += self._store_changes(store, changes, touched, context.now)
+        self._refresh(store, clusterer, touched, context.now)
+        self._save_state(store, clusterer, context.now)
+        context.publish(events)
+
+    def _store_changes(
+        self, store: Store, changes: Sequence[StoryChange], touched: set[int], now: datetime
+    ) -> list[StoryEvent]:
+        """Store merges and splits and tell them as story events; ``touched`` gains the stories
+        whose rows need refreshing, and loses the absorbed ones.
+
+        Replayed in the order they happened, merges and splits over the assignments leave every
+        article in the story the clusterer now holds it in."""
+        events: list[StoryEvent] = []
         for change in changes:
             if isinstance(change, StoryMerge):
                 store.stories.record_merge(
-                    StoryMergeRow(change.absorbed, change.into, context.now, change.score, change.reason)
+                    StoryMergeRow(change.absorbed, change.into, now, change.score, change.reason)
                 )
                 events.append(StoriesMerged(change.absorbed, change.into, change.score, change.reason))
                 touched.discard(change.absorbed)
@@ -104,7 +122,7 @@ class StoryStage:
                 row = StorySplitRow(
                     change.story_id,
                     change.new_story_id,
-                    context.now,
+                    now,
                     change.score,
                     change.reason,
                     len(change.article_ids),
@@ -116,12 +134,71 @@ class StoryStage:
                     )
                 )
                 touched.update((change.story_id, change.new_story_id))
+        return events
+
+    @staticmethod
+    def _refresh(store: Store, clusterer: StoryClusterer, touched: set[int], now: datetime) -> None:
         for story_id in sorted(touched):
             # More terms than shown: a foreign story's function words are dropped before the cut.
             label = clusterer.label(story_id, n_terms=3 * KEY_TERMS)
             languages = store.stories.languages(story_id)
             key_terms = telling_terms(label.key_terms, languages, KEY_TERMS)
-            store.stories.refresh(story_id, label.headline, key_terms, context.now)
+            store.stories.refresh(story_id, label.headline, key_terms, now)
+
+    # -- editors' corrections --------------------------------------------------------------------
+    def merge(self, context: BatchContext, story_id: int, other_id: int, by: str, why: str) -> int:
+        """An editor's merge of two stories (see ``StoryClusterer.merge``); the surviving id. The
+        machine never splits the result."""
+        store = context.store
+        clusterer = self.clusterer(store)
+        merge = clusterer.merge(story_id, other_id, _reason("merged", by, why))
+        store.curation.record(
+            CorrectionAction.MERGE,
+            context.now,
+            by,
+            why,
+            story_id=merge.into,
+            other_story_id=merge.absorbed,
+        )
+        store.curation.settle([merge.into])
+        self._after_correction(context, clusterer, [merge])
+        return merge.into
+
+    def move_out(
+        self, context: BatchContext, story_id: int, article_ids: Sequence[int], by: str, why: str
+    ) -> int:
+        """An editor's move of ``article_ids`` out of story ``story_id`` into a story of their own
+        (see ``StoryClusterer.move_out``); the new story's id. The two are never merged again, and
+        the machine splits neither."""
+        store = context.store
+        clusterer = self.clusterer(store)
+        stored = store.articles.get_many(sorted(set(article_ids)))
+        items = [StoryInput.from_article(s.id, s.article, s.duplicate_of) for s in stored]
+        split = clusterer.move_out(story_id, items, clusterer.embed(items), _reason("moved", by, why))
+        store.curation.record(
+            CorrectionAction.MOVE,
+            context.now,
+            by,
+            why,
+            story_id=split.story_id,
+            other_story_id=split.new_story_id,
+            article_ids=split.article_ids,
+        )
+        store.curation.keep_apart(split.story_id, split.new_story_id)
+        store.curation.settle([split.story_id, split.new_story_id])
+        self._after_correction(context, clusterer, [split])
+        return split.new_story_id
+
+    def _after_correction(
+        self, context: BatchContext, clusterer: StoryClusterer, changes: Sequence[StoryChange]
+    ) -> None:
+        """Store and tell what a correction changed, and hand the clusterer the constraints it
+        now respects."""
+        store = context.store
+        touched: set[int] = set()
+        events = self._store_changes(store, changes, touched, context.now)
+        self._refresh(store, clusterer, touched, context.now)
+        clusterer.constraints = _constraints(store)
         self._save_state(store, clusterer, context.now)
         context.publish(events)
 
@@ -145,6 +222,7 @@ class StoryStage:
                 if state is None
                 else StoryClusterer.load_state(state.full, self._params, embedder, changes=state.changes)
             )
+            self._clusterer.constraints = _constraints(store)
             self._version = state.version if state else None
             self._state_size = state.size if state else None
         return self._clusterer
@@ -173,6 +251,15 @@ class StoryStage:
             data = clusterer.dump_changes()
             self._version = store.clusterer_state.append_changes(data, now)
             self._state_size = (self._state_size[0], self._state_size[1] + len(data))
+
+
+def _constraints(store: Store) -> StoryConstraints:
+    return StoryConstraints(frozenset(store.curation.kept_apart()), frozenset(store.curation.settled()))
+
+
+def _reason(done: str, by: str, why: str) -> str:
+    """A correction's reason in the story's lineage: 'merged by alice: same flood'."""
+    return f"{done} by {by}" + (f": {why}" if why else "")
 
 
 def in_time_order(items: Sequence[T], published: Callable[[T], datetime | date | None]) -> list[T]:
