@@ -15,12 +15,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import httpx
+
 from storyline.clock import Clock, system_clock
 from storyline.duplicates import DuplicateStage
 from storyline.entities import EntityStage
 from storyline.ingest import extract_html, language
 from storyline.ingest.sources import count_inputs, document_from_record, iter_documents
 from storyline.ingest.stage import ArticleBuilder
+from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, MAX_BACKOFF, Watcher
 from storyline.models import Document, Notice, Rejection
 from storyline.pipeline import IngestPipeline, Tally
 from storyline.stage import ArticleStage
@@ -194,6 +197,30 @@ class Tracker:
             with self.store.write(on_wait=(lambda: on_wait(self._waiting_for(run_id))) if on_wait else None):
                 self.store.runs.finish(run_id, tally.counts(), status, self._clock())
         return IngestReport(run_id, tally.counts(), tally.rejections, tally.warnings, tally.notices)
+
+    def watcher(
+        self,
+        sources: Sequence[str | Path],
+        *,
+        every: float = DEFAULT_EVERY,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_backoff: float = MAX_BACKOFF,
+        client: httpx.Client | None = None,
+    ) -> Watcher:
+        """A watcher of feeds (http(s) URLs or files) and folders, polling each every ``every``
+        seconds with conditional GET, backing off a failing one, and running what is new through
+        the whole pipeline, one ingest run per poll that read something (``storyline.ingest.watch``).
+        Its state is kept in the store: a watcher built later resumes it."""
+        return Watcher(
+            self.store,
+            [str(source) for source in sources],
+            lambda source, items: self._run(items, [source], None, None).counts,
+            every=every,
+            timeout=timeout,
+            max_backoff=max_backoff,
+            clock=self._clock,
+            client=client,
+        )
 
     def _pipeline(self, on_wait: Callable[[], None] | None = None) -> IngestPipeline:
         return IngestPipeline(

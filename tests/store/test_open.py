@@ -83,4 +83,5 @@ def test_reopening_applies_no_migration_twice(location: str) -> None:
         "time_expressions",
         "entities",
         "curation",
+        "watch",
     }

@@ -48,6 +48,7 @@ from rich.table import Table
 
 from storyline import __version__
 from storyline.coverage import Coverage
+from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, Poll, PollOutcome
 from storyline.interfaces.help import PlainHelpCommand, PlainHelpGroup
 from storyline.interfaces.output import SafeConsole, write_csv, write_jsonl
 from storyline.models import one_line
@@ -868,6 +869,48 @@ def runs(db: DbOption = None) -> None:
             escape(" ".join(run.arguments)),
         )
     out.print(table)
+
+
+@_command()
+def watch(
+    sources: Annotated[
+        list[str],
+        typer.Argument(metavar="SOURCE", help="RSS/Atom feeds (http(s) URLs or files) and folders."),
+    ],
+    every: Annotated[
+        float, typer.Option(min=1, metavar="SECONDS", help="Seconds between polls of a source.")
+    ] = DEFAULT_EVERY,
+    once: Annotated[
+        bool, typer.Option("--once", help="Poll the sources that are due once, then exit.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, metavar="SECONDS", help="Seconds a feed may take to answer.")
+    ] = DEFAULT_TIMEOUT,
+    db: DbOption = None,
+) -> None:
+    """Poll feeds and folders, and run what is new through the whole pipeline.
+
+    Each feed is fetched with conditional GET (ETag, Last-Modified); a failing source backs off,
+    each failure one line on stderr naming it. The sources' state is kept in the store: a watcher
+    started again resumes. With --once, exits 3 if a poll failed."""
+    failed = False
+
+    def report(poll: Poll) -> None:
+        nonlocal failed
+        if poll.outcome is PollOutcome.FAILED:
+            failed = True
+            err.print(f"[red]failed[/] {escape(str(poll))}", soft_wrap=True)
+        else:
+            out.print(escape(str(poll)), soft_wrap=True, highlight=False)
+
+    with _tracker(db, create=True) as tracker:
+        try:
+            with tracker.watcher(sources, every=every, timeout=timeout) as watcher:
+                watcher.run(once=once, report=report)
+        except KeyboardInterrupt:
+            err.print("[yellow]stopped[/]: every poll that ended is kept; run the same command to resume")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+    raise typer.Exit(EXIT_PARTIAL if failed else 0)
 
 
 _BAR_WIDTH = 40

@@ -255,3 +255,25 @@ class Correction:
     article_ids: tuple[int, ...] = ()
     outlet: str | None = None
     name: str | None = None
+
+
+# -- watched sources --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WatchState:
+    """What a watcher knows of one source (a feed URL, a feed file, a folder).
+
+    ``etag`` and ``last_modified`` are the validators of the last good fetch, sent back so that an
+    unchanged feed costs a 304 (for a file, ``last_modified`` is its modification time and size);
+    ``failures`` counts failed polls in a row, which set how long the watcher backs off.
+    """
+
+    source: str
+    next_poll: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: datetime | None = None
+    last_attempt: datetime | None = None
+    failures: int = 0
+    last_error: str | None = None

@@ -28,6 +28,8 @@ from storyline.store.stories import SCHEMA as STORIES
 from storyline.store.stories import StoryRepository
 from storyline.store.time_expressions import SCHEMA as TIME_EXPRESSIONS
 from storyline.store.time_expressions import TimeExpressionRepository
+from storyline.store.watch import SCHEMA as WATCH
+from storyline.store.watch import WatchRepository
 
 # In the order their tables are created: a component's foreign keys point at the ones before it.
 COMPONENTS: tuple[Component, ...] = (
@@ -39,12 +41,13 @@ COMPONENTS: tuple[Component, ...] = (
     TIME_EXPRESSIONS,
     ENTITIES,
     CURATION,
+    WATCH,
 )
 
 
 class Store:
     """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state, the
-    articles' time expressions and their entities, and editors' corrections."""
+    articles' time expressions and their entities, editors' corrections and watched sources."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -58,6 +61,7 @@ class Store:
         self.time_expressions = TimeExpressionRepository(db)
         self.entities = EntityRepository(db)
         self.curation = CurationRepository(db)
+        self.watch = WatchRepository(db)
 
     @property
     def backend(self) -> str:
