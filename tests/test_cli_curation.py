@@ -1,5 +1,6 @@
-"""Editors' corrections on the command line: merge, move, rename, mute and unmute, each shown in
-``storyline story``, on both backends."""
+"""Editors' corrections on the command line (merge, move, rename, mute and unmute), each shown in
+``storyline story``, and ``storyline changes`` that reports them with the new articles; on both
+backends."""
 
 from __future__ import annotations
 
@@ -68,3 +69,16 @@ def test_impossible_corrections_are_one_line_errors(quakes: str) -> None:
     assert everything.exit_code == 1 and "nothing would be left" in everything.stderr
     assert storyline("mute", "--db", quakes).exit_code == 2  # neither --article nor --outlet
     assert storyline("mute", "--article", "99", "--db", quakes).exit_code == 1
+
+
+def test_changes_since_shows_new_articles_and_corrections(quakes: str) -> None:
+    assert storyline("merge", "1", "2", "--by", "alice", "--db", quakes).exit_code == 0
+    recent = storyline("changes", "--since", "1h", "--db", quakes)
+    assert recent.exit_code == 0, recent.output
+    assert "changes in the store" in recent.stdout and "3 new articles" in recent.stdout
+    assert "merged story 2 into 1: merged by alice" in recent.stdout
+    story = storyline("changes", "--since", "2000-01-01", "--story", "2", "--db", quakes)
+    assert "changes in story 1" in story.stdout and "story 2 was merged into story 1" in story.stdout
+    assert "nothing changed" in storyline("changes", "--since", "2999-01-01T00:00", "--db", quakes).stdout
+    assert storyline("changes", "--since", "yesterday-ish", "--db", quakes).exit_code == 2
+    assert storyline("changes", "--since", "1d", "--story", "42", "--db", quakes).exit_code == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -38,6 +39,7 @@ from storyline.views import (
     ArticleExport,
     ArticleView,
     AssignmentExport,
+    ChangesView,
     EntityView,
     IngestReport,
     Page,
@@ -317,6 +319,39 @@ class Tracker:
                 [i for i in ids if i not in tagged],
                 story_id=resolved,
                 requested_id=story_id,
+            )
+
+    def changes(self, since: datetime, story: int | None = None) -> ChangesView | None:
+        """What changed since ``since`` (an aware instant) in the whole store, or in one story (an
+        absorbed id gives the story it went into); None for a story that never was. Ask next for
+        the changes since the answer's ``until``."""
+        with self.store.snapshot():
+            # An ingest still running stamps what it stores with its batch's start, which may
+            # come before now: answering up to its run's start, the next question overlaps it.
+            until = min([self._clock(), *(run.started_at for run in self.store.runs.running())])
+            resolved = None if story is None else self.store.stories.resolve(story)
+            if story is not None and resolved is None:
+                return None
+            articles = self.store.stories.articles_since(since, resolved)
+            corrections = self.store.curation.since(since)
+            if resolved is not None:
+                corrections = [c for c in corrections if resolved in (c.story_id, c.other_story_id)]
+            return ChangesView(
+                since=since,
+                until=until,
+                articles=articles,
+                stories=self.store.stories.created_since(since) if resolved is None else [],
+                merges=self.store.stories.merges_since(since, resolved),
+                splits=self.store.stories.splits_since(since, resolved),
+                time_expressions=[
+                    expression
+                    for article in articles
+                    for expression in self.store.time_expressions.for_article(article.id)
+                ],
+                entities=self.store.entities.named_first_since(since, resolved),
+                corrections=corrections,
+                story_id=resolved,
+                requested_id=story,
             )
 
     def articles(self, limit: int | None = None, offset: int = 0) -> Page[ArticleSummary]:

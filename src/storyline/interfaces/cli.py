@@ -25,11 +25,12 @@ from __future__ import annotations
 import functools
 import getpass
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn
 
@@ -47,6 +48,7 @@ from rich.progress import (
 from rich.table import Table
 
 from storyline import __version__
+from storyline.clock import as_utc
 from storyline.coverage import Coverage
 from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, Poll, PollOutcome
 from storyline.interfaces.help import PlainHelpCommand, PlainHelpGroup
@@ -869,6 +871,75 @@ def runs(db: DbOption = None) -> None:
             escape(" ".join(run.arguments)),
         )
     out.print(table)
+
+
+_AGO = re.compile(r"(\d+)\s*([mhdw])")
+_AGO_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 date or time (UTC unless it says otherwise), or a span ago: 30m, 2h, 1d, 1w."""
+    ago = _AGO.fullmatch(text.strip())
+    if ago:
+        return datetime.now(UTC) - timedelta(**{_AGO_UNITS[ago.group(2)]: int(ago.group(1))})
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is neither an ISO 8601 date or time nor a span like 2h") from None
+    return as_utc(value)
+
+
+@_command()
+def changes(
+    since: Annotated[
+        str, typer.Option("--since", metavar="WHEN", help="An ISO 8601 date or time, or a span ago (2h, 1d).")
+    ],
+    story_id: Annotated[
+        int | None,
+        typer.Option("--story", metavar="STORY_ID", help="Only this story (an absorbed id redirects)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """What is new since WHEN: articles, stories, merges and splits, time expressions, entities and
+    editors' corrections, in the store or in one story."""
+    when = _instant(since)
+    with _tracker(db, create=False) as tracker:
+        view = tracker.changes(when, story_id)
+    if view is None:
+        _fail(f"no story {story_id}")
+    scope = "the store" if view.story_id is None else f"story {view.story_id}"
+    out.print(f"changes in {scope} from {view.since.isoformat()} to {view.until.isoformat()}")
+    if view.requested_id is not None and view.requested_id != view.story_id:
+        out.print(f"story {view.requested_id} was merged into story {view.story_id}")
+    if view.empty:
+        out.print("nothing changed")
+        return
+    if view.stories:
+        table = Table(title=f"{len(view.stories)} new stories")
+        for column in ("id", "label", "articles", "outlets"):
+            table.add_column(column)
+        for row in view.stories:
+            table.add_row(str(row.id), escape(row.label), str(row.article_count), str(row.outlet_count))
+        out.print(table)
+    if view.articles:
+        out.print(_article_table(view.articles, title=f"{len(view.articles)} new articles"))
+    for merge in view.merges:
+        out.print(f"merged story {merge.absorbed} into {merge.into}: {escape(merge.reason)}")
+    for split in view.splits:
+        out.print(
+            f"split {split.article_count} reports off story {split.story_id} into story"
+            f" {split.new_story_id}: {escape(split.reason)}"
+        )
+    if view.time_expressions:
+        out.print(f"{len(view.time_expressions)} new time expressions:")
+        for stored in view.time_expressions:
+            e = stored.expression
+            out.print(f"  article {stored.article_id}: {escape(e.text)} → {escape(e.value or 'unresolved')}")
+    if view.entities:
+        named = ", ".join(f"{e.entity.name} ({e.entity.type.value})" for e in view.entities)
+        out.print(f"{len(view.entities)} newly named: {escape(named)}")
+    for correction in view.corrections:
+        out.print(f"correction at {correction.at.isoformat()}: {escape(_correction_line(correction))}")
 
 
 @_command()

@@ -231,21 +231,59 @@ class StoryRepository:
         )
         return [summary(r) for r in rows]
 
+    def articles_since(self, since: datetime, story_id: int | None = None) -> builtins.list[ArticleSummary]:
+        """Current, unmuted articles stored at or after ``since`` (in the story, when given), in
+        the order they were stored."""
+        within = "" if story_id is None else "AND sa.story_id = ?"
+        rows = self._db.query(
+            f"""{SUMMARY_SELECT} WHERE a.created_at >= ? AND a.superseded_by IS NULL AND {NOT_MUTED}
+                {within} ORDER BY a.id""",
+            [self._db.time(since), *([] if story_id is None else [story_id])],
+        )
+        return [summary(r) for r in rows]
+
+    def created_since(self, since: datetime) -> builtins.list[StoryRow]:
+        """Stories whose first article was stored at or after ``since``, the newest news first."""
+        rows = self._db.query(
+            f"""{_STORY_SELECT} WHERE (SELECT MIN(a.created_at) FROM story_articles sa
+                  JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = s.id) >= ?
+                ORDER BY s.last_seen DESC NULLS LAST, s.updated_at DESC, s.id DESC""",
+            (self._db.time(since),),
+        )
+        return [self._story(r) for r in rows]
+
+    def merges_since(self, since: datetime, story_id: int | None = None) -> builtins.list[StoryMergeRow]:
+        """Merges at or after ``since`` (the story took part in, when given), oldest first."""
+        within = "" if story_id is None else "AND (into_ = ? OR absorbed = ?)"
+        ids = [] if story_id is None else [story_id, story_id]
+        return self._merges(f"merged_at >= ? {within}", [self._db.time(since), *ids])
+
+    def splits_since(self, since: datetime, story_id: int | None = None) -> builtins.list[StorySplitRow]:
+        """Splits at or after ``since`` (the story took part in, when given), oldest first."""
+        within = "" if story_id is None else "AND (story_id = ? OR new_story_id = ?)"
+        ids = [] if story_id is None else [story_id, story_id]
+        return self._splits(f"split_at >= ? {within}", [self._db.time(since), *ids])
+
     def merges(self, story_id: int) -> builtins.list[StoryMergeRow]:
         """Merges the story absorbed or was absorbed by, oldest first."""
-        rows = self._db.query(
-            """SELECT absorbed, into_, merged_at, score, reason FROM story_merges
-               WHERE into_ = ? OR absorbed = ? ORDER BY id""",
-            (story_id, story_id),
-        )
-        return [StoryMergeRow(r[0], r[1], self._db.read_time(r[2]), r[3], r[4]) for r in rows]
+        return self._merges("into_ = ? OR absorbed = ?", (story_id, story_id))
 
     def splits(self, story_id: int) -> builtins.list[StorySplitRow]:
         """Splits the story came from or gave articles to, oldest first."""
+        return self._splits("story_id = ? OR new_story_id = ?", (story_id, story_id))
+
+    def _merges(self, where: str, params: Sequence[object]) -> builtins.list[StoryMergeRow]:
         rows = self._db.query(
-            """SELECT story_id, new_story_id, split_at, score, reason, article_count FROM story_splits
-               WHERE story_id = ? OR new_story_id = ? ORDER BY id""",
-            (story_id, story_id),
+            f"SELECT absorbed, into_, merged_at, score, reason FROM story_merges WHERE {where} ORDER BY id",
+            params,
+        )
+        return [StoryMergeRow(r[0], r[1], self._db.read_time(r[2]), r[3], r[4]) for r in rows]
+
+    def _splits(self, where: str, params: Sequence[object]) -> builtins.list[StorySplitRow]:
+        rows = self._db.query(
+            f"""SELECT story_id, new_story_id, split_at, score, reason, article_count FROM story_splits
+                WHERE {where} ORDER BY id""",
+            params,
         )
         return [StorySplitRow(r[0], r[1], self._db.read_time(r[2]), r[3], r[4], r[5]) for r in rows]
 
