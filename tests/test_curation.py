@@ -81,6 +81,13 @@ def test_articles_moved_out_stay_out_through_later_ingests_and_a_reingest(locati
         tracker.add(records)  # sent again: already stored
         assigned = stories_of(tracker)
         assert assigned["a1"] != assigned["a2"] and tracker.stories().total == 2
+        # A new version of the moved report, rewritten so that it reads like story 1's: it stays
+        # where the editor put the report.
+        rewrite = " ".join(text.split(". ")[0] + "." for text in (QUAKE_A, QUAKE_A_FOLLOW, QUAKE_A_THIRD))
+        tracker.add([{**quake_record("a2", 5), "text": rewrite}])
+        rewritten = tracker.article("a2")
+        assert rewritten is not None and len(rewritten.versions) == 2
+        assert rewritten.stored.story_id == assigned["a2"]
 
 
 def test_the_constraints_are_what_keeps_corrections_from_being_undone() -> None:

@@ -124,6 +124,13 @@ class CurationRepository:
         )
         return [self._correction(r) for r in rows]
 
+    def moved_articles(self) -> set[int]:
+        """Every article an editor moved out of a story."""
+        rows = self._db.query(
+            "SELECT article_ids FROM corrections WHERE action = ?", (CorrectionAction.MOVE.value,)
+        )
+        return {int(article_id) for r in rows for article_id in json.loads(r[0])}
+
     # -- the clusterer's constraints ------------------------------------------------------------
     def keep_apart(self, story_id: int, other_story_id: int) -> None:
         with self._db.write():

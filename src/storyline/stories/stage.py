@@ -89,7 +89,10 @@ class StoryStage:
         store = context.store
         clusterer = self.clusterer(store)
         ordered = in_time_order(items, lambda item: item[0].article.published.value)
-        inputs = [StoryInput.from_article(new.id, new.article, new.duplicate_of) for new, _ in ordered]
+        moved = store.curation.moved_articles()
+        inputs = [
+            StoryInput.from_article(new.id, new.article, _joins(store, new, moved)) for new, _ in ordered
+        ]
         assignments, changes = clusterer.add(inputs, np.stack([vector for _, vector in ordered]))
         store.stories.assign([(a.article_id, a.story_id, a.score) for a in assignments])
         events: list[StoryEvent] = [
@@ -251,6 +254,16 @@ class StoryStage:
             data = clusterer.dump_changes()
             self._version = store.clusterer_state.append_changes(data, now)
             self._state_size = (self._state_size[0], self._state_size[1] + len(data))
+
+
+def _joins(store: Store, new: NewArticle, moved: set[int]) -> int | None:
+    """The earlier article ``new`` must join the story of: its duplicate group's canonical one or,
+    for a new version of an article an editor moved, that article, so an edit of the text does not
+    undo the move."""
+    if new.duplicate_of is not None or not moved:
+        return new.duplicate_of
+    earlier = [v for v in store.articles.versions(new.id) if v != new.id and v in moved]
+    return earlier[-1] if earlier else None
 
 
 def _constraints(store: Store) -> StoryConstraints:
