@@ -191,6 +191,18 @@ def test_impossible_corrections_are_refused_and_leave_nothing_behind(location: s
         assert tracker.move_articles(1, ["a2"], by="eve").story.article_count == 1
 
 
+def test_a_correction_a_later_stage_cannot_follow_is_not_made(location: str) -> None:
+    recorder = EventRecorder(fails=True)
+    with tracker_at(location, story_params=MERGE_EAGERLY, stages=[recorder]) as tracker:
+        tracker.add([quake_record("a1", 2), quake_record("b1", 9)])
+        with pytest.raises(RuntimeError, match="cannot follow"):
+            tracker.merge_stories(1, 2, by="eve")
+        absorbed = tracker.story(2)
+        assert absorbed is not None and not absorbed.redirected and absorbed.corrections == []
+        recorder.fails = False
+        assert tracker.merge_stories(1, 2, by="eve").story.article_count == 2
+
+
 def test_move_out_leaves_the_story_summary_as_if_the_articles_had_never_joined() -> None:
     """Taking members out of a story that kept none gives the centroid of the members that stay."""
     embedder = HashingEmbedder()

@@ -235,11 +235,13 @@ class IngestPipeline:
     def correct(self, stage: ArticleStage[Any], change: Callable[[BatchContext], T]) -> T:
         """Apply an editor's correction, which ``stage`` makes through ``change`` inside one write
         transaction; the other stages follow the story changes it publishes there. An exception
-        in ``change`` rolls the whole correction back and propagates."""
+        in ``change``, or in a stage following it (there is no article to leave a warning on, and
+        no later run to retry), rolls the whole correction back and propagates: nothing is half
+        corrected."""
         context = _Batch(self._store, self._clock(), {})
         with self._transaction():
             result = change(context)
-            self._follow(context, [(stage, context.published)])
+            self._follow(context, [(stage, context.published)], isolate=False)
         return result
 
     # -- inside the write transaction -------------------------------------------------------------
@@ -285,9 +287,14 @@ class IngestPipeline:
         self._follow(context, published)
 
     def _follow(
-        self, context: _Batch, published: Sequence[tuple[ArticleStage[Any], list[StoryEvent]]]
+        self,
+        context: _Batch,
+        published: Sequence[tuple[ArticleStage[Any], list[StoryEvent]]],
+        *,
+        isolate: bool = True,
     ) -> None:
-        """Each stage follows the story changes the others published."""
+        """Each stage follows the story changes the others published; a stage that fails leaves a
+        warning on the batch's articles, or, not ``isolate``d, fails the whole transaction."""
         for stage in self._stages:
             events = [e for publisher, batch in published if publisher is not stage for e in batch]
             if not events:
@@ -296,6 +303,8 @@ class IngestPipeline:
                 with self._store.savepoint():
                     stage.follow(events, context)
             except Exception as exc:
+                if not isolate:
+                    raise
                 stage.rollback()
                 for article_id in context.article_ids:
                     context.warn(

@@ -37,12 +37,14 @@ def quake_record(key: str, day: int, outlet: str = "Alpha News") -> dict[str, An
 
 
 class EventRecorder:
-    """A stage that derives nothing and records every story event it is told to follow."""
+    """A stage that derives nothing and records every story event it is told to follow (or, when
+    ``fails``, raises instead)."""
 
     name = "recorder"
 
-    def __init__(self) -> None:
+    def __init__(self, fails: bool = False) -> None:
         self.events: list[StoryEvent] = []
+        self.fails = fails
 
     def prepare(self, articles: Sequence[Article], store: Store) -> list[None]:
         return [None for _ in articles]
@@ -54,6 +56,8 @@ class EventRecorder:
         pass
 
     def follow(self, events: Sequence[StoryEvent], context: BatchContext) -> None:
+        if self.fails:
+            raise RuntimeError("the recorder cannot follow")
         self.events.extend(events)
 
     def rollback(self) -> None:

@@ -708,28 +708,28 @@ def _mute(db: str | None, muted: bool, article: int | None, outlet: str | None, 
     out.print(f"{escape(what)} {state}" if changed else f"{escape(what)} was {state} already")
 
 
-@_command()
-def mute(
-    article: MuteArticleOption = None,
-    outlet: MuteOutletOption = None,
-    why: WhyOption = "",
-    by: ByOption = None,
-    db: DbOption = None,
-) -> None:
-    """Leave an article, or every article of an outlet, out of story views and counts."""
-    _mute(db, True, article, outlet, _editor(by), why)
+def _mute_command(muted: bool, help_text: str) -> Callable[..., None]:
+    """``mute`` or ``unmute``: one command each, the same options."""
+
+    def command(
+        article: MuteArticleOption = None,
+        outlet: MuteOutletOption = None,
+        why: WhyOption = "",
+        by: ByOption = None,
+        db: DbOption = None,
+    ) -> None:
+        _mute(db, muted, article, outlet, _editor(by), why)
+
+    command.__doc__ = help_text
+    return command
 
 
-@_command()
-def unmute(
-    article: MuteArticleOption = None,
-    outlet: MuteOutletOption = None,
-    why: WhyOption = "",
-    by: ByOption = None,
-    db: DbOption = None,
-) -> None:
-    """Show a muted article or outlet in story views and counts again."""
-    _mute(db, False, article, outlet, _editor(by), why)
+mute = _command("mute")(
+    _mute_command(True, "Leave an article, or every article of an outlet, out of story views and counts.")
+)
+unmute = _command("unmute")(
+    _mute_command(False, "Show a muted article or outlet in story views and counts again.")
+)
 
 
 @_command()

@@ -152,19 +152,9 @@ class StoryStage:
     def merge(self, context: BatchContext, story_id: int, other_id: int, by: str, why: str) -> int:
         """An editor's merge of two stories (see ``StoryClusterer.merge``); the surviving id. The
         machine never splits the result."""
-        store = context.store
-        clusterer = self.clusterer(store)
+        clusterer = self.clusterer(context.store)
         merge = clusterer.merge(story_id, other_id, _reason("merged", by, why))
-        store.curation.record(
-            CorrectionAction.MERGE,
-            context.now,
-            by,
-            why,
-            story_id=merge.into,
-            other_story_id=merge.absorbed,
-        )
-        store.curation.settle([merge.into])
-        self._after_correction(context, clusterer, [merge])
+        self._corrected(context, clusterer, merge, by, why)
         return merge.into
 
     def move_out(
@@ -173,36 +163,43 @@ class StoryStage:
         """An editor's move of ``article_ids`` out of story ``story_id`` into a story of their own
         (see ``StoryClusterer.move_out``); the new story's id. The two are never merged again, and
         the machine splits neither."""
-        store = context.store
-        clusterer = self.clusterer(store)
-        stored = store.articles.get_many(sorted(set(article_ids)))
+        clusterer = self.clusterer(context.store)
+        stored = context.store.articles.get_many(sorted(set(article_ids)))
         items = [StoryInput.from_article(s.id, s.article, s.duplicate_of) for s in stored]
         split = clusterer.move_out(story_id, items, clusterer.embed(items), _reason("moved", by, why))
-        store.curation.record(
-            CorrectionAction.MOVE,
-            context.now,
-            by,
-            why,
-            story_id=split.story_id,
-            other_story_id=split.new_story_id,
-            article_ids=split.article_ids,
-        )
-        store.curation.keep_apart(split.story_id, split.new_story_id)
-        store.curation.settle([split.story_id, split.new_story_id])
-        self._after_correction(context, clusterer, [split])
+        self._corrected(context, clusterer, split, by, why)
         return split.new_story_id
 
-    def _after_correction(
-        self, context: BatchContext, clusterer: StoryClusterer, changes: Sequence[StoryChange]
+    def _corrected(
+        self, context: BatchContext, clusterer: StoryClusterer, change: StoryChange, by: str, why: str
     ) -> None:
-        """Store and tell what a correction changed, and hand the clusterer the constraints it
-        now respects."""
-        store = context.store
+        """Log an editor's merge or move with the constraints it leaves, store and tell what it
+        changed, and hand the clusterer the constraints it respects from now on."""
+        store, now = context.store, context.now
+        if isinstance(change, StoryMerge):
+            into, absorbed = change.into, change.absorbed
+            store.curation.record(
+                CorrectionAction.MERGE, now, by, why, story_id=into, other_story_id=absorbed
+            )
+            store.curation.settle([into])
+        else:
+            left, new = change.story_id, change.new_story_id
+            store.curation.record(
+                CorrectionAction.MOVE,
+                now,
+                by,
+                why,
+                story_id=left,
+                other_story_id=new,
+                article_ids=change.article_ids,
+            )
+            store.curation.keep_apart(left, new)
+            store.curation.settle([left, new])
         touched: set[int] = set()
-        events = self._store_changes(store, changes, touched, context.now)
-        self._refresh(store, clusterer, touched, context.now)
+        events = self._store_changes(store, [change], touched, now)
+        self._refresh(store, clusterer, touched, now)
         clusterer.constraints = _constraints(store)
-        self._save_state(store, clusterer, context.now)
+        self._save_state(store, clusterer, now)
         context.publish(events)
 
     def follow(self, events: Sequence[StoryEvent], context: BatchContext) -> None:
