@@ -22,15 +22,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from storyline.clock import Clock
 from storyline.duplicates import AlreadyStored, DuplicateStage, ExactDuplicate, source_key
 from storyline.ingest.stage import ArticleBuilder
 from storyline.models import Article, Document, NewArticle, Notice, Rejection, StoryEvent, one_line
-from storyline.stage import ArticleStage
+from storyline.stage import ArticleStage, BatchContext
 from storyline.store import Store
 from storyline.store.records import IngestCounts
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,18 @@ class IngestPipeline:
                     progress(len(stored))
         return tally
 
+    def correct(self, stage: ArticleStage[Any], change: Callable[[BatchContext], T]) -> T:
+        """Apply an editor's correction, which ``stage`` makes through ``change`` inside one write
+        transaction; the other stages follow the story changes it publishes there. An exception
+        in ``change``, or in a stage following it (there is no article to leave a warning on, and
+        no later run to retry), rolls the whole correction back and propagates: nothing is half
+        corrected."""
+        context = _Batch(self._store, self._clock(), {})
+        with self._transaction():
+            result = change(context)
+            self._follow(context, [(stage, context.published)], isolate=False)
+        return result
+
     # -- inside the write transaction -------------------------------------------------------------
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -270,6 +284,17 @@ class IngestPipeline:
                     context.warn(article.id, f"{stage.name}: {one_line(exc)}; the next run retries")
                 continue
             published.append((stage, context.published))
+        self._follow(context, published)
+
+    def _follow(
+        self,
+        context: _Batch,
+        published: Sequence[tuple[ArticleStage[Any], list[StoryEvent]]],
+        *,
+        isolate: bool = True,
+    ) -> None:
+        """Each stage follows the story changes the others published; a stage that fails leaves a
+        warning on the batch's articles, or, not ``isolate``d, fails the whole transaction."""
         for stage in self._stages:
             events = [e for publisher, batch in published if publisher is not stage for e in batch]
             if not events:
@@ -278,6 +303,8 @@ class IngestPipeline:
                 with self._store.savepoint():
                     stage.follow(events, context)
             except Exception as exc:
+                if not isolate:
+                    raise
                 stage.rollback()
                 for article_id in context.article_ids:
                     context.warn(

@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import httpx
 
 from storyline.clock import Clock, system_clock
 from storyline.duplicates import DuplicateStage
@@ -21,12 +24,14 @@ from storyline.entities import EntityStage
 from storyline.ingest import extract_html, language
 from storyline.ingest.sources import count_inputs, document_from_record, iter_documents
 from storyline.ingest.stage import ArticleBuilder
+from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, MAX_BACKOFF, Watcher
 from storyline.models import Document, Notice, Rejection
 from storyline.pipeline import IngestPipeline, Tally
 from storyline.stage import ArticleStage
 from storyline.store import Store, open_store
 from storyline.store.records import ArticleSummary, EntitySummary, IngestRun, RunStatus, StoryRow
 from storyline.stories import StoryParams
+from storyline.stories.curation import StoryNotFound, mute, rename_story
 from storyline.stories.embeddings import Embedder
 from storyline.stories.stage import StoryStage
 from storyline.timeline import timeline_of_articles
@@ -35,6 +40,7 @@ from storyline.views import (
     ArticleExport,
     ArticleView,
     AssignmentExport,
+    ChangesView,
     EntityView,
     IngestReport,
     Page,
@@ -178,14 +184,7 @@ class Tracker:
     ) -> IngestReport:
         with self.store.write(on_wait=(lambda: on_wait(self._waiting_for(None))) if on_wait else None):
             run_id = self.store.runs.start(arguments, self._clock())
-        pipeline = IngestPipeline(
-            self.store,
-            clock=self._clock,
-            builder=self._builder,
-            duplicates=self._duplicates,
-            stages=self._stages,
-            on_wait=(lambda: on_wait(self._waiting_for(run_id))) if on_wait else None,
-        )
+        pipeline = self._pipeline((lambda: on_wait(self._waiting_for(run_id))) if on_wait else None)
         tally = Tally()
         status = RunStatus.INTERRUPTED
         try:
@@ -202,6 +201,40 @@ class Tracker:
             with self.store.write(on_wait=(lambda: on_wait(self._waiting_for(run_id))) if on_wait else None):
                 self.store.runs.finish(run_id, tally.counts(), status, self._clock())
         return IngestReport(run_id, tally.counts(), tally.rejections, tally.warnings, tally.notices)
+
+    def watcher(
+        self,
+        sources: Sequence[str | Path],
+        *,
+        every: float = DEFAULT_EVERY,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_backoff: float = MAX_BACKOFF,
+        client: httpx.Client | None = None,
+    ) -> Watcher:
+        """A watcher of feeds (http(s) URLs or files) and folders, polling each every ``every``
+        seconds with conditional GET, backing off a failing one, and running what is new through
+        the whole pipeline, one ingest run per poll that read something (``storyline.ingest.watch``).
+        Its state is kept in the store: a watcher built later resumes it."""
+        return Watcher(
+            self.store,
+            [str(source) for source in sources],
+            lambda source, items: self._run(items, [source], None, None).counts,
+            every=every,
+            timeout=timeout,
+            max_backoff=max_backoff,
+            clock=self._clock,
+            client=client,
+        )
+
+    def _pipeline(self, on_wait: Callable[[], None] | None = None) -> IngestPipeline:
+        return IngestPipeline(
+            self.store,
+            clock=self._clock,
+            builder=self._builder,
+            duplicates=self._duplicates,
+            stages=self._stages,
+            on_wait=on_wait,
+        )
 
     def _waiting_for(self, run_id: int | None) -> str:
         others = self.store.runs.running(excluding=run_id)
@@ -224,12 +257,17 @@ class Tracker:
             row = self.store.stories.get(resolved) if resolved is not None else None
             if resolved is None or row is None:
                 return None
+            merges = self.store.stories.merges(resolved)
+            splits = self.store.stories.splits(resolved)
+            related = {resolved, *(m.absorbed for m in merges), *(s.story_id for s in splits)}
+            related |= {s.new_story_id for s in splits}
             return StoryView(
                 row,
                 story_id,
                 self.store.stories.articles(resolved),
-                self.store.stories.merges(resolved),
-                self.store.stories.splits(resolved),
+                merges,
+                splits,
+                self.store.curation.for_stories(sorted(related)),
             )
 
     def article(self, key: int | str) -> ArticleView | None:
@@ -311,6 +349,39 @@ class Tracker:
                     missing.append(str(key))
             return TimelineView(timeline_of_articles(self.store, found), missing=missing)
 
+    def changes(self, since: datetime, story: int | None = None) -> ChangesView | None:
+        """What changed since ``since`` (an aware instant) in the whole store, or in one story (an
+        absorbed id gives the story it went into); None for a story that never was. Ask next for
+        the changes since the answer's ``until``."""
+        with self.store.snapshot():
+            # An ingest still running stamps what it stores with its batch's start, which may
+            # come before now: answering up to its run's start, the next question overlaps it.
+            until = min([self._clock(), *(run.started_at for run in self.store.runs.running())])
+            resolved = None if story is None else self.store.stories.resolve(story)
+            if story is not None and resolved is None:
+                return None
+            articles = self.store.stories.articles_since(since, resolved)
+            corrections = self.store.curation.since(since)
+            if resolved is not None:
+                corrections = [c for c in corrections if resolved in (c.story_id, c.other_story_id)]
+            return ChangesView(
+                since=since,
+                until=until,
+                articles=articles,
+                stories=self.store.stories.created_since(since) if resolved is None else [],
+                merges=self.store.stories.merges_since(since, resolved),
+                splits=self.store.stories.splits_since(since, resolved),
+                time_expressions=[
+                    expression
+                    for article in articles
+                    for expression in self.store.time_expressions.for_article(article.id)
+                ],
+                entities=self.store.entities.named_first_since(since, resolved),
+                corrections=corrections,
+                story_id=resolved,
+                requested_id=story,
+            )
+
     def articles(self, limit: int | None = None, offset: int = 0) -> Page[ArticleSummary]:
         """Stored articles in the order they were stored."""
         with self.store.snapshot():
@@ -374,6 +445,67 @@ class Tracker:
         view = self.entity(entity_id)
         if view is None:  # an edit leaves the entity it names in the store
             raise RuntimeError(f"entity {entity_id} vanished")
+        return view
+
+    # -- editors' corrections ---------------------------------------------------------------------
+    # Each is logged with when, ``by`` whom (a person, or the API token's name) and ``why``, shown
+    # in the story's lineage, and respected by every later ingest. Unknown stories or articles
+    # raise ``LookupError`` (``StoryNotFound`` for a story), impossible corrections ``ValueError``.
+    def merge_stories(self, story_id: int, other_id: int, *, by: str, why: str = "") -> StoryView:
+        """Make two stories one: the older id survives, the other redirects to it, and the
+        machine never splits the result."""
+        self._live_stories(story_id, other_id)
+        into = self._pipeline().correct(
+            self._stories, lambda context: self._stories.merge(context, story_id, other_id, by, why)
+        )
+        return self._corrected(into)
+
+    def move_articles(
+        self, story_id: int, articles: Sequence[int | str], *, by: str, why: str = ""
+    ) -> StoryView:
+        """Move ``articles`` (named as in ``article``) out of a story into a new story of their own,
+        which is returned. The two are never merged again and neither is split by the machine: the
+        articles stay where the editor put them."""
+        (resolved,) = self._live_stories(story_id)
+        ids: list[int] = []
+        for key in articles:
+            found = self._article_ids(key)
+            if not found:
+                raise LookupError(f"no article {key}")
+            ids.append(found[0])
+        new = self._pipeline().correct(
+            self._stories, lambda context: self._stories.move_out(context, resolved, ids, by, why)
+        )
+        return self._corrected(new)
+
+    def rename_story(self, story_id: int, name: str, *, by: str, why: str = "") -> StoryView:
+        """Show a story as ``name`` from now on, whatever later reports suggest."""
+        return self._corrected(rename_story(self.store, story_id, name, by, why, self._clock()))
+
+    def mute(self, *, article: int | None = None, outlet: str | None = None, by: str, why: str = "") -> bool:
+        """Leave one article (a storyline id) or every article of one outlet (any case) out of
+        story views and counts; False if it was muted already."""
+        return mute(self.store, True, by, why, self._clock(), article_id=article, outlet=outlet)
+
+    def unmute(
+        self, *, article: int | None = None, outlet: str | None = None, by: str, why: str = ""
+    ) -> bool:
+        """Undo ``mute``; False if it was not muted."""
+        return mute(self.store, False, by, why, self._clock(), article_id=article, outlet=outlet)
+
+    def _live_stories(self, *story_ids: int) -> list[int]:
+        resolved = [self.store.stories.resolve(story_id) for story_id in story_ids]
+        for story_id, found in zip(story_ids, resolved, strict=True):
+            if found is None:
+                raise StoryNotFound(f"no story {story_id}")
+        if self._stories not in self._stages:
+            raise ValueError("this tracker does not assign stories: open it with assign_stories=True")
+        return [r for r in resolved if r is not None]
+
+    def _corrected(self, story_id: int) -> StoryView:
+        view = self.story(story_id)
+        if view is None:  # a correction leaves the story it names in the store
+            raise RuntimeError(f"story {story_id} vanished")
         return view
 
     def export_articles(self) -> Iterator[ArticleExport]:

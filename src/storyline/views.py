@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from storyline.coverage import Coverage, story_coverage
@@ -15,6 +16,7 @@ from storyline.models import Notice, Rejection
 from storyline.pipeline import ArticleWarning
 from storyline.store.records import (
     ArticleSummary,
+    Correction,
     EntityRow,
     EntitySummary,
     IngestCounts,
@@ -84,6 +86,8 @@ class StoryView:
     articles: list[ArticleSummary]
     merges: list[StoryMergeRow]
     splits: list[StorySplitRow]
+    # Editors' corrections of this story and of the stories it merged with or split from.
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def redirected(self) -> bool:
@@ -148,6 +152,45 @@ class TimelineView:
     def redirected(self) -> bool:
         """The story id asked for was merged into this story."""
         return self.story_id is not None and self.requested_id != self.story_id
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesView:
+    """What changed in the store, or in one story (``story_id``; ``requested_id`` the id asked
+    for, perhaps one the story absorbed), from ``since`` up to ``until``.
+
+    ``until`` is when the answer was read (or when an ingest still running began): a reader asks
+    next for the changes since it, and misses nothing. New articles are the current, unmuted ones
+    stored in that time; new stories those whose first article was; new time expressions are the
+    new articles' own; new entities those first named (in the story, or anywhere) by a new
+    article; ``corrections`` are editors'. Claims, their status changes and timeline entries join
+    as fields of their own when those stages land.
+    """
+
+    since: datetime
+    until: datetime
+    articles: list[ArticleSummary]
+    stories: list[StoryRow]
+    merges: list[StoryMergeRow]
+    splits: list[StorySplitRow]
+    time_expressions: list[StoredTimeExpression]
+    entities: list[EntitySummary]
+    corrections: list[Correction]
+    story_id: int | None = None
+    requested_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing changed."""
+        return not (
+            self.articles
+            or self.stories
+            or self.merges
+            or self.splits
+            or self.time_expressions
+            or self.entities
+            or self.corrections
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,4 +82,6 @@ def test_reopening_applies_no_migration_twice(location: str) -> None:
         "clusterer_state",
         "time_expressions",
         "entities",
+        "curation",
+        "watch",
     }

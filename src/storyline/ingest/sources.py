@@ -28,6 +28,7 @@ from enum import Enum
 from functools import partial
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, overload
+from xml.sax import SAXParseException
 
 import feedparser
 from warcio.archiveiterator import ArchiveIterator
@@ -48,6 +49,7 @@ __all__ = [
     "count_inputs",
     "document_from_record",
     "iter_documents",
+    "read_fetched",
 ]
 
 MiB = 1024 * 1024
@@ -167,6 +169,15 @@ def _iter_items(paths: Sequence[str], stdin: BinaryIO | None) -> Iterator[Item]:
             yield from _read_folder(path)
         else:
             yield from _read_path(path, external_id=os.path.basename(path))
+
+
+def read_fetched(data: bytes, locator: str) -> Iterator[Item]:
+    """The records of bytes fetched from ``locator`` (a feed's URL), read as a file's would be: the
+    format from the content, and the URL as the container, so that an entry's id names the same
+    thing from one fetch to the next (a changed entry is a new version, an unchanged one is
+    already stored)."""
+    items = _read_stream(io.BytesIO(data), locator=locator, external_id=locator, name="", size=len(data))
+    return _contained(items, locator, locator)
 
 
 def _contained(items: Iterator[Item], container: str, external_id: str) -> Iterator[Item]:
@@ -796,9 +807,15 @@ def _read_feed(source: _Source) -> Iterator[Item]:
             f"broken feed XML: {_one_line(parsed.bozo_exception)}" if parsed.bozo else "feed has no entries"
         )
         yield Rejection(source.locator, reason)
-    # Bozo with entries: the feed is malformed somewhere but readable; salvage what feedparser got.
+    # Bozo with entries: the feed is malformed somewhere but readable; salvage what feedparser got,
+    # and say that the XML was broken (a watcher that gets nothing readable reports why).
     for number, entry in enumerate(parsed.entries, start=1):
         yield _feed_entry_document(entry, parsed.feed, source, number, decoded.warnings)
+    if parsed.entries and isinstance(parsed.get("bozo_exception"), SAXParseException):
+        yield Notice(
+            source.locator,
+            f"broken feed XML: {_one_line(parsed.bozo_exception)}; entries read from what was salvaged",
+        )
     yield from _notices(source.locator, heard)
 
 

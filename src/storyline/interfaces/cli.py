@@ -23,12 +23,14 @@ Exit codes:
 from __future__ import annotations
 
 import functools
+import getpass
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn
 
@@ -46,13 +48,15 @@ from rich.progress import (
 from rich.table import Table
 
 from storyline import __version__
+from storyline.clock import as_utc
 from storyline.coverage import Coverage
+from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, Poll, PollOutcome
 from storyline.interfaces import timeline_formats
 from storyline.interfaces.help import PlainHelpCommand, PlainHelpGroup
 from storyline.interfaces.output import SafeConsole, json_text, write_csv, write_jsonl
 from storyline.models import one_line
 from storyline.store import DB_VARIABLE, DEFAULT_CANDIDATES, StoreError, StoreNotFound, default_location
-from storyline.store.records import ArticleSummary, EntitySummary
+from storyline.store.records import ArticleSummary, Correction, CorrectionAction, EntitySummary
 from storyline.timeline import Placement
 from storyline.tracker import BATCH_SIZE, IngestInterrupted, Tracker
 from storyline.views import (
@@ -61,9 +65,12 @@ from storyline.views import (
     AssignmentExport,
     EntityView,
     IngestReport,
+    StoryView,
     TimeExpressionsView,
 )
 
+# Who an editor's correction is by, when --by does not say.
+EDITOR_VARIABLE = "STORYLINE_EDITOR"
 EXIT_FATAL = 1
 EXIT_PARTIAL = 3
 EXIT_NOTHING_INGESTED = 4
@@ -564,8 +571,12 @@ def story(
         view = tracker.story(story_id)
     if view is None:
         _fail(f"no story {story_id}")
+    _print_story(view)
+
+
+def _print_story(view: StoryView) -> None:
     if view.redirected:
-        out.print(f"story {story_id} was merged into story {view.story.id}")
+        out.print(f"story {view.requested_id} was merged into story {view.story.id}")
     out.print(f"[bold]story {view.story.id}[/]: {escape(view.story.label)}")
     if view.story.key_terms:
         out.print(f"key terms: {escape(', '.join(view.story.key_terms))}")
@@ -582,6 +593,145 @@ def story(
             f" {split.new_story_id} at {split.split_at.isoformat()}: {escape(split.reason)}"
             f" (score between the parts {split.score:.2f})"
         )
+    for correction in view.corrections:
+        out.print(f"correction at {correction.at.isoformat()}: {escape(_correction_line(correction))}")
+
+
+def _correction_line(c: Correction) -> str:
+    """One correction as a lineage line: 'merge of story 2 into 1 by alice: same flood'."""
+    what = {
+        CorrectionAction.MERGE: f"merge of story {c.other_story_id} into {c.story_id}",
+        CorrectionAction.MOVE: f"move of articles {', '.join(map(str, c.article_ids))} out of story"
+        f" {c.story_id} into story {c.other_story_id}",
+        CorrectionAction.RENAME: f"rename of story {c.story_id} to {c.name!r}",
+        CorrectionAction.MUTE: f"mute of {_muted(c)}",
+        CorrectionAction.UNMUTE: f"unmute of {_muted(c)}",
+    }[c.action]
+    return f"{what} by {c.by}" + (f": {c.why}" if c.why else "")
+
+
+def _muted(c: Correction) -> str:
+    return f"outlet {c.outlet}" if c.outlet is not None else f"article {', '.join(map(str, c.article_ids))}"
+
+
+# -- editors' corrections ------------------------------------------------------------------------
+WhyOption = Annotated[str, typer.Option("--why", metavar="TEXT", help="Why: kept with the correction.")]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        help=f"Who corrects (kept with it). Default: ${EDITOR_VARIABLE}, else your login.",
+    ),
+]
+StoryArgument = Annotated[
+    int, typer.Argument(metavar="STORY_ID", help="Story id (an absorbed id redirects).")
+]
+
+
+def _editor(by: str | None) -> str:
+    if by:
+        return by
+    if os.environ.get(EDITOR_VARIABLE):
+        return os.environ[EDITOR_VARIABLE]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "unknown"
+
+
+def _correct(db: str | None, correction: Callable[[Tracker], StoryView]) -> None:
+    with _tracker(db, create=False) as tracker:
+        try:
+            view = correction(tracker)
+        except (LookupError, ValueError) as exc:
+            _fail(str(exc).strip("'\""))
+    _print_story(view)
+
+
+@_command()
+def merge(
+    story_id: StoryArgument,
+    other_id: Annotated[int, typer.Argument(metavar="OTHER_ID", help="The story to merge with it.")],
+    why: WhyOption = "",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Merge two stories into one (the older id survives); the machine never splits it again."""
+    _correct(db, lambda t: t.merge_stories(story_id, other_id, by=_editor(by), why=why))
+
+
+@_command()
+def move(
+    story_id: StoryArgument,
+    article_ids: Annotated[
+        list[int], typer.Argument(metavar="ARTICLE_ID...", help="Storyline ids of the articles to move.")
+    ],
+    why: WhyOption = "",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Move articles out of a story into a new story; the two are never merged again."""
+    _correct(db, lambda t: t.move_articles(story_id, list(article_ids), by=_editor(by), why=why))
+
+
+@_command()
+def rename(
+    story_id: StoryArgument,
+    name: Annotated[str, typer.Argument(help="The name to show the story under.")],
+    why: WhyOption = "",
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show a story under NAME, whatever its reports suggest later."""
+    _correct(db, lambda t: t.rename_story(story_id, name, by=_editor(by), why=why))
+
+
+MuteArticleOption = Annotated[
+    int | None, typer.Option("--article", metavar="ID", help="A storyline article id.")
+]
+MuteOutletOption = Annotated[
+    str | None, typer.Option("--outlet", metavar="NAME", help="An outlet (any case).")
+]
+
+
+def _mute(db: str | None, muted: bool, article: int | None, outlet: str | None, by: str, why: str) -> None:
+    if (article is None) == (outlet is None):
+        err.print("[red]error:[/] give --article or --outlet")
+        raise typer.Exit(2)
+    with _tracker(db, create=False) as tracker:
+        edit = tracker.mute if muted else tracker.unmute
+        try:
+            changed = edit(article=article, outlet=outlet, by=by, why=why)
+        except (LookupError, ValueError) as exc:
+            _fail(str(exc).strip("'\""))
+    what = f"outlet {outlet}" if outlet is not None else f"article {article}"
+    state = "muted" if muted else "unmuted"
+    out.print(f"{escape(what)} {state}" if changed else f"{escape(what)} was {state} already")
+
+
+def _mute_command(muted: bool, help_text: str) -> Callable[..., None]:
+    """``mute`` or ``unmute``: one command each, the same options."""
+
+    def command(
+        article: MuteArticleOption = None,
+        outlet: MuteOutletOption = None,
+        why: WhyOption = "",
+        by: ByOption = None,
+        db: DbOption = None,
+    ) -> None:
+        _mute(db, muted, article, outlet, _editor(by), why)
+
+    command.__doc__ = help_text
+    return command
+
+
+mute = _command("mute")(
+    _mute_command(True, "Leave an article, or every article of an outlet, out of story views and counts.")
+)
+unmute = _command("unmute")(
+    _mute_command(False, "Show a muted article or outlet in story views and counts again.")
+)
 
 
 class TimelineFormat(StrEnum):
@@ -777,6 +927,117 @@ def runs(db: DbOption = None) -> None:
             escape(" ".join(run.arguments)),
         )
     out.print(table)
+
+
+_AGO = re.compile(r"(\d+)\s*([mhdw])")
+_AGO_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 date or time (UTC unless it says otherwise), or a span ago: 30m, 2h, 1d, 1w."""
+    ago = _AGO.fullmatch(text.strip())
+    if ago:
+        return datetime.now(UTC) - timedelta(**{_AGO_UNITS[ago.group(2)]: int(ago.group(1))})
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is neither an ISO 8601 date or time nor a span like 2h") from None
+    return as_utc(value)
+
+
+@_command()
+def changes(
+    since: Annotated[
+        str, typer.Option("--since", metavar="WHEN", help="An ISO 8601 date or time, or a span ago (2h, 1d).")
+    ],
+    story_id: Annotated[
+        int | None,
+        typer.Option("--story", metavar="STORY_ID", help="Only this story (an absorbed id redirects)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """What is new since WHEN: articles, stories, merges and splits, time expressions, entities and
+    editors' corrections, in the store or in one story."""
+    when = _instant(since)
+    with _tracker(db, create=False) as tracker:
+        view = tracker.changes(when, story_id)
+    if view is None:
+        _fail(f"no story {story_id}")
+    scope = "the store" if view.story_id is None else f"story {view.story_id}"
+    out.print(f"changes in {scope} from {view.since.isoformat()} to {view.until.isoformat()}")
+    if view.requested_id is not None and view.requested_id != view.story_id:
+        out.print(f"story {view.requested_id} was merged into story {view.story_id}")
+    if view.empty:
+        out.print("nothing changed")
+        return
+    if view.stories:
+        table = Table(title=f"{len(view.stories)} new stories")
+        for column in ("id", "label", "articles", "outlets"):
+            table.add_column(column)
+        for row in view.stories:
+            table.add_row(str(row.id), escape(row.label), str(row.article_count), str(row.outlet_count))
+        out.print(table)
+    if view.articles:
+        out.print(_article_table(view.articles, title=f"{len(view.articles)} new articles"))
+    for merge in view.merges:
+        out.print(f"merged story {merge.absorbed} into {merge.into}: {escape(merge.reason)}")
+    for split in view.splits:
+        out.print(
+            f"split {split.article_count} reports off story {split.story_id} into story"
+            f" {split.new_story_id}: {escape(split.reason)}"
+        )
+    if view.time_expressions:
+        out.print(f"{len(view.time_expressions)} new time expressions:")
+        for stored in view.time_expressions:
+            e = stored.expression
+            out.print(f"  article {stored.article_id}: {escape(e.text)} → {escape(e.value or 'unresolved')}")
+    if view.entities:
+        named = ", ".join(f"{e.entity.name} ({e.entity.type.value})" for e in view.entities)
+        out.print(f"{len(view.entities)} newly named: {escape(named)}")
+    for correction in view.corrections:
+        out.print(f"correction at {correction.at.isoformat()}: {escape(_correction_line(correction))}")
+
+
+@_command()
+def watch(
+    sources: Annotated[
+        list[str],
+        typer.Argument(metavar="SOURCE", help="RSS/Atom feeds (http(s) URLs or files) and folders."),
+    ],
+    every: Annotated[
+        float, typer.Option(min=1, metavar="SECONDS", help="Seconds between polls of a source.")
+    ] = DEFAULT_EVERY,
+    once: Annotated[
+        bool, typer.Option("--once", help="Poll the sources that are due once, then exit.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, metavar="SECONDS", help="Seconds a feed may take to answer.")
+    ] = DEFAULT_TIMEOUT,
+    db: DbOption = None,
+) -> None:
+    """Poll feeds and folders, and run what is new through the whole pipeline.
+
+    Each feed is fetched with conditional GET (ETag, Last-Modified); a failing source backs off,
+    each failure one line on stderr naming it. The sources' state is kept in the store: a watcher
+    started again resumes. With --once, exits 3 if a poll failed."""
+    failed = False
+
+    def report(poll: Poll) -> None:
+        nonlocal failed
+        if poll.outcome is PollOutcome.FAILED:
+            failed = True
+            err.print(f"[red]failed[/] {escape(str(poll))}", soft_wrap=True)
+        else:
+            out.print(escape(str(poll)), soft_wrap=True, highlight=False)
+
+    with _tracker(db, create=True) as tracker:
+        try:
+            with tracker.watcher(sources, every=every, timeout=timeout) as watcher:
+                watcher.run(once=once, report=report)
+        except KeyboardInterrupt:
+            err.print("[yellow]stopped[/]: every poll that ended is kept; run the same command to resume")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+    raise typer.Exit(EXIT_PARTIAL if failed else 0)
 
 
 _BAR_WIDTH = 40

@@ -390,6 +390,22 @@ class EntityRepository:
         mentions, stories = (int(row[0]), int(row[1])) if row else (0, 0)
         return EntitySummary(entity, mentions, self._article_counts([entity.id]).get(entity.id, 0), stories)
 
+    def named_first_since(self, since: datetime, story_id: int | None = None) -> list[EntitySummary]:
+        """Entities first named (in the story, or anywhere) by an article stored at or after
+        ``since``, the most mentioned first."""
+        within = "" if story_id is None else "WHERE sa.story_id = ?"
+        rows = self._db.query(
+            f"""SELECT f.entity_id {_MENTION_ENTITY} JOIN articles a ON a.id = m.article_id {within}
+                GROUP BY f.entity_id HAVING MIN(a.created_at) >= ?""",
+            [*([] if story_id is None else [story_id]), self._db.time(since)],
+        )
+        found = {int(r[0]) for r in rows}
+        if story_id is not None:
+            return [e for e in self.story_entities(story_id) if e.entity.id in found]
+        summaries = [self.summary(entity_id) for entity_id in sorted(found)]
+        ranked = sorted((s for s in summaries if s is not None), key=lambda s: (-s.mentions, s.entity.id))
+        return ranked
+
     def mentions_of(self, entity_id: int) -> list[MentionRow]:
         """Every mention of the entity, in the order its articles were published (undated last),
         then by article and offset."""

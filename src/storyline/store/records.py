@@ -222,3 +222,58 @@ class AliasEdit:
     entity_id: int
     name: str  # as the user wrote it
     created_at: datetime
+
+
+# -- curation ---------------------------------------------------------------------------------------
+
+
+class CorrectionAction(StrEnum):
+    MERGE = "merge"  # two stories are one
+    MOVE = "move"  # these articles are a story of their own
+    RENAME = "rename"  # the story is shown under this name
+    MUTE = "mute"  # an article or an outlet is left out of story views and counts
+    UNMUTE = "unmute"
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An editor's correction, as recorded: what, when, by whom and why.
+
+    ``story_id`` is the story corrected (a merge's survivor, the story a move took articles out
+    of, the story renamed); ``other_story_id`` the one a merge absorbed or a move created.
+    ``article_ids`` are the articles moved or the article (un)muted; ``outlet`` the outlet
+    (un)muted; ``name`` a rename's new name.
+    """
+
+    id: int
+    action: CorrectionAction
+    at: datetime
+    by: str
+    why: str
+    story_id: int | None = None
+    other_story_id: int | None = None
+    article_ids: tuple[int, ...] = ()
+    outlet: str | None = None
+    name: str | None = None
+
+
+# -- watched sources --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WatchState:
+    """What a watcher knows of one source (a feed URL, a feed file, a folder).
+
+    ``etag`` and ``last_modified`` are the validators of the last good fetch, sent back so that an
+    unchanged feed costs a 304 (for a file, ``last_modified`` is its modification time and size);
+    ``failures`` counts failed polls in a row, which set how long the watcher backs off.
+    """
+
+    source: str
+    next_poll: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: datetime | None = None
+    last_attempt: datetime | None = None
+    failures: int = 0
+    last_error: str | None = None

@@ -15,6 +15,8 @@ from storyline.store.articles import SCHEMA as ARTICLES
 from storyline.store.articles import ArticleRepository
 from storyline.store.clusterer_state import SCHEMA as CLUSTERER_STATE
 from storyline.store.clusterer_state import ClustererStateRepository
+from storyline.store.curation import SCHEMA as CURATION
+from storyline.store.curation import CurationRepository
 from storyline.store.database import Component, Database, OnWait, applied_versions, migrate
 from storyline.store.duplicates import SCHEMA as DUPLICATES
 from storyline.store.duplicates import DuplicateRepository
@@ -26,6 +28,8 @@ from storyline.store.stories import SCHEMA as STORIES
 from storyline.store.stories import StoryRepository
 from storyline.store.time_expressions import SCHEMA as TIME_EXPRESSIONS
 from storyline.store.time_expressions import TimeExpressionRepository
+from storyline.store.watch import SCHEMA as WATCH
+from storyline.store.watch import WatchRepository
 
 # In the order their tables are created: a component's foreign keys point at the ones before it.
 COMPONENTS: tuple[Component, ...] = (
@@ -36,12 +40,14 @@ COMPONENTS: tuple[Component, ...] = (
     CLUSTERER_STATE,
     TIME_EXPRESSIONS,
     ENTITIES,
+    CURATION,
+    WATCH,
 )
 
 
 class Store:
     """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state, the
-    articles' time expressions and their entities."""
+    articles' time expressions and their entities, editors' corrections and watched sources."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -54,6 +60,8 @@ class Store:
         self.clusterer_state = ClustererStateRepository(db)
         self.time_expressions = TimeExpressionRepository(db)
         self.entities = EntityRepository(db)
+        self.curation = CurationRepository(db)
+        self.watch = WatchRepository(db)
 
     @property
     def backend(self) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from storyline.store.articles import SUMMARY_SELECT, summary
+from storyline.store.curation import NOT_MUTED
 from storyline.store.database import NO_LIMIT, Component, Database, Migration, Row, in_chunks, keyset, marks
 from storyline.store.records import ArticleSummary, StoryMergeRow, StoryRow, StorySplitRow
 
@@ -65,6 +66,9 @@ SCHEMA = Component(
 )
 
 _STORY_COLUMNS = "id, label, key_terms, article_count, outlet_count, first_seen, last_seen, updated_at"
+# A story as it is read: an editor's name for it wins over the machine's label.
+_STORY_SELECT = """SELECT s.id, COALESCE(n.name, s.label), s.key_terms, s.article_count, s.outlet_count,
+    s.first_seen, s.last_seen, s.updated_at FROM stories s LEFT JOIN story_names n ON n.story_id = s.id"""
 
 
 class StoryRepository:
@@ -82,49 +86,61 @@ class StoryRepository:
             )
 
     def refresh(self, story_id: int, label: str, key_terms: Sequence[str], now: datetime) -> None:
-        """Store the story's label and recompute its counts and first/last seen from its articles.
+        """Store the story's label (an editor's name for it, kept apart, wins when it is read)
+        and recompute its counts (``recount``)."""
+        db = self._db
+        with db.write():
+            db.execute(
+                f"""INSERT INTO stories ({_STORY_COLUMNS}) VALUES (?, ?, ?, 0, 0, NULL, NULL, ?)
+                    ON CONFLICT (id) DO UPDATE SET label = excluded.label,
+                      key_terms = excluded.key_terms""",
+                (story_id, label, json.dumps(list(key_terms)), db.time(now)),
+            )
+            self.recount([story_id], now)
+
+    def recount(self, story_ids: Sequence[int], now: datetime) -> None:
+        """Recompute the stories' counts and first/last seen from their articles.
 
         A story is seen when its articles were published: first/last seen are the earliest and
         latest publication times, and None when no article is dated. Never the ingest time: a
         bulk load of last year's news would otherwise all look like today's. Its articles are the
-        current ones (an article superseded by a newer version of its input is history); its
-        outlets are every outlet that carried one of them, an exact copy's second outlet included.
+        current ones (an article superseded by a newer version of its input is history) that no
+        editor muted; its outlets are every outlet that carried one of them, an exact copy's second
+        outlet included, a muted outlet left out.
         """
         db = self._db
         updated_at = db.time(now)
         with db.write():
-            rows = db.query(
-                """SELECT a.outlet, a.published_utc FROM story_articles sa
-                   JOIN articles a ON a.id = sa.article_id
-                   WHERE sa.story_id = ? AND a.superseded_by IS NULL""",
-                (story_id,),
-            )
-            published = [db.read_time(t) for _, t in rows if t is not None]
-            copied = db.query(
-                """SELECT DISTINCT s.outlet FROM story_articles sa
-                   JOIN articles a ON a.id = sa.article_id
-                   JOIN article_sources s ON s.article_id = sa.article_id
-                   WHERE sa.story_id = ? AND a.superseded_by IS NULL AND s.outlet IS NOT NULL""",
-                (story_id,),
-            )
-            outlets = {outlet for outlet, _ in rows if outlet is not None} | {r[0] for r in copied}
-            db.execute(
-                f"""INSERT INTO stories ({_STORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET label = excluded.label,
-                      key_terms = excluded.key_terms, article_count = excluded.article_count,
-                      outlet_count = excluded.outlet_count, first_seen = excluded.first_seen,
-                      last_seen = excluded.last_seen, updated_at = excluded.updated_at""",
-                (
-                    story_id,
-                    label,
-                    json.dumps(list(key_terms)),
-                    len(rows),
-                    len(outlets),
-                    db.time(min(published)) if published else None,
-                    db.time(max(published)) if published else None,
-                    updated_at,
-                ),
-            )
+            for story_id in story_ids:
+                rows = db.query(
+                    f"""SELECT a.outlet, a.published_utc FROM story_articles sa
+                       JOIN articles a ON a.id = sa.article_id
+                       WHERE sa.story_id = ? AND a.superseded_by IS NULL AND {NOT_MUTED}""",
+                    (story_id,),
+                )
+                published = [db.read_time(t) for _, t in rows if t is not None]
+                copied = db.query(
+                    f"""SELECT DISTINCT s.outlet FROM story_articles sa
+                       JOIN articles a ON a.id = sa.article_id
+                       JOIN article_sources s ON s.article_id = sa.article_id
+                       WHERE sa.story_id = ? AND a.superseded_by IS NULL AND s.outlet IS NOT NULL
+                         AND {NOT_MUTED}
+                         AND LOWER(s.outlet) NOT IN (SELECT outlet FROM muted_outlets)""",
+                    (story_id,),
+                )
+                outlets = {outlet for outlet, _ in rows if outlet is not None} | {r[0] for r in copied}
+                db.execute(
+                    """UPDATE stories SET article_count = ?, outlet_count = ?, first_seen = ?,
+                         last_seen = ?, updated_at = ? WHERE id = ?""",
+                    (
+                        len(rows),
+                        len(outlets),
+                        db.time(min(published)) if published else None,
+                        db.time(max(published)) if published else None,
+                        updated_at,
+                        story_id,
+                    ),
+                )
 
     def record_merge(self, merge: StoryMergeRow) -> None:
         """Move the absorbed story's articles into the survivor, point every redirect that led to
@@ -179,14 +195,14 @@ class StoryRepository:
         return int(row[0]) if row else None
 
     def get(self, story_id: int) -> StoryRow | None:
-        row = self._db.query_one(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,))
+        row = self._db.query_one(f"{_STORY_SELECT} WHERE s.id = ?", (story_id,))
         return self._story(row) if row else None
 
     def list(self, limit: int | None = None, offset: int = 0) -> list[StoryRow]:
         """Newest news first: by last seen (undated stories last), then last updated."""
         rows = self._db.query(
-            f"""SELECT {_STORY_COLUMNS} FROM stories
-                ORDER BY last_seen DESC NULLS LAST, updated_at DESC, id DESC LIMIT ? OFFSET ?""",
+            f"""{_STORY_SELECT}
+                ORDER BY s.last_seen DESC NULLS LAST, s.updated_at DESC, s.id DESC LIMIT ? OFFSET ?""",
             (NO_LIMIT if limit is None else limit, offset),
         )
         return [self._story(r) for r in rows]
@@ -206,30 +222,68 @@ class StoryRepository:
         return [str(r[0]) for r in rows]
 
     def articles(self, story_id: int) -> builtins.list[ArticleSummary]:
-        """The story's current articles (not those a newer version superseded) in publication
-        order, undated ones last, then by id."""
+        """The story's current articles (not those a newer version superseded, nor those an editor
+        muted) in publication order, undated ones last, then by id."""
         rows = self._db.query(
-            f"""{SUMMARY_SELECT} WHERE sa.story_id = ? AND a.superseded_by IS NULL
+            f"""{SUMMARY_SELECT} WHERE sa.story_id = ? AND a.superseded_by IS NULL AND {NOT_MUTED}
                 ORDER BY a.published_utc NULLS LAST, a.id""",
             (story_id,),
         )
         return [summary(r) for r in rows]
 
+    def articles_since(self, since: datetime, story_id: int | None = None) -> builtins.list[ArticleSummary]:
+        """Current, unmuted articles stored at or after ``since`` (in the story, when given), in
+        the order they were stored."""
+        within = "" if story_id is None else "AND sa.story_id = ?"
+        rows = self._db.query(
+            f"""{SUMMARY_SELECT} WHERE a.created_at >= ? AND a.superseded_by IS NULL AND {NOT_MUTED}
+                {within} ORDER BY a.id""",
+            [self._db.time(since), *([] if story_id is None else [story_id])],
+        )
+        return [summary(r) for r in rows]
+
+    def created_since(self, since: datetime) -> builtins.list[StoryRow]:
+        """Stories whose first article was stored at or after ``since``, the newest news first."""
+        rows = self._db.query(
+            f"""{_STORY_SELECT} WHERE (SELECT MIN(a.created_at) FROM story_articles sa
+                  JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = s.id) >= ?
+                ORDER BY s.last_seen DESC NULLS LAST, s.updated_at DESC, s.id DESC""",
+            (self._db.time(since),),
+        )
+        return [self._story(r) for r in rows]
+
+    def merges_since(self, since: datetime, story_id: int | None = None) -> builtins.list[StoryMergeRow]:
+        """Merges at or after ``since`` (the story took part in, when given), oldest first."""
+        within = "" if story_id is None else "AND (into_ = ? OR absorbed = ?)"
+        ids = [] if story_id is None else [story_id, story_id]
+        return self._merges(f"merged_at >= ? {within}", [self._db.time(since), *ids])
+
+    def splits_since(self, since: datetime, story_id: int | None = None) -> builtins.list[StorySplitRow]:
+        """Splits at or after ``since`` (the story took part in, when given), oldest first."""
+        within = "" if story_id is None else "AND (story_id = ? OR new_story_id = ?)"
+        ids = [] if story_id is None else [story_id, story_id]
+        return self._splits(f"split_at >= ? {within}", [self._db.time(since), *ids])
+
     def merges(self, story_id: int) -> builtins.list[StoryMergeRow]:
         """Merges the story absorbed or was absorbed by, oldest first."""
-        rows = self._db.query(
-            """SELECT absorbed, into_, merged_at, score, reason FROM story_merges
-               WHERE into_ = ? OR absorbed = ? ORDER BY id""",
-            (story_id, story_id),
-        )
-        return [StoryMergeRow(r[0], r[1], self._db.read_time(r[2]), r[3], r[4]) for r in rows]
+        return self._merges("into_ = ? OR absorbed = ?", (story_id, story_id))
 
     def splits(self, story_id: int) -> builtins.list[StorySplitRow]:
         """Splits the story came from or gave articles to, oldest first."""
+        return self._splits("story_id = ? OR new_story_id = ?", (story_id, story_id))
+
+    def _merges(self, where: str, params: Sequence[object]) -> builtins.list[StoryMergeRow]:
         rows = self._db.query(
-            """SELECT story_id, new_story_id, split_at, score, reason, article_count FROM story_splits
-               WHERE story_id = ? OR new_story_id = ? ORDER BY id""",
-            (story_id, story_id),
+            f"SELECT absorbed, into_, merged_at, score, reason FROM story_merges WHERE {where} ORDER BY id",
+            params,
+        )
+        return [StoryMergeRow(r[0], r[1], self._db.read_time(r[2]), r[3], r[4]) for r in rows]
+
+    def _splits(self, where: str, params: Sequence[object]) -> builtins.list[StorySplitRow]:
+        rows = self._db.query(
+            f"""SELECT story_id, new_story_id, split_at, score, reason, article_count FROM story_splits
+                WHERE {where} ORDER BY id""",
+            params,
         )
         return [StorySplitRow(r[0], r[1], self._db.read_time(r[2]), r[3], r[4], r[5]) for r in rows]
 
@@ -253,6 +307,17 @@ class StoryRepository:
             )
             found.update((int(a), int(s)) for a, s in rows)
         return found
+
+    def with_outlet(self, outlet: str) -> builtins.list[int]:
+        """Stories holding an article ``outlet`` (any case) published or carried as an exact copy."""
+        rows = self._db.query(
+            """SELECT DISTINCT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+               WHERE LOWER(a.outlet) = ? OR EXISTS (SELECT 1 FROM article_sources s
+                 WHERE s.article_id = a.id AND LOWER(s.outlet) = ?)
+               ORDER BY sa.story_id""",
+            (outlet.strip().lower(), outlet.strip().lower()),
+        )
+        return [int(r[0]) for r in rows]
 
     def unassigned_article_ids(self) -> builtins.list[int]:
         """Articles in no story yet (stored while story assignment was off), in arrival order."""

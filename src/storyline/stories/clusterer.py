@@ -17,6 +17,9 @@ Single pass, never re-clustering the corpus. For each article, in arrival order:
    This undoes what a single pass cannot avoid: the first report of a second event of the same kind
    joining the first event's story.
 
+Editors overrule it (``merge``, ``move_out``), and it respects them afterwards (``constraints``):
+stories an editor separated are never merged again, and stories an editor shaped are never split.
+
 This module makes those decisions; the parts it composes keep the stories (``story_table``), the
 vocabulary (``features``), the candidate index, the kept members and the labels, and ``state``
 writes and reads all of it.
@@ -38,6 +41,7 @@ from storyline.stories.records import (
     Assignment,
     KeptHeadline,
     StoryChange,
+    StoryConstraints,
     StoryInput,
     StoryLabel,
     StoryMerge,
@@ -78,6 +82,8 @@ class StoryClusterer:
         self._candidates = CandidateIndex(self.params, self._stories, self._state.postings)
         self._scorer = PairScorer(self.params, self._stories)
         self._changes = ChangeLog(vocab_written=len(self._vocabulary))
+        # Not part of the state: the store keeps editors' corrections and the stage hands them over.
+        self.constraints = StoryConstraints()
 
     @property
     def state(self) -> StoryState:
@@ -144,6 +150,76 @@ class StoryClusterer:
         if not 0 < sid <= self._stories.count:
             raise KeyError(story_id)
         return story_label(self._stories, self._vocabulary, sid, n_terms)
+
+    def merge(self, story_id: int, other_id: int, reason: str) -> StoryMerge:
+        """An editor's merge of two live stories: the older id survives, as in every merge, even
+        where the machine would split the result at once. The merge's score is what the machine
+        scores the pair (an editor sees how far they overruled it)."""
+        sid, other = self._live(story_id), self._live(other_id)
+        if sid == other:
+            raise ValueError(f"stories {story_id} and {other_id} are one story already")
+        idf = self._vocabulary.idf()
+        score = self._story_score(sid, other, idf)
+        merge = self._absorb(sid, other, score, reason, None, idf)
+        self._changes.stories.update((merge.absorbed, merge.into))
+        return merge
+
+    def move_out(
+        self, story_id: int, items: Sequence[StoryInput], vectors: NDArray[np.float32], reason: str
+    ) -> StorySplit:
+        """An editor's move: ``items`` (articles of the live story ``story_id``, with their
+        embeddings) leave it for a new story, returned as a split.
+
+        A story that keeps its members is rebuilt from those that stay; a larger one has the moved
+        articles taken out of its centroid, size and term weights, while its newest publication
+        time and full-text flag stay as they were (an upper bound: nothing kept tells them apart).
+        """
+        sid = self._live(story_id)
+        moved_ids = sorted({item.article_id for item in items})
+        outside = [aid for aid in moved_ids if self.story_of(aid) != sid]
+        if outside:
+            raise ValueError(f"not in story {story_id}: articles {', '.join(map(str, outside))}")
+        size = int(self._stories.size[sid])
+        if len(moved_ids) >= size:
+            raise ValueError(f"that is every article of story {story_id}: nothing would be left")
+        idf = self._vocabulary.idf()
+        kept = self._kept.of_story(sid)
+        if len(kept) == size:
+            leaving = set(moved_ids)
+            staying = self._kept.of_articles(aid for aid in kept if aid not in leaving)
+            new = self._split_off(sid, staying, self._kept.of_articles(moved_ids), idf)
+        else:
+            moved = [self._member(f) for f in featurise(items, vectors, self._vocabulary, self.params)]
+            new = self._new_story()
+            self._stories.remove_members(sid, moved)
+            self._candidates.reindex(sid)
+            gone = {m.headline for m in moved}
+            self._stories.headlines[sid] = [h for h in self._stories.headlines[sid] if h not in gone]
+            self._rebuild_story(new, moved, idf)
+            self._post_members(new, moved, idf)
+        self._changes.stories.update((sid, new))
+        return StorySplit(sid, new, tuple(moved_ids), self._story_score(new, sid, idf), reason, None)
+
+    def _live(self, story_id: int) -> int:
+        sid = self.resolve(story_id)
+        if not 0 < sid <= self._stories.count:
+            raise KeyError(story_id)
+        return sid
+
+    def _story_score(self, sid: int, other: int, idf: Idf) -> float:
+        scores, _ = self._scorer.against(
+            story_side(self._stories, sid, idf), np.array([other], dtype=np.int32), idf
+        )
+        return float(scores[0])
+
+    def _kept_apart(self, sid: int, other: int) -> bool:
+        """An editor separated these two live stories."""
+        pair = {sid, other}
+        return any({self.resolve(a), self.resolve(b)} == pair for a, b in self.constraints.kept_apart)
+
+    def _settled(self, sid: int) -> bool:
+        """An editor shaped this live story: the machine does not split it."""
+        return any(self.resolve(s) == sid for s in self.constraints.settled)
 
     def dump_state(self) -> bytes:
         """Everything needed to continue online (see ``state``).
@@ -259,8 +335,15 @@ class StoryClusterer:
         self._changes.terms.update(self._candidates.post(sid, article.bags.terms, idf))
         self._keep_headline(sid, article.headline)
         self._state.article_story[item.article_id] = sid
+        dropped = self._kept.keep(sid, self._member(article), int(self._stories.size[sid]))
+        self._changes.dropped_members.update(dropped)
+
+    @staticmethod
+    def _member(article: ArticleFeatures) -> KeptMember:
+        """What a story keeps of ``article`` (see ``splitting.KeptMember``)."""
+        item = article.item
         group = item.article_id if item.duplicate_of is None else item.duplicate_of
-        member = KeptMember(
+        return KeptMember(
             item.article_id,
             group,
             article.full,
@@ -269,8 +352,6 @@ class StoryClusterer:
             article.bags,
             article.headline,
         )
-        dropped = self._kept.keep(sid, member, int(self._stories.size[sid]))
-        self._changes.dropped_members.update(dropped)
 
     def _keep_headline(self, sid: int, headline: KeptHeadline) -> None:
         keep_headline(self._stories, self._vocabulary, sid, headline, self.params.label_candidates)
@@ -281,6 +362,8 @@ class StoryClusterer:
         """Merge the story ``sid`` with the candidate that clears its merge threshold by the widest
         margin, if any does."""
         others = cands[cands != sid]
+        if self.constraints.kept_apart:
+            others = others[[not self._kept_apart(sid, int(o)) for o in others]]
         if len(others) == 0:
             return None
         scores, full_sides = self._scorer.against(story_side(self._stories, sid, idf), others, idf)
@@ -300,11 +383,20 @@ class StoryClusterer:
         Not if the merged story would split at once: that pair of changes would only churn ids and
         lineage (over ECB+ arrival orders it halves the merges and splits, at the same F1).
         """
+        if self.constraints.kept_apart and self._kept_apart(sid, other):
+            return None
         size = self._stories.size
         both = self._kept.of_both(sid, int(size[sid]), other, int(size[other]))
         full = bool(self._stories.full[sid] or self._stories.full[other])
         if both is not None and self._split_plan(both, full, idf):
             return None
+        return self._absorb(sid, other, score, reason, after_article, idf)
+
+    def _absorb(
+        self, sid: int, other: int, score: float, reason: str, after_article: int | None, idf: Idf
+    ) -> StoryMerge:
+        """Fold the younger of two live stories into the older."""
+        size = self._stories.size
         into, absorbed = min(sid, other), max(sid, other)
         dropped = self._kept.merge(absorbed, int(size[absorbed]), into, int(size[into]))
         self._changes.dropped_members.update(dropped)
@@ -322,17 +414,13 @@ class StoryClusterer:
         """Split ``sid`` in two if its members fall into two parts that score apart (see
         ``splitting``). The part holding the story's first report keeps its id; the other becomes a
         new story."""
+        if self.constraints.settled and self._settled(sid):
+            return None
         plan = self._split_plan(self._kept.of_story(sid), bool(self._stories.full[sid]), idf)
         if plan is None:
             return None
         first, second, between = plan
-        new = self._new_story()
-        self._rebuild_story(sid, first, idf)
-        self._rebuild_story(new, second, idf)
-        self._kept.split(sid, first, new, second)
-        # The old story stays listed under the moved members' terms: postings only propose candidates.
-        for member in second:
-            self._changes.terms.update(self._candidates.post(new, member.bags.terms, idf))
+        new = self._split_off(sid, first, second, idf)
         return StorySplit(
             sid,
             new,
@@ -357,6 +445,22 @@ class StoryClusterer:
             return None
         first, second, between = line
         return [kept[i] for i in first], [kept[i] for i in second], between
+
+    def _split_off(
+        self, sid: int, first: Sequence[KeptMember], second: Sequence[KeptMember], idf: Idf
+    ) -> int:
+        """Rebuild kept-member story ``sid`` from ``first`` and a new story from ``second``; its id."""
+        new = self._new_story()
+        self._rebuild_story(sid, first, idf)
+        self._rebuild_story(new, second, idf)
+        self._kept.split(sid, first, new, second)
+        self._post_members(new, second, idf)
+        return new
+
+    def _post_members(self, sid: int, members: Sequence[KeptMember], idf: Idf) -> None:
+        # The old story stays listed under the moved members' terms: postings only propose candidates.
+        for member in members:
+            self._changes.terms.update(self._candidates.post(sid, member.bags.terms, idf))
 
     def _rebuild_story(self, sid: int, members: Sequence[KeptMember], idf: Idf) -> None:
         """Make ``sid`` the story of exactly ``members``: summary, index entry, label candidates."""

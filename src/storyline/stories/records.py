@@ -69,29 +69,45 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class StoryMerge:
-    """``absorbed`` now redirects to ``into``; ``after_article`` is the arrival that triggered it."""
+    """``absorbed`` now redirects to ``into``; ``after_article`` is the arrival that triggered it
+    (None: an editor merged them)."""
 
     absorbed: int
     into: int
     score: float
     reason: str
-    after_article: int
+    after_article: int | None
 
 
 @dataclass(frozen=True, slots=True)
 class StorySplit:
     """``article_ids`` left ``story_id`` (which keeps its id and its first report) for the new story
-    ``new_story_id``; ``score`` is the mean score between the two parts."""
+    ``new_story_id``; ``score`` is the mean score between the two parts (when an editor moved the
+    articles, the score between the two stories after the move), ``after_article`` the arrival
+    that triggered it (None: an editor moved them)."""
 
     story_id: int
     new_story_id: int
     article_ids: tuple[int, ...]
     score: float
     reason: str
-    after_article: int
+    after_article: int | None
 
 
 StoryChange = StoryMerge | StorySplit
+
+
+@dataclass(frozen=True, slots=True)
+class StoryConstraints:
+    """What editors decided and the clusterer respects from then on.
+
+    ``kept_apart``: pairs of stories an editor separated, never merged again; ``settled``: stories
+    an editor shaped, never split by the machine. Ids as recorded: the clusterer resolves them
+    through later merges.
+    """
+
+    kept_apart: frozenset[tuple[int, int]] = frozenset()
+    settled: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

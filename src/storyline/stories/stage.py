@@ -30,12 +30,18 @@ from storyline.models import (
 )
 from storyline.stage import BatchContext
 from storyline.store import Store
-from storyline.store.records import ClustererState, StateVersion, StoryMergeRow, StorySplitRow
+from storyline.store.records import (
+    ClustererState,
+    CorrectionAction,
+    StateVersion,
+    StoryMergeRow,
+    StorySplitRow,
+)
 from storyline.stories.clusterer import StoryClusterer
 from storyline.stories.embeddings import Embedder, embedder_named
 from storyline.stories.labels import telling_terms
 from storyline.stories.params import StoryParams
-from storyline.stories.records import StoryInput, StoryMerge
+from storyline.stories.records import StoryChange, StoryConstraints, StoryInput, StoryMerge
 from storyline.stories.state import state_embedder_name
 
 T = TypeVar("T")
@@ -83,19 +89,34 @@ class StoryStage:
         store = context.store
         clusterer = self.clusterer(store)
         ordered = in_time_order(items, lambda item: item[0].article.published.value)
-        inputs = [StoryInput.from_article(new.id, new.article, new.duplicate_of) for new, _ in ordered]
+        moved = store.curation.moved_articles()
+        inputs = [
+            StoryInput.from_article(new.id, new.article, _joins(store, new, moved)) for new, _ in ordered
+        ]
         assignments, changes = clusterer.add(inputs, np.stack([vector for _, vector in ordered]))
         store.stories.assign([(a.article_id, a.story_id, a.score) for a in assignments])
         events: list[StoryEvent] = [
             ArticleAssigned(a.article_id, a.story_id, a.score, a.created) for a in assignments
         ]
         touched = {a.story_id for a in assignments}
-        # Replayed in the order they happened, merges and splits over the assignments leave every
-        # article in the story the clusterer now holds it in.
+        events += self._store_changes(store, changes, touched, context.now)
+        self._refresh(store, clusterer, touched, context.now)
+        self._save_state(store, clusterer, context.now)
+        context.publish(events)
+
+    def _store_changes(
+        self, store: Store, changes: Sequence[StoryChange], touched: set[int], now: datetime
+    ) -> list[StoryEvent]:
+        """Store merges and splits and tell them as story events; ``touched`` gains the stories
+        whose rows need refreshing, and loses the absorbed ones.
+
+        Replayed in the order they happened, merges and splits over the assignments leave every
+        article in the story the clusterer now holds it in."""
+        events: list[StoryEvent] = []
         for change in changes:
             if isinstance(change, StoryMerge):
                 store.stories.record_merge(
-                    StoryMergeRow(change.absorbed, change.into, context.now, change.score, change.reason)
+                    StoryMergeRow(change.absorbed, change.into, now, change.score, change.reason)
                 )
                 events.append(StoriesMerged(change.absorbed, change.into, change.score, change.reason))
                 touched.discard(change.absorbed)
@@ -104,7 +125,7 @@ class StoryStage:
                 row = StorySplitRow(
                     change.story_id,
                     change.new_story_id,
-                    context.now,
+                    now,
                     change.score,
                     change.reason,
                     len(change.article_ids),
@@ -116,13 +137,69 @@ class StoryStage:
                     )
                 )
                 touched.update((change.story_id, change.new_story_id))
+        return events
+
+    @staticmethod
+    def _refresh(store: Store, clusterer: StoryClusterer, touched: set[int], now: datetime) -> None:
         for story_id in sorted(touched):
             # More terms than shown: a foreign story's function words are dropped before the cut.
             label = clusterer.label(story_id, n_terms=3 * KEY_TERMS)
             languages = store.stories.languages(story_id)
             key_terms = telling_terms(label.key_terms, languages, KEY_TERMS)
-            store.stories.refresh(story_id, label.headline, key_terms, context.now)
-        self._save_state(store, clusterer, context.now)
+            store.stories.refresh(story_id, label.headline, key_terms, now)
+
+    # -- editors' corrections --------------------------------------------------------------------
+    def merge(self, context: BatchContext, story_id: int, other_id: int, by: str, why: str) -> int:
+        """An editor's merge of two stories (see ``StoryClusterer.merge``); the surviving id. The
+        machine never splits the result."""
+        clusterer = self.clusterer(context.store)
+        merge = clusterer.merge(story_id, other_id, _reason("merged", by, why))
+        self._corrected(context, clusterer, merge, by, why)
+        return merge.into
+
+    def move_out(
+        self, context: BatchContext, story_id: int, article_ids: Sequence[int], by: str, why: str
+    ) -> int:
+        """An editor's move of ``article_ids`` out of story ``story_id`` into a story of their own
+        (see ``StoryClusterer.move_out``); the new story's id. The two are never merged again, and
+        the machine splits neither."""
+        clusterer = self.clusterer(context.store)
+        stored = context.store.articles.get_many(sorted(set(article_ids)))
+        items = [StoryInput.from_article(s.id, s.article, s.duplicate_of) for s in stored]
+        split = clusterer.move_out(story_id, items, clusterer.embed(items), _reason("moved", by, why))
+        self._corrected(context, clusterer, split, by, why)
+        return split.new_story_id
+
+    def _corrected(
+        self, context: BatchContext, clusterer: StoryClusterer, change: StoryChange, by: str, why: str
+    ) -> None:
+        """Log an editor's merge or move with the constraints it leaves, store and tell what it
+        changed, and hand the clusterer the constraints it respects from now on."""
+        store, now = context.store, context.now
+        if isinstance(change, StoryMerge):
+            into, absorbed = change.into, change.absorbed
+            store.curation.record(
+                CorrectionAction.MERGE, now, by, why, story_id=into, other_story_id=absorbed
+            )
+            store.curation.settle([into])
+        else:
+            left, new = change.story_id, change.new_story_id
+            store.curation.record(
+                CorrectionAction.MOVE,
+                now,
+                by,
+                why,
+                story_id=left,
+                other_story_id=new,
+                article_ids=change.article_ids,
+            )
+            store.curation.keep_apart(left, new)
+            store.curation.settle([left, new])
+        touched: set[int] = set()
+        events = self._store_changes(store, [change], touched, now)
+        self._refresh(store, clusterer, touched, now)
+        clusterer.constraints = _constraints(store)
+        self._save_state(store, clusterer, now)
         context.publish(events)
 
     def follow(self, events: Sequence[StoryEvent], context: BatchContext) -> None:
@@ -145,6 +222,7 @@ class StoryStage:
                 if state is None
                 else StoryClusterer.load_state(state.full, self._params, embedder, changes=state.changes)
             )
+            self._clusterer.constraints = _constraints(store)
             self._version = state.version if state else None
             self._state_size = state.size if state else None
         return self._clusterer
@@ -173,6 +251,25 @@ class StoryStage:
             data = clusterer.dump_changes()
             self._version = store.clusterer_state.append_changes(data, now)
             self._state_size = (self._state_size[0], self._state_size[1] + len(data))
+
+
+def _joins(store: Store, new: NewArticle, moved: set[int]) -> int | None:
+    """The earlier article ``new`` must join the story of: its duplicate group's canonical one or,
+    for a new version of an article an editor moved, that article, so an edit of the text does not
+    undo the move."""
+    if new.duplicate_of is not None or not moved:
+        return new.duplicate_of
+    earlier = [v for v in store.articles.versions(new.id) if v != new.id and v in moved]
+    return earlier[-1] if earlier else None
+
+
+def _constraints(store: Store) -> StoryConstraints:
+    return StoryConstraints(frozenset(store.curation.kept_apart()), frozenset(store.curation.settled()))
+
+
+def _reason(done: str, by: str, why: str) -> str:
+    """A correction's reason in the story's lineage: 'merged by alice: same flood'."""
+    return f"{done} by {by}" + (f": {why}" if why else "")
 
 
 def in_time_order(items: Sequence[T], published: Callable[[T], datetime | date | None]) -> list[T]:

@@ -122,6 +122,23 @@ class StoryTable:
             )
         self.into[absorbed] = into
 
+    def remove_members(self, sid: int, members: Sequence[StoryMember]) -> None:
+        """Take ``members`` out of story ``sid``'s centroid, size and top terms (a term whose
+        weight falls to nothing leaves the top). Its newest time and full-text flag stay: what the
+        story keeps cannot tell whether another member holds them."""
+        moved = np.sum([m.vector for m in members], axis=0, dtype=np.float32)
+        total = self.unit[sid] * self.norm[sid] - moved
+        self.set_centroid(sid, total)
+        self.size[sid] -= len(members)
+        for channel, (top_ids, top_tf) in enumerate(zip(self.top_ids, self.top_tf, strict=True)):
+            ids, tf = top_ids[sid], top_tf[sid]
+            for m in members:
+                bag = m.bags[channel]
+                hit = (ids >= 0) & np.isin(ids, bag.ids)
+                tf[hit] -= bag.tf[np.searchsorted(bag.ids, ids[hit])]  # a bag's ids are sorted
+            gone = tf <= 0
+            ids[gone], tf[gone] = -1, 0.0
+
     def rebuild(self, sid: int, members: Sequence[StoryMember], idf: Idf) -> None:
         """Make ``sid`` the story of exactly ``members`` (all but the label candidates)."""
         self.set_centroid(sid, np.sum([m.vector for m in members], axis=0, dtype=np.float32))
