@@ -13,6 +13,8 @@ from types import TracebackType
 from storyline.store import legacy
 from storyline.store.articles import SCHEMA as ARTICLES
 from storyline.store.articles import ArticleRepository
+from storyline.store.claims import SCHEMA as CLAIMS
+from storyline.store.claims import ClaimRepository
 from storyline.store.clusterer_state import SCHEMA as CLUSTERER_STATE
 from storyline.store.clusterer_state import ClustererStateRepository
 from storyline.store.database import Component, Database, OnWait, applied_versions, migrate
@@ -36,12 +38,13 @@ COMPONENTS: tuple[Component, ...] = (
     CLUSTERER_STATE,
     TIME_EXPRESSIONS,
     ENTITIES,
+    CLAIMS,
 )
 
 
 class Store:
     """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state, the
-    articles' time expressions and their entities."""
+    articles' time expressions, their entities and claims."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -54,6 +57,7 @@ class Store:
         self.clusterer_state = ClustererStateRepository(db)
         self.time_expressions = TimeExpressionRepository(db)
         self.entities = EntityRepository(db)
+        self.claims = ClaimRepository(db)
 
     @property
     def backend(self) -> str:
