@@ -24,9 +24,14 @@ from the stored article, over the ECB+ topics and the seeds. Speed: ``compare`` 
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
+import os
+import random
+import shutil
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,12 +48,16 @@ from storyline.entities import NameTagger
 from storyline.entities.resolution import resolve_report
 from storyline.entities.tagger import sentence_of
 from storyline.models import Article, MetaValue, Origin, PublishedTime, Sentence, Span
-from storyline.stories.embeddings import Embedder, MiniLMEmbedder
+from storyline.stories.embeddings import Embedder, HashingEmbedder, MiniLMEmbedder
+from storyline.tracker import Tracker
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "ecbplus" / "documents.jsonl"
 STATUS = ROOT / "bench" / "data" / "claims_status.jsonl"
 SEEDS = ROOT.parent / "shared" / "seeds"
+# What separates two events of one kind: the report's context weighs more and a claim joins its
+# event's group at a lower score (the best on ECB+'s development topics: docs/benchmarks.md).
+EVENT_PARAMS = AlignParams(context=1.5, threshold=0.15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +272,6 @@ class StatusTally:
 
 
 def status_accuracy(path: Path, embedder: Embedder) -> StatusTally:
-    from storyline.tracker import Tracker
-
     tally = StatusTally()
     with path.open(encoding="utf-8") as lines:
         stories = [json.loads(line) for line in lines if line.strip()]
@@ -311,14 +318,15 @@ def status_accuracy(path: Path, embedder: Embedder) -> StatusTally:
 # -- citations ---------------------------------------------------------------------------------------
 
 
-def citations_resolved(tracker: Any) -> tuple[int, int]:
+def citations_resolved(tracker: Tracker) -> tuple[int, int]:
     """(resolved, total) over every story's claim-group members and brief citations: a citation
     resolves when the stored article's text at its offsets is the claim's (a brief sentence's first
     citation: the sentence's own text)."""
     resolved = total = 0
     for story in tracker.stories():
-        comparison = tracker.compare(story.id)
-        brief = tracker.brief(story.id)
+        comparison, brief = tracker.compare(story.id), tracker.brief(story.id)
+        if comparison is None or brief is None:  # a listed story exists
+            raise RuntimeError(f"story {story.id} vanished")
         cited: list[tuple[int, int, int, str | None]] = [
             (m.article_id, m.claim.start, m.claim.end, m.claim.text)
             for g in comparison.groups
@@ -334,3 +342,190 @@ def citations_resolved(tracker: Any) -> tuple[int, int]:
             total += 1
             resolved += bool(stored.strip()) and (expected is None or expected.strip() == stored.strip())
     return resolved, total
+
+
+def seeds_tracker(folder: Path, embedder: Embedder) -> Tracker:
+    """The seeds fed 004, then 003, then 000 (004 and 000 given published days)."""
+    tracker = Tracker(folder / "seeds.db", embedder=embedder)
+    published = {"004": "2025-12-20", "000": "2026-02-05"}
+    for name in ("004", "003", "000"):
+        (path,) = SEEDS.glob(f"{name}_*.txt")
+        record = {"id": name, "text": path.read_text(encoding="utf-8")}
+        tracker.add([record | ({"published": published[name]} if name in published else {})])
+    return tracker
+
+
+def ecb_tracker(folder: Path, docs: Sequence[dict[str, Any]]) -> Tracker:
+    """ECB+'s documents stored and clustered into stories as the product does (hashing embedder,
+    no entities: the figure is about citations, not quality)."""
+    tracker = Tracker(folder / "ecb.db", embedder=HashingEmbedder(), extract_entities=False)
+    tracker.add([{"id": d["id"], "text": article_of(d).article.text} for d in docs])
+    return tracker
+
+
+# -- speed ------------------------------------------------------------------------------------------
+
+_SPEED_FACTS = (
+    "Officials in Vell said {n} people were hurt when the Nordby bridge gave way on Monday.",
+    "Mayor Ana Brel of Vell ordered an inquiry into the collapse of the Nordby bridge.",
+    '"We will find out what went wrong," said Ana Brel.',
+    "Engineers had inspected the Nordby bridge {m} months ago, the city said.",
+    "Traffic through Vell was diverted to the ring road after the Nordby bridge collapse.",
+    "Police said the Nordby bridge in Vell remains closed.",
+    "Divers searched the river below the Nordby bridge for {k} missing cars.",
+    "The regional government promised {n} million euros to rebuild the Nordby bridge.",
+    "Residents of Vell had complained about cracks in the Nordby bridge for years.",
+    "The company that built the Nordby bridge, Strand Works, declined to comment.",
+)
+
+
+def speed_records(count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """``count`` invented reports of one bridge collapse, each a random choice of its facts."""
+    rng = random.Random(seed)
+    outlets = ["Vell Today", "Coast FM", "Reuters", "Harbour Times", "City Ledger"]
+    records = []
+    for index in range(count):
+        facts = rng.sample(_SPEED_FACTS, rng.randint(5, len(_SPEED_FACTS)))
+        text = " ".join(
+            f.format(n=rng.randint(2, 9), m=rng.randint(2, 9), k=rng.randint(1, 4)) for f in facts
+        )
+        records.append(
+            {
+                "id": f"bridge-{index}",
+                "title": f"Nordby bridge collapse: report {index}",
+                "outlet": rng.choice(outlets),
+                "published": f"2026-03-{1 + index % 9:02d}",
+                "text": text,
+            }
+        )
+    return records
+
+
+def best_of(repeat: int, call: Any) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def speed(folder: Path, embedder: Embedder, articles: int = 100) -> dict[str, float]:
+    """``compare`` and ``brief`` of the largest story of ``articles`` invented reports of one event,
+    and one more report added with and without the claim stage (the difference is its cost), on
+    two copies of one store."""
+    records = speed_records(articles + 1)
+    with Tracker(folder / "speed.db", embedder=embedder) as tracker:
+        tracker.add(records[:articles])
+        story = max(tracker.stories(), key=lambda s: s.article_count)
+        size = story.article_count
+        compare_s = best_of(3, lambda: tracker.compare(story.id))
+        brief_s = best_of(3, lambda: tracker.brief(story.id))
+    shutil.copy(folder / "speed.db", folder / "speed-without.db")
+    added: dict[bool, float] = {}
+    for claims, name in ((False, "speed-without.db"), (True, "speed.db")):
+        with Tracker(folder / name, embedder=embedder, compare_sources=claims) as tracker:
+            tracker.warm_up()
+            started = time.perf_counter()
+            tracker.add([records[articles]])
+            added[claims] = time.perf_counter() - started
+    return {
+        "story_articles": size,
+        "compare_s": compare_s,
+        "brief_s": brief_s,
+        "add_article_s": added[True],
+        "add_article_without_claims_s": added[False],
+        "add_article_claims_s": added[True] - added[False],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="ECB+ documents.jsonl (or any of that format)"
+    )
+    parser.add_argument("--status", type=Path, default=STATUS, help="the labelled status set")
+    parser.add_argument("--json", type=Path, help="write the figures here as one flat JSON object")
+    args = parser.parse_args()
+    os.environ.setdefault("STORYLINE_EMBEDDER", "minilm")
+    minilm = MiniLMEmbedder()
+    figures: dict[str, Any] = {}
+    baselines: dict[str, Any] = {}
+
+    found = alignment(args.data)
+    ours: PairScores = found["ours"]
+    event = aligned_labels(found["topics"], EVENT_PARAMS)
+    sentences = eval_sentences(read_documents(args.data))
+    pairs = pairs_of(sentences)
+    key = [(s.doc, s.number) for s in sentences]
+    event_scores = pair_scores(
+        [key[a] in event and key[b] in event and event[key[a]] == event[key[b]] for a, b, _ in pairs], pairs
+    )
+    print(f"alignment pairs: {found['pairs']} ({found['positive_share']:.0%} positive)")
+    print(f"alignment P/R/F1 (product parameters): {ours.precision:.3f} / {ours.recall:.3f} / {ours.f1:.3f}")
+    print(
+        f"alignment P/R/F1 (event-level parameters): {event_scores.precision:.3f} / "
+        f"{event_scores.recall:.3f} / {event_scores.f1:.3f}"
+    )
+    figures |= {
+        "alignment_f1": ours.f1,
+        "alignment_precision": ours.precision,
+        "alignment_recall": ours.recall,
+        "alignment_f1_event_parameters": event_scores.f1,
+        "alignment_precision_event_parameters": event_scores.precision,
+        "alignment_recall_event_parameters": event_scores.recall,
+        "alignment_pairs": found["pairs"],
+    }
+    for name in ("tfidf", "minilm"):
+        scores, threshold = found[name]
+        print(
+            f"baseline {name} cosine at its best threshold {threshold:.3f}: "
+            f"P/R/F1 {scores.precision:.3f} / {scores.recall:.3f} / {scores.f1:.3f}"
+        )
+        baselines[name] = {
+            "f1": scores.f1, "precision": scores.precision, "recall": scores.recall, "threshold": threshold
+        }  # fmt: skip
+
+    tally = status_accuracy(args.status, minilm)
+    status = tally.status_right / tally.groups
+    print(f"status accuracy: {status:.3f} ({tally.status_right}/{tally.groups} labelled groups)")
+    for name, (right, total) in sorted((tally.per_status or {}).items()):
+        print(f"status accuracy {name}: {right}/{total}")
+        figures[f"status_accuracy_{name.replace('-', '_')}"] = right / total
+    print(f"origin count accuracy: {tally.origins_right / tally.groups:.3f}")
+    print(f"labelled groups aligned exactly: {tally.aligned_right}/{tally.groups}")
+    figures |= {
+        "status_accuracy": status,
+        "origin_accuracy": tally.origins_right / tally.groups,
+        "status_groups": tally.groups,
+        "status_aligned_exactly": tally.aligned_right / tally.groups,
+    }
+
+    with tempfile.TemporaryDirectory() as folder:
+        resolved = total = 0
+        for name, tracker in (
+            ("ECB+", ecb_tracker(Path(folder), read_documents(args.data))),
+            ("seeds", seeds_tracker(Path(folder), minilm)),
+        ):
+            with tracker:
+                ok, count = citations_resolved(tracker)
+            print(f"citations resolved on {name}: {ok}/{count}")
+            resolved, total = resolved + ok, total + count
+        figures["citations_resolved"] = resolved / total if total else 1.0
+        timing = speed(Path(folder), minilm)
+    print(f"compare of a {timing['story_articles']}-article story: {timing['compare_s'] * 1000:.0f} ms")
+    print(f"brief of a {timing['story_articles']}-article story: {timing['brief_s'] * 1000:.0f} ms")
+    print(
+        f"one article added: {timing['add_article_s'] * 1000:.0f} ms with claims, "
+        f"{timing['add_article_without_claims_s'] * 1000:.0f} ms without (baseline): "
+        f"claims cost {timing['add_article_claims_s'] * 1000:.0f} ms"
+    )
+    figures |= {f"speed_{k}": v for k, v in timing.items()}
+    figures["baselines"] = baselines
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -76,8 +76,10 @@ class Tracker:
     articles only; the next run with stories enabled assigns everything left unassigned, in
     arrival order. After the story stage come the time expressions, then people, organisations
     and places, tagged and resolved per story (``storyline.entities``); ``extract_entities=False``
-    leaves those for a later run, which catches up the same way. ``stages`` run after them, in
-    order (see ``storyline.stage``). ``clock`` is the one source of "now" (default: the system
+    leaves those for a later run, which catches up the same way. Then each story's claims are
+    grouped and compared across its reports (``storyline.claims``; ``compare_sources=False``
+    leaves them for a later run too). ``stages`` run after them, in order (see
+    ``storyline.stage``). ``clock`` is the one source of "now" (default: the system
     clock). ``create`` False opens only a store that exists (``storyline.store.StoreNotFound``
     otherwise), as a reader wants.
     """
@@ -92,6 +94,7 @@ class Tracker:
         embedder: Embedder | None = None,
         assign_stories: bool = True,
         extract_entities: bool = True,
+        compare_sources: bool = True,
         stages: Sequence[ArticleStage[Any]] = (),
         create: bool = True,
     ) -> None:
@@ -111,7 +114,7 @@ class Tracker:
             # Claims are grouped per story, in the vectors the story clusterer's embedder gives.
             *(
                 [ClaimStage(lambda texts, store: self._stories.clusterer(store).embedder.encode(texts))]
-                if assign_stories
+                if assign_stories and compare_sources
                 else []
             ),
             *stages,

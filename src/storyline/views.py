@@ -315,16 +315,7 @@ class BriefView:
                     "note": s.note,
                     "origins": s.origins,
                     "reports": s.reports,
-                    "citations": [
-                        {
-                            "article": c.article_id,
-                            "input_id": self.reports[c.article_id].external_id,
-                            "outlet": c.outlet,
-                            "start": c.start,
-                            "end": c.end,
-                        }
-                        for c in s.citations
-                    ],
+                    "citations": [_place(c.article_id, c.start, c.end, self.reports) for c in s.citations],
                 }
                 for s in self.sentences
             ],
@@ -340,16 +331,19 @@ class BriefChangesView:
     states: list[BriefStateRow]
 
 
-def _cited(member: Member, reports: dict[int, Report]) -> dict[str, Any]:
-    report = reports[member.article_id]
-    claim = member.claim
+def _place(article_id: int, start: int, end: int, reports: dict[int, Report]) -> dict[str, Any]:
+    """Where a claim is stated, as an export names it: the article (both ids), outlet, offsets."""
+    report = reports[article_id]
     return {
-        "article": member.article_id,
+        "article": article_id,
         "input_id": report.external_id,
         "outlet": report.outlet,
-        "start": claim.start,
-        "end": claim.end,
-        "text": claim.text,
-        "kind": claim.kind.value,
-        "speaker": claim.speaker,
+        "start": start,
+        "end": end,
     }
+
+
+def _cited(member: Member, reports: dict[int, Report]) -> dict[str, Any]:
+    claim = member.claim
+    place = _place(member.article_id, claim.start, claim.end, reports)
+    return place | {"text": claim.text, "kind": claim.kind.value, "speaker": claim.speaker}

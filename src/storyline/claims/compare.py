@@ -112,9 +112,10 @@ def compare_groups(
     out: list[GroupComparison] = []
     everything = [m for members in groups.values() for m in members]
     copied = copies(everything, reports)
+    overturning = [m for m in everything if any(state in OVERTURNS for state in m.claim.states)]
     for group, members in sorted(groups.items()):
         origins, folded = independent_origins(members, reports, outlets, copied)
-        overturned_by = _overturned_by(members, everything, reports)
+        overturned_by = _overturned_by(members, overturning, reports)
         conflicts = _conflicts(members)
         if overturned_by is not None:
             status = Status.SUPERSEDED
@@ -245,14 +246,15 @@ _ACTORS = ("PERSON:", "ORG:", "PLACE:")  # what a state is of: a person, a body,
 
 
 def _overturned_by(
-    members: Sequence[Member], everything: Sequence[Member], reports: Mapping[int, Report]
+    members: Sequence[Member], overturning: Sequence[Member], reports: Mapping[int, Report]
 ) -> Member | None:
-    """The first claim of a later report that overturns every member's state, if one does."""
+    """The first claim of a later report (of the story's claims that report a later state) that
+    overturns every member's state, if one does."""
     earlier = {state for m in members for state in m.claim.states if state in OVERTURNS.values()}
     if not earlier or any(not set(m.claim.states) & earlier for m in members):
         return None
     newest = [reports[m.article_id].published for m in members]
-    for candidate in everything:
+    for candidate in overturning:
         overturned = {OVERTURNS[s] for s in candidate.claim.states if s in OVERTURNS}
         if not overturned & earlier:
             continue
@@ -313,10 +315,11 @@ def _conflicts(members: Sequence[Member]) -> list[str]:
 
 
 def _disagree(by_article: Mapping[int, Sequence[Claim]], what: str, values: _Values) -> list[str]:
-    """A line when two reports each give the slot and no value is shared between them."""
+    """A line when two reports each give the slot one value, and not the same one (a report that
+    names several places or dates says more than the slot, not something else)."""
     per_article = {a: set().union(*(values(c) for c in claims)) for a, claims in by_article.items()}
     given = [v for v in per_article.values() if v]
-    if len(given) >= 2 and not set.intersection(*given):
+    if len(given) >= 2 and all(len(v) == 1 for v in given) and not set.intersection(*given):
         shown = " vs ".join(sorted(", ".join(sorted(v)) for v in given))
         return [f"{what}: {shown}"]
     return []

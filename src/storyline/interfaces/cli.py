@@ -765,7 +765,7 @@ def compare(story_id: StoryArgument, db: DbOption = None) -> None:
 
 def _comparison_table(view: ComparisonView) -> Table:
     table = Table(title=f"{len(view.groups)} claim groups in story {view.story_id}")
-    for column in ("group", "status", "reports / origins", "claim", "sources", "why"):
+    for column in ("group", "status", "reports", "origins", "claim", "sources", "why"):
         table.add_column(column)
     for g in view.groups:
         shown = g.members[0].claim
@@ -781,7 +781,8 @@ def _comparison_table(view: ComparisonView) -> Table:
         table.add_row(
             str(g.group),
             g.status.value,
-            f"{g.reports} reports, {len(g.origins)} independent origins",
+            str(g.reports),
+            f"{len(g.origins)}: " + escape(", ".join(o.name for o in g.origins)),
             escape(shown.text.strip() + speaker),
             escape(sources),
             escape("; ".join(why)),
