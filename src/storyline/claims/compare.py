@@ -266,14 +266,15 @@ def _overturned_by(
 
 
 def _same_actor(first: Claim, second: Claim) -> bool:
-    actors = [{e.split(":", 1)[1] for e in c.entities if e.startswith(_ACTORS)} for c in (first, second)]
+    """Whether two claims are about one person, body or place: a name of one is the other's, or
+    part of it ('Guan' and 'Guan Heng'); two claims naming none are about the story's subject."""
+    actors = [
+        [set(e.split(":", 1)[1].split()) for e in c.entities if e.startswith(_ACTORS)]
+        for c in (first, second)
+    ]
     if not actors[0] or not actors[1]:
         return not actors[0] and not actors[1]
-    return bool(actors[0] & actors[1]) or bool(_last_words(actors[0]) & _last_words(actors[1]))
-
-
-def _last_words(names: set[str]) -> set[str]:
-    return {name.split()[-1] for name in names if name.split()}
+    return any(a <= b or b <= a for a in actors[0] for b in actors[1] if a and b)
 
 
 def _conflicts(members: Sequence[Member]) -> list[str]:

@@ -144,19 +144,19 @@ def extract_claims(
             credit = credited["who"].strip(" .;") or "agencies"
             continue
         marks = _QUOTE_MARKS.findall(body)
-        if not _is_statement(body) and not open_quote:
+        if not _is_statement(body) and open_quote is None:
             continue
         inside = _quoted_spans(body, open_quote is not None)
         own = [m for m in mentions if sentence.start <= m.start < sentence.end]
         outside = _outside(body, inside)
         speaker: str | None = None
         if inside:
-            speaker = open_quote or _speaker(body, inside, own, sentence.start)
+            speaker = open_quote if open_quote else _speaker(body, inside, own, sentence.start)
             if _PRONOUN_SUBJECT.match(outside) and subject:
                 speaker = subject
         subject = next((m.key for m in own if m.type.value in ("PERSON", "ORG")), subject)
         if len(marks) % 2 == 1:  # a quote opens (or closes) here and runs across sentences
-            open_quote = None if open_quote else (speaker or "")
+            open_quote = None if open_quote is not None else (speaker or "")
         quote = " ".join(body[a:b] for a, b in inside).strip() or None
         claims.append(
             Claim(
@@ -181,7 +181,7 @@ def extract_claims(
                 ),
                 entities=tuple(sorted({f"{m.type.value}:{m.key}" for m in own})),
                 negated=bool(_NEGATION.search(outside)),
-                states=states_in(_ASPIRATION.sub(" ", outside)),
+                states=states_in(outside),
                 attribution=_attribution(outside),
             )
         )
@@ -261,7 +261,8 @@ def numbers_in(text: str) -> tuple[str, ...]:
             continue  # a year: the time expressions hold it
         if unit in _UNIT_STOP:
             unit = ""
-        found.add(f"{value:g} {_singular(unit)}".strip())
+        shown = str(int(value)) if value.is_integer() else f"{value:g}"
+        found.add(f"{shown} {_singular(unit)}".strip())
     return tuple(sorted(found))
 
 
@@ -270,8 +271,10 @@ def _singular(unit: str) -> str:
 
 
 def states_in(text: str) -> tuple[str, ...]:
-    """The state words a text reports, a state it overturns in the same breath left out."""
-    found = {state for state, pattern in STATES.items() if pattern.search(text)}
+    """The state words a text reports (what someone asks for or expects left out), a state it
+    overturns in the same breath left out too."""
+    reported = _ASPIRATION.sub(" ", text)
+    found = {state for state, pattern in STATES.items() if pattern.search(reported)}
     found -= {OVERTURNS[state] for state in found if state in OVERTURNS}
     return tuple(sorted(found))
 
