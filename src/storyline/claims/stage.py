@@ -13,7 +13,7 @@ articles.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -47,7 +47,6 @@ class ClaimStage:
     def __init__(self, encode: Encoder, params: AlignParams = DEFAULT_PARAMS) -> None:
         self._encode = encode
         self._params = params
-        self._done: set[int] = set()  # stories this transaction brought up to date
 
     # -- the stage protocol ---------------------------------------------------------------------
     def prepare(self, articles: Sequence[Article], store: Store) -> list[Embedded]:
@@ -62,7 +61,7 @@ class ClaimStage:
         return out
 
     def begin(self, store: Store) -> None:
-        self._done = set()
+        """Nothing is kept in memory between transactions: groups are read from the store."""
 
     def commit(self, items: Sequence[tuple[NewArticle, Embedded]], context: BatchContext) -> None:
         store = context.store
@@ -80,10 +79,9 @@ class ClaimStage:
         for article_id, story_id in story_of.items():
             by_story.setdefault(story_id, []).append(article_id)
         for story_id, article_ids in sorted(by_story.items()):
-            self._add_to_groups(store, story_id)
+            claims = self._add_to_groups(store, story_id)
             cause = "reports " + ", ".join(f"#{a}" for a in sorted(article_ids))
-            self._record_brief(store, story_id, sorted(article_ids), cause, context.now)
-            self._done.add(story_id)
+            self._record_brief(store, story_id, sorted(article_ids), cause, context.now, claims)
 
     def follow(self, events: Sequence[StoryEvent], context: BatchContext) -> None:
         store = context.store
@@ -97,18 +95,19 @@ class ClaimStage:
                 self._regroup(store, event.new_story_id, cause, event.article_ids, context.now)
 
     def rollback(self) -> None:
-        self._done = set()
+        """Nothing in memory to forget (see ``begin``)."""
 
     def pending(self, store: Store) -> list[int]:
         return store.claims.unread_article_ids()
 
     # -- groups and the brief --------------------------------------------------------------------
-    def _add_to_groups(self, store: Store, story_id: int) -> None:
+    def _add_to_groups(self, store: Store, story_id: int) -> list[StoredClaim]:
+        """Give the story's ungrouped claims their groups; the story's claims, grouped."""
         claims = store.claims.for_story(story_id)
         grouped = [c for c in claims if c.group is not None]
         new = [c for c in claims if c.group is None]
         if not new:
-            return
+            return claims
         labels = assign_claims(
             [_aligned(c) for c in grouped], [c.group for c in grouped if c.group is not None],
             [_aligned(c) for c in new], self._params,
@@ -118,6 +117,8 @@ class ClaimStage:
             [(c.article_id, c.index, label) for c, label in zip(new, labels, strict=True)],
             replace=False,
         )
+        given = {(c.article_id, c.index): label for c, label in zip(new, labels, strict=True)}
+        return [replace(c, group=given.get((c.article_id, c.index), c.group)) for c in claims]
 
     def _regroup(
         self, store: Store, story_id: int, cause: str, article_ids: Sequence[int], now: datetime
@@ -129,14 +130,21 @@ class ClaimStage:
             [(c.article_id, c.index, label) for c, label in zip(claims, labels, strict=True)],
             replace=True,
         )
-        self._record_brief(store, story_id, article_ids, cause, now)
+        regrouped = [replace(c, group=label) for c, label in zip(claims, labels, strict=True)]
+        self._record_brief(store, story_id, article_ids, cause, now, regrouped)
 
     @staticmethod
     def _record_brief(
-        store: Store, story_id: int, article_ids: Sequence[int], cause: str, now: datetime
+        store: Store,
+        story_id: int,
+        article_ids: Sequence[int],
+        cause: str,
+        now: datetime,
+        claims: list[StoredClaim],
     ) -> None:
-        """A new state of the story's brief, when it differs from the last one."""
-        story = story_claims(store, story_id)
+        """A new state of the story's brief (from its claims, just grouped), when it differs from
+        the last one."""
+        story = story_claims(store, story_id, claims)
         facts = [fact_record(s) for s in make_brief(story.groups, story.reports)]
         last = store.claims.last_brief_state(story_id)
         changed = changes(last.facts if last else [], facts, story.groups)

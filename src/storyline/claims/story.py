@@ -19,15 +19,17 @@ class StoryClaims:
     groups: list[GroupComparison]
 
 
-def story_claims(store: Store, story_id: int) -> StoryClaims:
-    """Read and compare a story's claim groups (a claim not grouped yet is left out)."""
+def story_claims(store: Store, story_id: int, claims: list[StoredClaim] | None = None) -> StoryClaims:
+    """Read and compare a story's claim groups (a claim not grouped yet is left out); ``claims``
+    are the story's, when the caller has just read them."""
     articles = store.stories.articles(story_id)
     credits = store.claims.credits([a.id for a in articles])
     reports = {
         a.id: Report(a.id, a.external_id, a.outlet, a.published, a.duplicate_of, credits.get(a.id))
         for a in articles
     }
-    claims = store.claims.for_story(story_id)
+    if claims is None:
+        claims = store.claims.for_story(story_id)
     members: dict[int, list[Member]] = {}
     for stored in claims:
         if stored.group is not None and stored.article_id in reports:

@@ -86,6 +86,7 @@ _COLUMNS = (
     "vector",
 )
 _SELECT = f"SELECT {', '.join(f'c.{c}' for c in _COLUMNS)}, g.grp FROM claims c"
+_BRIEF_SELECT = "SELECT story_id, version, made_at, article_ids, cause, facts, changes FROM brief_states"
 
 
 class ClaimRepository:
@@ -216,27 +217,26 @@ class ClaimRepository:
 
     def brief_states(self, story_id: int) -> list[BriefStateRow]:
         """The story's brief history, oldest first."""
-        rows = self._db.query(
-            """SELECT story_id, version, made_at, article_ids, cause, facts, changes FROM brief_states
-               WHERE story_id = ? ORDER BY version""",
-            (story_id,),
-        )
-        return [
-            BriefStateRow(
-                int(r[0]),
-                int(r[1]),
-                self._db.read_time(r[2]),
-                tuple(json.loads(r[3])),
-                r[4],
-                json.loads(r[5]),
-                json.loads(r[6]),
-            )
-            for r in rows
-        ]
+        rows = self._db.query(f"{_BRIEF_SELECT} WHERE story_id = ? ORDER BY version", (story_id,))
+        return [self._brief_state(r) for r in rows]
 
     def last_brief_state(self, story_id: int) -> BriefStateRow | None:
-        states = self.brief_states(story_id)
-        return states[-1] if states else None
+        """The story's brief as it stands (one row read, however long the history)."""
+        rows = self._db.query(
+            f"{_BRIEF_SELECT} WHERE story_id = ? ORDER BY version DESC LIMIT 1", (story_id,)
+        )
+        return self._brief_state(rows[0]) if rows else None
+
+    def _brief_state(self, r: Row) -> BriefStateRow:
+        return BriefStateRow(
+            int(r[0]),
+            int(r[1]),
+            self._db.read_time(r[2]),
+            tuple(json.loads(r[3])),
+            r[4],
+            json.loads(r[5]),
+            json.loads(r[6]),
+        )
 
 
 def _row(article_id: int, index: int, claim: Claim, vector: NDArray[np.float32]) -> tuple[object, ...]:
