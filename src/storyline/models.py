@@ -320,3 +320,41 @@ class Mention:
     type: EntityType
     norm: str
     key: str
+
+
+# -- claims -----------------------------------------------------------------------------------------
+# What the claim stage (``storyline.claims``) derives from an article and the store keeps.
+
+
+class ClaimKind(StrEnum):
+    STATEMENT = "statement"  # a checkable statement in the report's own voice
+    QUOTE = "quote"  # someone's words in quotation marks, given to a speaker
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A checkable statement of an article: who did what, a number, a date, a place, a quote.
+
+    ``start``/``end`` index the article's stored text (``text`` is that slice) and ``sentence`` is
+    the sentence it lies in, so every fact compared across outlets cites its evidence. The slots a
+    comparison needs are kept beside the text: ``numbers`` ('23 hour', '5 month': value and unit),
+    ``dates`` (resolved TIMEX3 values of the time expressions it holds), ``entities`` ('PERSON:guan
+    heng': type and the report's key of each name in it), ``speaker`` and ``quote`` for a quote,
+    ``negated`` when the statement is denied ('refused to resign'), ``states`` the state words it
+    reports ('detained', 'released': see ``storyline.claims.extract``) and ``attribution`` the
+    outlet or wire it is credited to in its own words ('according to Reuters').
+    """
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    kind: ClaimKind
+    speaker: str | None = None
+    quote: str | None = None
+    numbers: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    negated: bool = False
+    states: tuple[str, ...] = ()
+    attribution: str | None = None

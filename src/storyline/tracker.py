@@ -18,6 +18,9 @@ from typing import Any, BinaryIO
 
 import httpx
 
+from storyline.claims import BriefOrder, ClaimStage
+from storyline.claims.brief import BRIEF_SIZE, make_brief
+from storyline.claims.story import story_claims
 from storyline.clock import Clock, system_clock
 from storyline.duplicates import DuplicateStage
 from storyline.entities import EntityStage
@@ -40,7 +43,10 @@ from storyline.views import (
     ArticleExport,
     ArticleView,
     AssignmentExport,
+    BriefChangesView,
+    BriefView,
     ChangesView,
+    ComparisonView,
     EntityView,
     IngestReport,
     Page,
@@ -78,8 +84,10 @@ class Tracker:
     articles only; the next run with stories enabled assigns everything left unassigned, in
     arrival order. After the story stage come the time expressions, then people, organisations
     and places, tagged and resolved per story (``storyline.entities``); ``extract_entities=False``
-    leaves those for a later run, which catches up the same way. ``stages`` run after them, in
-    order (see ``storyline.stage``). ``clock`` is the one source of "now" (default: the system
+    leaves those for a later run, which catches up the same way. Then each story's claims are
+    grouped and compared across its reports (``storyline.claims``; ``compare_sources=False``
+    leaves them for a later run too). ``stages`` run after them, in order (see
+    ``storyline.stage``). ``clock`` is the one source of "now" (default: the system
     clock). ``create`` False opens only a store that exists (``storyline.store.StoreNotFound``
     otherwise), as a reader wants.
     """
@@ -94,6 +102,7 @@ class Tracker:
         embedder: Embedder | None = None,
         assign_stories: bool = True,
         extract_entities: bool = True,
+        compare_sources: bool = True,
         stages: Sequence[ArticleStage[Any]] = (),
         create: bool = True,
     ) -> None:
@@ -110,6 +119,12 @@ class Tracker:
             *([self._stories] if assign_stories else []),
             TimexStage(),
             *([self._entities] if extract_entities else []),
+            # Claims are grouped per story, in the vectors the story clusterer's embedder gives.
+            *(
+                [ClaimStage(lambda texts, store: self._stories.clusterer(store).embedder.encode(texts))]
+                if assign_stories and compare_sources
+                else []
+            ),
             *stages,
         ]
 
@@ -507,6 +522,41 @@ class Tracker:
         if view is None:  # a correction leaves the story it names in the store
             raise RuntimeError(f"story {story_id} vanished")
         return view
+
+    def compare(self, story_id: int) -> ComparisonView | None:
+        """A story's claim groups compared across its reports: status (corroborated, single-source,
+        conflicting, superseded), independent origins and why; an absorbed id gives the story it
+        went into; None for a story that never was."""
+        with self.store.snapshot():
+            resolved = self.store.stories.resolve(story_id)
+            if resolved is None:
+                return None
+            story = story_claims(self.store, resolved)
+            return ComparisonView(resolved, story_id, story.reports, story.groups)
+
+    def brief(
+        self, story_id: int, order: BriefOrder | str = BriefOrder.IMPORTANCE, size: int = BRIEF_SIZE
+    ) -> BriefView | None:
+        """A story's brief: ``size`` of its claims, by importance or chronological, each cited by
+        article, outlet and offsets, single-source and conflicting facts marked, never a superseded
+        one; None for a story that never was."""
+        with self.store.snapshot():
+            resolved = self.store.stories.resolve(story_id)
+            if resolved is None:
+                return None
+            story = story_claims(self.store, resolved)
+            chosen = BriefOrder(order)
+            sentences = make_brief(story.groups, story.reports, size, chosen)
+            return BriefView(resolved, story_id, chosen, sentences, story.reports)
+
+    def brief_changes(self, story_id: int) -> BriefChangesView | None:
+        """What a story's brief gained and lost at each state since the story began, with the
+        reports (or the merge or split) that caused it; None for a story that never was."""
+        with self.store.snapshot():
+            resolved = self.store.stories.resolve(story_id)
+            if resolved is None:
+                return None
+            return BriefChangesView(resolved, story_id, self.store.claims.brief_states(resolved))
 
     def export_articles(self) -> Iterator[ArticleExport]:
         """Every stored article as an export record, in the order they were stored."""

@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
+from storyline.claims import BriefOrder, BriefSentence, GroupComparison
+from storyline.claims.compare import Member, Report
 from storyline.coverage import Coverage, story_coverage
 from storyline.models import Notice, Rejection
 from storyline.pipeline import ArticleWarning
 from storyline.store.records import (
     ArticleSummary,
+    BriefStateRow,
     Correction,
     EntityRow,
     EntitySummary,
@@ -313,3 +316,95 @@ class EntityView:
             mentions[0] if mentions else None,
             mentions[-1] if mentions else None,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonView:
+    """A story's claim groups compared across its reports: each with its status, independent
+    origins and why (copies and attributions folded), and the reports it rests on."""
+
+    story_id: int
+    requested_id: int
+    reports: dict[int, Report]
+    groups: list[GroupComparison]
+
+    @property
+    def redirected(self) -> bool:
+        return self.requested_id != self.story_id
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story_id,
+            "groups": [
+                {
+                    "group": g.group,
+                    "status": g.status.value,
+                    "reports": g.reports,
+                    "origins": [{"name": o.name, "articles": list(o.article_ids)} for o in g.origins],
+                    "folded": list(g.folded),
+                    "conflicts": list(g.conflicts),
+                    "superseded_by": _cited(g.superseded_by, self.reports) if g.superseded_by else None,
+                    "claims": [_cited(m, self.reports) for m in g.members],
+                }
+                for g in self.groups
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BriefView:
+    """A story's brief: a few sentences, each a claim of its reports, each cited."""
+
+    story_id: int
+    requested_id: int
+    order: BriefOrder
+    sentences: list[BriefSentence]
+    reports: dict[int, Report]
+
+    @property
+    def redirected(self) -> bool:
+        return self.requested_id != self.story_id
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story_id,
+            "order": self.order.value,
+            "sentences": [
+                {
+                    "text": s.text,
+                    "status": s.status.value,
+                    "note": s.note,
+                    "origins": s.origins,
+                    "reports": s.reports,
+                    "citations": [_place(c.article_id, c.start, c.end, self.reports) for c in s.citations],
+                }
+                for s in self.sentences
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BriefChangesView:
+    """A story's brief history: each state with what it gained and lost and what caused it."""
+
+    story_id: int
+    requested_id: int
+    states: list[BriefStateRow]
+
+
+def _place(article_id: int, start: int, end: int, reports: dict[int, Report]) -> dict[str, Any]:
+    """Where a claim is stated, as an export names it: the article (both ids), outlet, offsets."""
+    report = reports[article_id]
+    return {
+        "article": article_id,
+        "input_id": report.external_id,
+        "outlet": report.outlet,
+        "start": start,
+        "end": end,
+    }
+
+
+def _cited(member: Member, reports: dict[int, Report]) -> dict[str, Any]:
+    claim = member.claim
+    place = _place(member.article_id, claim.start, claim.end, reports)
+    return place | {"text": claim.text, "kind": claim.kind.value, "speaker": claim.speaker}

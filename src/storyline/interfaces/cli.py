@@ -48,6 +48,7 @@ from rich.progress import (
 from rich.table import Table
 
 from storyline import __version__
+from storyline.claims import BriefOrder
 from storyline.clock import as_utc
 from storyline.coverage import Coverage
 from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, Poll, PollOutcome
@@ -63,6 +64,9 @@ from storyline.views import (
     ArticleExport,
     ArticleView,
     AssignmentExport,
+    BriefChangesView,
+    BriefView,
+    ComparisonView,
     EntityView,
     IngestReport,
     StoryView,
@@ -1058,3 +1062,118 @@ def _coverage_chart(coverage: Coverage) -> Table:
     if coverage.undated:
         table.add_row("no date", "", str(coverage.undated), "")
     return table
+
+
+@_command()
+def compare(story_id: StoryArgument, db: DbOption = None) -> None:
+    """Compare a story's sources: its claim groups with their status (corroborated, single-source,
+    conflicting, superseded), their independent origins and why, and the claims of each report."""
+    with _tracker(db, create=False) as tracker:
+        view = tracker.compare(story_id)
+    if view is None:
+        _fail(f"no story {story_id}")
+    if view.redirected:
+        out.print(f"story {view.requested_id} was merged into story {view.story_id}")
+    out.print(_comparison_table(view))
+
+
+def _comparison_table(view: ComparisonView) -> Table:
+    table = Table(title=f"{len(view.groups)} claim groups in story {view.story_id}")
+    for column in ("group", "status", "reports", "origins", "claim", "sources", "why"):
+        table.add_column(column)
+    for g in view.groups:
+        shown = g.members[0].claim
+        sources = ", ".join(
+            f"{view.reports[m.article_id].outlet or view.reports[m.article_id].external_id}"
+            f" #{m.article_id} [{m.claim.start}:{m.claim.end}]"
+            for m in g.members
+        )
+        why = [*g.folded, *g.conflicts]
+        if g.superseded_by is not None:
+            why.append(f"superseded by #{g.superseded_by.article_id}: {g.superseded_by.claim.text.strip()}")
+        speaker = f" ({shown.speaker})" if shown.speaker else ""
+        table.add_row(
+            str(g.group),
+            g.status.value,
+            str(g.reports),
+            f"{len(g.origins)}: " + escape(", ".join(o.name for o in g.origins)),
+            escape(shown.text.strip() + speaker),
+            escape(sources),
+            escape("; ".join(why)),
+        )
+    return table
+
+
+class BriefFormat(StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@_command()
+def brief(
+    story_id: StoryArgument,
+    db: DbOption = None,
+    output_format: Annotated[
+        BriefFormat, typer.Option("--format", help="text, md or json.")
+    ] = BriefFormat.text,
+    order: Annotated[BriefOrder, typer.Option(help="Sentences by importance or chronological.")] = (
+        BriefOrder.IMPORTANCE
+    ),
+    size: Annotated[int, typer.Option(min=1, metavar="N", help="Sentences in the brief.")] = 5,
+    changes: Annotated[bool, typer.Option("--changes", help="Also show what each report changed.")] = False,
+) -> None:
+    """A story's brief: its main facts, each sentence citing its sources (article, outlet,
+    offsets), single-source and conflicting facts marked; --changes adds the change log."""
+    with _tracker(db, create=False) as tracker:
+        view = tracker.brief(story_id, order, size)
+        history = tracker.brief_changes(story_id) if changes else None
+    if view is None:
+        _fail(f"no story {story_id}")
+    if output_format is BriefFormat.json:
+        record = view.as_dict()
+        if history is not None:
+            record["changes"] = _changes_records(history)
+        out.print(json_text(record), soft_wrap=True, markup=False, highlight=False)
+        return
+    markdown = output_format is BriefFormat.md
+    out.print(f"{'# ' if markdown else ''}Brief of story {view.story_id}", markup=False)
+    for line in _brief_lines(view, markdown):
+        out.print(line, soft_wrap=True, markup=False, highlight=False)
+    if history is not None:
+        out.print(f"{'## ' if markdown else ''}Changes", markup=False)
+        for line in _change_lines(history, markdown):
+            out.print(line, soft_wrap=True, markup=False, highlight=False)
+
+
+def _brief_lines(view: BriefView, markdown: bool) -> list[str]:
+    lines: list[str] = []
+    for number, sentence in enumerate(view.sentences, start=1):
+        cites = "; ".join(
+            f"{c.outlet or view.reports[c.article_id].external_id} #{c.article_id} [{c.start}:{c.end}]"
+            for c in sentence.citations
+        )
+        marker = "- " if markdown else f"{number}. "
+        note = f"*({sentence.note})*" if markdown else f"({sentence.note})"
+        lines.append(f"{marker}{sentence.text} {note} [{cites}]")
+    return lines
+
+
+def _changes_records(history: BriefChangesView) -> list[dict[str, Any]]:
+    return [
+        {"version": s.version, "cause": s.cause, "articles": list(s.article_ids), **s.changes}
+        for s in history.states
+    ]
+
+
+def _change_lines(history: BriefChangesView, markdown: bool) -> list[str]:
+    bullet = "- " if markdown else "  "
+    lines: list[str] = []
+    for state in history.states:
+        lines.append(f"{'### ' if markdown else ''}{state.version}. {state.cause}")
+        lines += [f"{bullet}+ {g['text']} ({g['status']})" for g in state.changes.get("gained", [])]
+        lines += [f"{bullet}- {g['text']} ({g['why']})" for g in state.changes.get("lost", [])]
+        lines += [
+            f"{bullet}~ {g['text']} ({g['from']} -> {g['to']})" for g in state.changes.get("status", [])
+        ]
+    return lines

@@ -11,7 +11,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from storyline.models import Article, EntityType, Mention, TimeExpression
+import numpy as np
+from numpy.typing import NDArray
+
+from storyline.models import Article, Claim, EntityType, Mention, TimeExpression
 
 
 class RunStatus(StrEnum):
@@ -277,3 +280,31 @@ class WatchState:
     last_attempt: datetime | None = None
     failures: int = 0
     last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClaim:
+    """A claim as stored: its article, its index among the article's claims, its sentence vector
+    (what the story clusterer's embedder made of it) and, once its story grouped it, its group
+    within that story."""
+
+    article_id: int
+    index: int
+    claim: Claim
+    vector: NDArray[np.float32]
+    group: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BriefStateRow:
+    """One state of a story's brief: made after ``article_ids`` reached the story (or a merge or
+    split changed it, ``cause``), with the brief's facts then and what changed since the state
+    before, as the claim stage wrote them (plain JSON-ready values)."""
+
+    story_id: int
+    version: int
+    made_at: datetime
+    article_ids: tuple[int, ...]
+    cause: str
+    facts: list[dict[str, Any]]
+    changes: dict[str, Any]

@@ -13,6 +13,8 @@ from types import TracebackType
 from storyline.store import legacy
 from storyline.store.articles import SCHEMA as ARTICLES
 from storyline.store.articles import ArticleRepository
+from storyline.store.claims import SCHEMA as CLAIMS
+from storyline.store.claims import ClaimRepository
 from storyline.store.clusterer_state import SCHEMA as CLUSTERER_STATE
 from storyline.store.clusterer_state import ClustererStateRepository
 from storyline.store.curation import SCHEMA as CURATION
@@ -42,12 +44,14 @@ COMPONENTS: tuple[Component, ...] = (
     ENTITIES,
     CURATION,
     WATCH,
+    CLAIMS,
 )
 
 
 class Store:
     """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state, the
-    articles' time expressions and their entities, editors' corrections and watched sources."""
+    articles' time expressions, their entities and claims, editors' corrections and watched
+    sources."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -62,6 +66,7 @@ class Store:
         self.entities = EntityRepository(db)
         self.curation = CurationRepository(db)
         self.watch = WatchRepository(db)
+        self.claims = ClaimRepository(db)
 
     @property
     def backend(self) -> str:

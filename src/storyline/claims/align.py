@@ -1,0 +1,201 @@
+"""Claim groups: the same statement in other words, across a story's reports.
+
+Two claims are scored by what they say (the cosine of their sentence vectors), by what the reports
+around them are about (the cosine of their reports' mean vectors: 'police arrested a suspect' is
+one fact only within one event), and by the slots they share: names, numbers, dates, the speaker of
+a quote. Groups are made by average linkage over that score (``group_claims``: a merge of stories
+or a split regroups), and a new report's claims join the group they score best with on average
+(``assign_claims``: one new article costs its claims against the story's, not a regrouping).
+Slots that *differ* never keep claims apart: '23 hours at sea' and '30 hours at sea' are one
+statement whose outlets disagree, which is what ``storyline.claims.compare`` reports. Two things
+do: a state and the state that overturns it ('held' / 'released': a development, two facts), and
+two quotes of different words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix
+
+from storyline.claims.extract import OVERTURNS
+from storyline.models import Claim
+
+Vectors = NDArray[np.float32]
+_WORD = re.compile(r"\w+")
+_Slot = Callable[[Claim], Sequence[str]]  # reads one slot's values off a claim
+
+
+@dataclass(frozen=True, slots=True)
+class AlignParams:
+    """The score's weights and the linkage threshold (tuned on ECB+'s development topics,
+    ``bench/claims.py``)."""
+
+    text: float = 1.0
+    context: float = 1.0
+    entities: float = 0.1
+    numbers: float = 0.05
+    dates: float = 0.05
+    speaker: float = 0.1
+    clash: float = 1.0
+    threshold: float = 0.8
+
+
+DEFAULT_PARAMS = AlignParams()
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """A claim as the aligner sees it: which report it is from, what it says, its vector."""
+
+    article_id: int
+    claim: Claim
+    vector: Vectors
+
+
+def context_vectors(items: Sequence[Aligned]) -> Vectors:
+    """Each claim's report vector: the normalised mean of its report's claim vectors."""
+    by_article: dict[int, list[int]] = {}
+    for i, item in enumerate(items):
+        by_article.setdefault(item.article_id, []).append(i)
+    width = items[0].vector.shape[0] if items else 0
+    out = np.zeros((len(items), width), dtype=np.float32)
+    for rows in by_article.values():
+        mean = np.mean([items[i].vector for i in rows], axis=0)
+        norm = float(np.linalg.norm(mean))
+        out[rows] = mean / norm if norm else mean
+    return out
+
+
+def similarity(
+    left: Sequence[Aligned],
+    right: Sequence[Aligned],
+    left_context: Vectors,
+    right_context: Vectors,
+    params: AlignParams = DEFAULT_PARAMS,
+) -> NDArray[np.float64]:
+    """The score of every (left, right) pair (see the module docstring)."""
+    if not left or not right:
+        return np.zeros((len(left), len(right)))
+    a = np.stack([item.vector for item in left]).astype(np.float64)
+    b = np.stack([item.vector for item in right]).astype(np.float64)
+    context = left_context.astype(np.float64) @ right_context.T.astype(np.float64)
+    # Reports count by how much more alike they are than the set's reports are on average: within
+    # one story every report is about the event, and the text decides; across events it separates.
+    score = params.text * (a @ b.T) + params.context * (context - float(context.mean()))
+    for weight, slot in (
+        (params.entities, lambda c: c.entities),
+        (params.numbers, lambda c: c.numbers),
+        (params.dates, lambda c: c.dates),
+        (params.speaker, lambda c: (c.speaker,) if c.speaker else ()),
+    ):
+        score += weight * _overlap([i.claim for i in left], [i.claim for i in right], slot)
+    for i, j in _clashes([item.claim for item in left], [item.claim for item in right]):
+        score[i, j] -= params.clash
+    return score
+
+
+def _clashes(left: Sequence[Claim], right: Sequence[Claim]) -> list[tuple[int, int]]:
+    """Pairs that are two facts however alike their words: one reports a state the other's
+    overturns ('held at the centre' / 'released from the centre'), or both quote different words."""
+    pairs: list[tuple[int, int]] = []
+    marked = [(i, c) for i, c in enumerate(left) if c.states or c.quote]
+    others = [(j, c) for j, c in enumerate(right) if c.states or c.quote]
+    for i, a in marked:
+        for j, b in others:
+            if (
+                _overturn(a, b)
+                or _overturn(b, a)
+                or (a.quote and b.quote and _quote_overlap(a.quote, b.quote) < 0.5)
+            ):
+                pairs.append((i, j))
+    return pairs
+
+
+def _overturn(earlier: Claim, later: Claim) -> bool:
+    return any(OVERTURNS.get(state) in earlier.states for state in later.states)
+
+
+def _quote_overlap(first: str, second: str) -> float:
+    a, b = set(_WORD.findall(first.lower())), set(_WORD.findall(second.lower()))
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _overlap(left: Sequence[Claim], right: Sequence[Claim], slot: _Slot) -> NDArray[np.float64]:
+    """Shared values of a slot over the smaller claim's count (0 when either has none)."""
+    vocabulary: dict[str, int] = {}
+    left_m = _incidence(left, slot, vocabulary)
+    right_m = _incidence(right, slot, vocabulary)
+    if not vocabulary:
+        return np.zeros((len(left), len(right)))
+    width = len(vocabulary)
+    left_m = csr_matrix((left_m.data, left_m.indices, left_m.indptr), shape=(len(left), width))
+    right_m = csr_matrix((right_m.data, right_m.indices, right_m.indptr), shape=(len(right), width))
+    shared: NDArray[np.float64] = np.asarray((left_m @ right_m.T).toarray(), dtype=np.float64)
+    sizes = np.minimum.outer(np.asarray(left_m.sum(axis=1)).ravel(), np.asarray(right_m.sum(axis=1)).ravel())
+    out = np.zeros_like(shared)
+    np.divide(shared, sizes, out=out, where=sizes > 0)
+    return out
+
+
+def _incidence(claims: Sequence[Claim], slot: _Slot, vocabulary: dict[str, int]) -> csr_matrix:
+    indptr = [0]
+    indices: list[int] = []
+    for claim in claims:
+        values = {vocabulary.setdefault(v, len(vocabulary)) for v in slot(claim)}
+        indices.extend(sorted(values))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    return csr_matrix((data, indices, indptr), shape=(len(claims), max(len(vocabulary), 1)))
+
+
+def group_claims(items: Sequence[Aligned], params: AlignParams = DEFAULT_PARAMS) -> list[int]:
+    """A group label per claim (0, 1, …, in order of first appearance), by average linkage."""
+    if len(items) < 2:
+        return [0] * len(items)
+    context = context_vectors(items)
+    score = similarity(items, items, context, context, params)
+    # Linkage wants distances: the score's ceiling less the score (scores pass 1 with the slots).
+    ceiling = (
+        params.text + 2 * params.context + params.entities + params.numbers + params.dates + params.speaker
+    )
+    condensed = np.clip(ceiling - score, 0.0, None)[np.triu_indices(len(items), k=1)]
+    labels = fcluster(
+        linkage(condensed, method="average"), t=ceiling - params.threshold, criterion="distance"
+    )
+    first: dict[int, int] = {}
+    return [first.setdefault(int(label), len(first)) for label in labels]
+
+
+def assign_claims(
+    existing: Sequence[Aligned],
+    groups: Sequence[int],
+    new: Sequence[Aligned],
+    params: AlignParams = DEFAULT_PARAMS,
+) -> list[int]:
+    """The group of each new claim: the existing group it scores best with on average, when that
+    reaches the threshold, else a new group (numbered after the largest), which the next new claims
+    may join."""
+    everything = [*existing, *new]
+    context = context_vectors(everything)
+    score = similarity(new, everything, context[len(existing) :], context, params)
+    labels = list(groups)
+    next_label = max(labels, default=-1) + 1
+    for row in range(len(new)):
+        members: dict[int, list[int]] = {}
+        for column, label in enumerate(labels):
+            members.setdefault(label, []).append(column)
+        best_label, best = -1, params.threshold
+        for label, columns in members.items():
+            mean = float(score[row, columns].mean())
+            if mean >= best:
+                best_label, best = label, mean
+        if best_label < 0:
+            best_label, next_label = next_label, next_label + 1
+        labels.append(best_label)
+    return labels[len(existing) :]

@@ -1,0 +1,37 @@
+"""A story's claims as the store holds them, compared: what the facade, the brief and the stage read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storyline.claims.compare import GroupComparison, Member, Report, compare_groups
+from storyline.store import Store
+from storyline.store.records import StoredClaim
+
+
+@dataclass(frozen=True, slots=True)
+class StoryClaims:
+    """A story's reports (by article id), its claims and its compared claim groups."""
+
+    story_id: int
+    reports: dict[int, Report]
+    claims: list[StoredClaim]
+    groups: list[GroupComparison]
+
+
+def story_claims(store: Store, story_id: int, claims: list[StoredClaim] | None = None) -> StoryClaims:
+    """Read and compare a story's claim groups (a claim not grouped yet is left out); ``claims``
+    are the story's, when the caller has just read them."""
+    articles = store.stories.articles(story_id)
+    credits = store.claims.credits([a.id for a in articles])
+    reports = {
+        a.id: Report(a.id, a.external_id, a.outlet, a.published, a.duplicate_of, credits.get(a.id))
+        for a in articles
+    }
+    if claims is None:
+        claims = store.claims.for_story(story_id)
+    members: dict[int, list[Member]] = {}
+    for stored in claims:
+        if stored.group is not None and stored.article_id in reports:
+            members.setdefault(stored.group, []).append(Member(stored.article_id, stored.index, stored.claim))
+    return StoryClaims(story_id, reports, claims, compare_groups(members, reports))
