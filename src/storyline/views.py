@@ -14,6 +14,7 @@ from storyline.coverage import Coverage, story_coverage
 from storyline.models import Notice, Rejection
 from storyline.pipeline import ArticleWarning
 from storyline.store.records import (
+    ArticleHit,
     ArticleSummary,
     EntityRow,
     EntitySummary,
@@ -25,6 +26,7 @@ from storyline.store.records import (
     StoryRow,
     StorySplitRow,
 )
+from storyline.store.search import MARK_END, MARK_START
 
 T = TypeVar("T")
 
@@ -252,3 +254,70 @@ class EntityView:
             mentions[0] if mentions else None,
             mentions[-1] if mentions else None,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """A text with the parts a search matched marked: ``parts`` are (text, matched) in order, so
+    an interface escapes every part and marks the matched ones its own way (``<mark>``, bold)."""
+
+    parts: tuple[tuple[str, bool], ...]
+
+    @classmethod
+    def parse(cls, marked: str) -> Marked:
+        parts: list[tuple[str, bool]] = []
+        for i, piece in enumerate(marked.split(MARK_START)):
+            matched, _, rest = piece.partition(MARK_END) if i else ("", "", piece)
+            parts.extend((text, flag) for text, flag in ((matched, True), (rest, False)) if text)
+        return cls(tuple(parts))
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """An article a keyword search found, with its title and a snippet, matched terms marked."""
+
+    article: ArticleSummary
+    score: float
+    title: Marked
+    snippet: Marked
+
+    @classmethod
+    def of(cls, hit: ArticleHit) -> SearchHit:
+        return cls(hit.article, hit.score, Marked.parse(hit.title), Marked.parse(hit.snippet))
+
+    def as_dict(self) -> dict[str, Any]:
+        """A flat record for the exports: the snippet as plain text."""
+        a = self.article
+        return {
+            "id": a.id,
+            "external_id": a.external_id,
+            "title": a.title,
+            "outlet": a.outlet,
+            "published": a.published.isoformat() if a.published else None,
+            "story_id": a.story_id,
+            "score": self.score,
+            "snippet": self.snippet.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMatch:
+    """A story a semantic search found: ``similarity`` is the cosine between the query's embedding
+    and the story's centroid (the clusterer's own vectors)."""
+
+    story: StoryRow
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """One search: the articles matching the keywords, ranked and paged, and the stories closest
+    in meaning to the whole query."""
+
+    query: str
+    hits: Page[SearchHit]
+    stories: list[StoryMatch]

@@ -22,6 +22,8 @@ from storyline.store.entities import SCHEMA as ENTITIES
 from storyline.store.entities import EntityRepository
 from storyline.store.runs import SCHEMA as RUNS
 from storyline.store.runs import RunRepository
+from storyline.store.search import SCHEMA as SEARCH
+from storyline.store.search import SearchRepository
 from storyline.store.stories import SCHEMA as STORIES
 from storyline.store.stories import StoryRepository
 from storyline.store.time_expressions import SCHEMA as TIME_EXPRESSIONS
@@ -36,12 +38,13 @@ COMPONENTS: tuple[Component, ...] = (
     CLUSTERER_STATE,
     TIME_EXPRESSIONS,
     ENTITIES,
+    SEARCH,
 )
 
 
 class Store:
     """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state, the
-    articles' time expressions and their entities."""
+    articles' time expressions and their entities, and the index searching them."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -54,6 +57,7 @@ class Store:
         self.clusterer_state = ClustererStateRepository(db)
         self.time_expressions = TimeExpressionRepository(db)
         self.entities = EntityRepository(db)
+        self.search = SearchRepository(db)
 
     @property
     def backend(self) -> str:
