@@ -95,6 +95,15 @@ class StoryView:
         """Reports per day, week or month (see :func:`storyline.coverage.story_coverage`)."""
         return story_coverage(((a.published, a.outlet) for a in self.articles), max_periods)
 
+    @property
+    def duplicate_groups(self) -> list[list[int]]:
+        """The story's articles that are copies of one text, each group in the story's order
+        (articles without a copy in the story are in none)."""
+        groups: dict[int, list[int]] = {}
+        for a in self.articles:
+            groups.setdefault(a.duplicate_of or a.id, []).append(a.id)
+        return [ids for ids in groups.values() if len(ids) > 1]
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleView:

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, UploadFile
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from storyline.clock import as_utc
 from storyline.interfaces.http.atom import atom_feed
 from storyline.interfaces.http.context import ServerContext
+from storyline.interfaces.http.encode import plain
 from storyline.interfaces.output import write_csv, write_jsonl
 from storyline.tracker import Tracker
 from storyline.views import IngestReport, Page, SearchResults, StoryView
@@ -83,19 +83,19 @@ def _page(
     rows = list(records)
     if fmt is ListFormat.JSON:
         return JSONResponse(
-            {"items": jsonable_encoder(rows), "total": page.total, "offset": page.offset, "limit": page.limit}
+            {"items": plain(rows), "total": page.total, "offset": page.offset, "limit": page.limit}
         )
     buffer = io.StringIO()
     if fmt is ListFormat.JSONL:
-        write_jsonl(jsonable_encoder(rows), buffer)
+        write_jsonl(plain(rows), buffer)
         return Response(buffer.getvalue(), media_type="application/x-ndjson")
-    write_csv(jsonable_encoder(rows), fields, buffer)
+    write_csv(plain(rows), fields, buffer)
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
 
 
 def _records(items: Iterable[Any]) -> list[dict[str, Any]]:
     """Flat records of summary rows (dataclasses of plain values)."""
-    return [dict(jsonable_encoder(item)) for item in items]
+    return [dict(plain(item)) for item in items]
 
 
 def _fields(records: list[dict[str, Any]], default: list[str]) -> list[str]:
@@ -134,15 +134,12 @@ def get_story(story_id: int, tracker: Reader) -> Response:
 def story_json(tracker: Tracker, view: StoryView) -> dict[str, Any]:
     """A story with everything known about it; the parts other stages add (timeline, claims, brief)
     join here as they land."""
-    groups: dict[int, list[int]] = {}
-    for a in view.articles:
-        groups.setdefault(a.duplicate_of or a.id, []).append(a.id)
     times = tracker.story_time_expressions(view.story.id)
-    encoded: dict[str, Any] = jsonable_encoder(
+    encoded: dict[str, Any] = plain(
         {
             "story": view.story,
             "articles": view.articles,
-            "duplicate_groups": [ids for ids in groups.values() if len(ids) > 1],
+            "duplicate_groups": view.duplicate_groups,
             "coverage": view.coverage(),
             "entities": tracker.entities(view.story.id) or [],
             "time_expressions": times.expressions if times else [],
@@ -207,7 +204,7 @@ def _article(tracker: Tracker, key: int | str) -> Response:
     }
     metadata["published"] = {"value": a.published.value, "origin": a.published.origin, "raw": a.published.raw}
     return JSONResponse(
-        jsonable_encoder(
+        plain(
             {
                 "id": view.id,
                 "external_id": a.external_id,
@@ -251,7 +248,7 @@ def get_entity(key: str, tracker: Reader) -> Response:
     view = tracker.entity(int(key) if key.isdigit() else key)
     if view is None:
         raise HTTPException(404, f"no entity known as {key!r}")
-    return JSONResponse(jsonable_encoder(view))
+    return JSONResponse(plain(view))
 
 
 class AliasEdit(StrEnum):
@@ -274,7 +271,7 @@ def edit_alias(
             AliasEdit.RENAME: tracker.rename_entity,
         }
         view = edits[edit](name, other)
-    return JSONResponse(jsonable_encoder(view))
+    return JSONResponse(plain(view))
 
 
 # -- search -------------------------------------------------------------------------------------
@@ -297,7 +294,7 @@ def search(
     if format is not ListFormat.JSON:
         return _page(results.hits, records, format, _fields(records, ["id"]))
     return JSONResponse(
-        jsonable_encoder(
+        plain(
             {
                 "query": results.query,
                 "items": records,
@@ -388,7 +385,7 @@ async def ingest_files(ctx: Writer, files: list[UploadFile]) -> Response:
 
 
 def _report(report: IngestReport) -> dict[str, Any]:
-    encoded: dict[str, Any] = jsonable_encoder(
+    encoded: dict[str, Any] = plain(
         {
             "run_id": report.run_id,
             "counts": report.counts,

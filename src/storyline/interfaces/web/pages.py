@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from storyline.interfaces.http.api import Reader, Since, run_search, story_json
+from storyline.interfaces.http.api import Reader, Since, run_search
 from storyline.models import Article
 
 HERE = Path(__file__).parent
@@ -107,7 +107,6 @@ def story_page(request: Request, story_id: int, tracker: Reader) -> Response:
         return error_page(request, 404, f"no story {story_id}")
     if view.redirected:
         return RedirectResponse(f"/stories/{view.story.id}", status_code=308)
-    details = story_json(tracker, view)
     coverage = view.coverage()
     return _render(
         request,
@@ -116,7 +115,7 @@ def story_page(request: Request, story_id: int, tracker: Reader) -> Response:
         coverage=coverage,
         entities=tracker.entities(view.story.id) or [],
         times=tracker.story_time_expressions(view.story.id),
-        duplicate_groups=details["duplicate_groups"],
+        duplicate_groups=view.duplicate_groups,
     )
 
 
