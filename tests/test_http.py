@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import feedparser
 import pytest
@@ -14,6 +15,8 @@ from fastapi.testclient import TestClient
 
 from storyline.interfaces.http.app import create_app
 from storyline.interfaces.http.context import ServerContext
+from storyline.store import open_store
+from storyline.store.records import StoryMergeRow
 from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
@@ -145,3 +148,36 @@ def test_reads_can_need_the_token(location: str) -> None:
     with _client(location, open_reads=False) as closed:
         assert closed.get("/api/stories").status_code == 401
         assert closed.get("/api/stories", headers=AUTH).status_code == 200
+
+
+def test_an_absorbed_story_id_redirects_to_the_story_it_went_into(client: TestClient, location: str) -> None:
+    into, absorbed = (s["id"] for s in client.get("/api/stories", params={"limit": 2}).json()["items"])
+    with open_store(location) as store:
+        store.stories.record_merge(StoryMergeRow(absorbed, into, datetime.now(UTC), 0.9, "test merge"))
+    api = client.get(f"/api/stories/{absorbed}", follow_redirects=False)
+    assert api.status_code == 308 and api.headers["location"] == f"/api/stories/{into}"
+    page = client.get(f"/stories/{absorbed}", follow_redirects=False)
+    assert page.status_code == 308 and page.headers["location"] == f"/stories/{into}"
+    merged = client.get(f"/api/stories/{absorbed}").json()
+    assert merged["story"]["id"] == into and merged["merges"][0]["absorbed"] == absorbed
+
+
+def test_the_story_list_marks_what_changed_since_the_last_visit(client: TestClient) -> None:
+    first = client.get("/")
+    assert first.status_code == 200 and 'class="changed"' not in first.text  # no visit before
+    record = {
+        "records": [{"id": "late-1", "title": "Glacier survey", "text": "A satellite survey of the glacier."}]
+    }
+    assert client.post("/api/ingest", json=record, headers=AUTH).status_code == 200
+    second = client.get("/")  # the client sends back the visit's cookie
+    assert second.text.count('class="changed"') == 1 and "Glacier survey" in second.text
+
+
+def test_pages_escape_what_they_show_and_answer_unknown_ids_with_404(client: TestClient) -> None:
+    record = {"records": [{"id": "x", "title": "<b>bold</b> & <script>", "text": "Text with <i>tags</i>."}]}
+    assert client.post("/api/ingest", json=record, headers=AUTH).status_code == 200
+    article_id = client.get("/api/inputs/x").json()["id"]
+    page = client.get(f"/articles/{article_id}").text
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in page and "<script>" not in page
+    assert client.get("/stories/999999").status_code == 404
+    assert client.get("/entities/Nobody").status_code == 404
