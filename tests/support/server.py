@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(location: str, *, token: str | None = TOKEN, within: float = 60.0) -> Iterator[RunningServer]:
+def serving(location: str, *, token: str | None = TOKEN, within: float = 180.0) -> Iterator[RunningServer]:
     """The server over ``location`` until the block ends; ``token`` None lets it make one."""
     port = free_port()
     env = environment()
@@ -53,9 +53,9 @@ def serving(location: str, *, token: str | None = TOKEN, within: float = 60.0) -
                     f"storyline serve exited: {process.stderr.read() if process.stderr else ''}"
                 )
             try:
-                httpx.get(f"{url}/api/runs", timeout=2.0)
+                httpx.get(f"{url}/api/runs", timeout=30.0)
                 break
-            except httpx.TransportError:
+            except httpx.TransportError:  # not listening yet (or, on a loaded machine, slow to answer)
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)

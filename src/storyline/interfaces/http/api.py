@@ -15,20 +15,18 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from storyline.clock import as_utc
 from storyline.interfaces.http.atom import atom_feed
-from storyline.interfaces.http.context import ServerContext
+from storyline.interfaces.http.context import MAX_RECORDS, ServerContext
 from storyline.interfaces.http.encode import plain
 from storyline.interfaces.output import write_csv, write_jsonl
 from storyline.tracker import Tracker
 from storyline.views import IngestReport, Page, SearchResults, StoryView
-
-# An ingest request is stored whole or refused whole: bigger bodies go through the CLI.
-MAX_RECORDS = 5_000
 
 
 class ListFormat(StrEnum):
@@ -344,7 +342,7 @@ def search_feed(
     entries = sorted((hit.article for hit in results.hits), key=lambda a: a.id, reverse=True)
     updated = max((as_utc(a.published) for a in entries if a.published), default=None)
     return Response(
-        atom_feed(f"{base}/search?q={q}", f"storyline search: {q}", updated, entries, base),
+        atom_feed(f"{base}/search?{urlencode({'q': q})}", f"storyline search: {q}", updated, entries, base),
         media_type="application/atom+xml",
     )
 
@@ -369,7 +367,9 @@ def ingest_records(ctx: Writer, records: Annotated[list[dict[str, Any]], Body(em
 
 
 @router.post("/ingest/files", summary="Ingest uploaded files: HTML, text, JSONL, feeds, WARC (token)")
-async def ingest_files(ctx: Writer, files: list[UploadFile]) -> Response:
+def ingest_files(ctx: Writer, files: list[UploadFile]) -> Response:
+    # A plain function: FastAPI runs it on its thread pool, so a long ingest never holds up the
+    # event loop (and every read with it).
     with tempfile.TemporaryDirectory(prefix="storyline-upload-") as folder:
         paths = []
         for number, upload in enumerate(files):
@@ -377,7 +377,7 @@ async def ingest_files(ctx: Writer, files: list[UploadFile]) -> Response:
             name = Path(upload.filename or "upload").name or "upload"
             path = Path(folder) / str(number) / name
             path.parent.mkdir()
-            path.write_bytes(await upload.read())
+            path.write_bytes(upload.file.read())
             paths.append(path)
         with ctx.writer() as tracker:
             report = tracker.ingest(paths)

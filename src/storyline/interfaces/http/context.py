@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 
 from storyline.tracker import Tracker
 
+# The most records one ingest request may hold: checked whole and stored as one batch (one
+# transaction); bigger bodies go through the CLI.
+MAX_RECORDS = 5_000
+
 
 @dataclass
 class ServerContext:
@@ -31,7 +35,14 @@ class ServerContext:
 
     @classmethod
     def open(cls, location: str, token: str, open_reads: bool) -> ServerContext:
-        return cls(location, token, open_reads, Tracker(location, create=False), lambda: Tracker(location))
+        # The writer's batch holds a whole request, so that a request is stored whole or not at all.
+        return cls(
+            location,
+            token,
+            open_reads,
+            Tracker(location, create=False),
+            lambda: Tracker(location, batch_size=MAX_RECORDS),
+        )
 
     def authorised(self, presented: str | None) -> bool:
         """Whether ``presented`` is the token (compared in constant time)."""

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from storyline.clock import as_utc
 from storyline.interfaces.http.api import Reader, Since, run_search
 from storyline.models import Article
 
@@ -86,7 +87,9 @@ def story_list(
     text: str | None = None,
 ) -> Response:
     """The stories, latest news first; those that changed since the last visit (a cookie) marked."""
-    page = tracker.stories(PAGE_SIZE, offset, since=since, outlet=outlet, text=text or None)
+    page = tracker.stories(
+        PAGE_SIZE, offset, since=as_utc(since) if since else None, outlet=outlet or None, text=text or None
+    )
     last_visit = _last_visit(request.cookies.get(LAST_VISIT_COOKIE))
     response = _render(request, "stories.html", page=page, last_visit=last_visit, text=text or "")
     response.set_cookie(LAST_VISIT_COOKIE, datetime.now(UTC).isoformat(), samesite="strict", httponly=True)
