@@ -12,7 +12,6 @@ stories on since.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TypeVar
@@ -37,6 +36,7 @@ from storyline.stories.embeddings import Embedder, embedder_named
 from storyline.stories.labels import telling_terms
 from storyline.stories.params import StoryParams
 from storyline.stories.records import StoryInput, StoryMerge
+from storyline.stories.similar import SimilarStories
 from storyline.stories.state import state_embedder_name
 
 T = TypeVar("T")
@@ -67,8 +67,7 @@ class StoryStage:
         self._version: StateVersion | None = None  # the stored state the clusterer in memory is at
         # Bytes of the stored full state and of the change records since; None: nothing stored.
         self._state_size: tuple[int, int] | None = None
-        # A server searches from many threads: one at a time may reload the clusterer.
-        self._searching = threading.Lock()
+        self._similar = SimilarStories(lambda: self._params or StoryParams.load(), self._embedder_for)
 
     # -- the stage protocol ---------------------------------------------------------------------
     def prepare(self, articles: Sequence[Article], store: Store) -> list[NDArray[np.float32]]:
@@ -154,16 +153,9 @@ class StoryStage:
 
     def similar_stories(self, store: Store, text: str, limit: int) -> list[tuple[int, float]]:
         """(story id, cosine) of the live stories whose centroids are closest to ``text``'s
-        embedding, closest first: semantic search with the vectors the clusterer keeps. Reloads
-        the clusterer when another process moved the stories on; for a tracker that reads, since a
-        reload while this process's own ingest holds the clusterer would lose its batch."""
-        with self._searching:
-            if store.clusterer_state.version() is None:
-                return []
-            self.begin(store)
-            clusterer = self.clusterer(store)
-            vector = clusterer.embedder.encode([text])[0]
-            return clusterer.state.stories.nearest(vector, limit)
+        embedding, closest first: semantic search with the vectors the clusterer keeps, as the
+        store last saved them (see ``storyline.stories.similar``)."""
+        return self._similar.find(store, text, limit)
 
     def _embedder_for(self, state: ClustererState | None) -> Embedder:
         if self._embedder is None:
