@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DB := demo.db
 PGDATA := .postgres
 
-.PHONY: demo test test-fast lint bench lock postgres postgres-stop clean
+.PHONY: demo test test-fast lint bench lock postgres postgres-stop clean chromium
 
 # Every dependency, transitive ones included, at the version in requirements.lock (`make lock`
 # regenerates it from pyproject.toml). torch resolves to the CPU build on this machine's disk.
@@ -30,8 +30,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The browser tests drive Debian's chromium through Playwright (never a browser it downloads):
+# installed from Debian's packages when missing (as root, as CI runs).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 # The suite must not pass by skipping PostgreSQL: without a server the PostgreSQL tests fail here.
-test: lint
+test: lint chromium
 	STORYLINE_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2 --dist loadfile
 
 test-fast: $(STAMP)

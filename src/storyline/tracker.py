@@ -32,7 +32,15 @@ from storyline.models import Document, Notice, Rejection
 from storyline.pipeline import IngestPipeline, Tally
 from storyline.stage import ArticleStage
 from storyline.store import Store, open_store
-from storyline.store.records import ArticleSummary, EntitySummary, IngestRun, RunStatus, StoryRow
+from storyline.store.records import (
+    ArticleSummary,
+    EntitySummary,
+    IngestRun,
+    RunStatus,
+    SearchFilters,
+    StoryRow,
+)
+from storyline.store.search import parse_query
 from storyline.stories import StoryParams
 from storyline.stories.curation import StoryNotFound, mute, rename_story
 from storyline.stories.embeddings import Embedder
@@ -50,6 +58,9 @@ from storyline.views import (
     EntityView,
     IngestReport,
     Page,
+    SearchHit,
+    SearchResults,
+    StoryMatch,
     StoryView,
     TimeExpressionsView,
     TimelineView,
@@ -259,10 +270,32 @@ class Tracker:
         return f"waiting for another ingest writing to this store: {named}"
 
     # -- reads ------------------------------------------------------------------------------------
-    def stories(self, limit: int | None = None, offset: int = 0) -> Page[StoryRow]:
-        """Stories, most recent news first."""
+    def stories(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        *,
+        since: datetime | None = None,
+        outlet: str | None = None,
+        entity: int | str | None = None,
+        text: str | None = None,
+    ) -> Page[StoryRow]:
+        """Stories, most recent news first; filtered to those that changed ``since``, that an
+        ``outlet`` reported, that name an ``entity`` (id or any name; ``EntityNotFound`` when none
+        is known) or with an article matching the keywords ``text`` (as ``search`` reads them)."""
         with self.store.snapshot():
-            return Page(self.store.stories.list(limit, offset), self.store.stories.count(), offset, limit)
+            if since is None and outlet is None and entity is None and text is None:
+                return Page(self.store.stories.list(limit, offset), self.store.stories.count(), offset, limit)
+            filters = SearchFilters(outlet, self._entity_id(entity), since=since)
+            terms = parse_query(text) if text is not None else None
+            ids, total = self.store.search.story_ids(terms, filters, limit, offset)
+            rows = [row for row in map(self.store.stories.get, ids) if row is not None]
+            return Page(rows, total, offset, limit)
+
+    def _entity_id(self, entity: int | str | None) -> int | None:
+        if entity is None or isinstance(entity, int):
+            return entity
+        return self._entities.find(self.store, entity).id
 
     def story(self, story_id: int) -> StoryView | None:
         """A story with its articles in time order and its lineage; an id the story absorbed in a
@@ -557,6 +590,41 @@ class Tracker:
             if resolved is None:
                 return None
             return BriefChangesView(resolved, story_id, self.store.claims.brief_states(resolved))
+
+    def search(
+        self,
+        query: str,
+        *,
+        outlet: str | None = None,
+        entity: int | str | None = None,
+        story: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = 20,
+        offset: int = 0,
+        stories: int = 5,
+    ) -> SearchResults:
+        """Articles whose title or text hold every word of ``query`` (``"a phrase"``, ``-word``
+        to exclude, ``word*`` for any word it begins), the best first, with marked snippets; and
+        the ``stories`` stories closest in meaning to the query (0: none, and no model loads).
+
+        Filters: an outlet, an entity (id or any of its names; ``EntityNotFound`` when none is
+        known), a story (an absorbed id gives the story it went into) and a publication window.
+        ``storyline.store.search.BadQuery`` when the query has no word to look for."""
+        terms = parse_query(query)
+        with self.store.snapshot():
+            entity_id = self._entity_id(entity)
+            story_id = self.store.stories.resolve(story) if story is not None else None
+            filters = SearchFilters(outlet, entity_id, story_id, since, until)
+            hits, total = self.store.search.articles(terms, filters, limit, offset)
+        matches = []
+        for similar_id, similarity in (
+            self._stories.similar_stories(self.store, query, stories) if stories else []
+        ):
+            row = self.store.stories.get(similar_id)
+            if row is not None:
+                matches.append(StoryMatch(row, similarity))
+        return SearchResults(query, Page([SearchHit.of(hit) for hit in hits], total, offset, limit), matches)
 
     def export_articles(self) -> Iterator[ArticleExport]:
         """Every stored article as an export record, in the order they were stored."""

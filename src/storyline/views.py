@@ -17,6 +17,7 @@ from storyline.coverage import Coverage, story_coverage
 from storyline.models import Notice, Rejection
 from storyline.pipeline import ArticleWarning
 from storyline.store.records import (
+    ArticleHit,
     ArticleSummary,
     BriefStateRow,
     Correction,
@@ -30,6 +31,7 @@ from storyline.store.records import (
     StoryRow,
     StorySplitRow,
 )
+from storyline.store.search import MARK_END, MARK_START
 from storyline.timeline import Timeline
 
 T = TypeVar("T")
@@ -100,6 +102,15 @@ class StoryView:
     def coverage(self, max_periods: int = 40) -> Coverage:
         """Reports per day, week or month (see :func:`storyline.coverage.story_coverage`)."""
         return story_coverage(((a.published, a.outlet) for a in self.articles), max_periods)
+
+    @property
+    def duplicate_groups(self) -> list[list[int]]:
+        """The story's articles that are copies of one text, each group in the story's order
+        (articles without a copy in the story are in none)."""
+        groups: dict[int, list[int]] = {}
+        for a in self.articles:
+            groups.setdefault(a.duplicate_of or a.id, []).append(a.id)
+        return [ids for ids in groups.values() if len(ids) > 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,3 +419,70 @@ def _cited(member: Member, reports: dict[int, Report]) -> dict[str, Any]:
     claim = member.claim
     place = _place(member.article_id, claim.start, claim.end, reports)
     return place | {"text": claim.text, "kind": claim.kind.value, "speaker": claim.speaker}
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """A text with the parts a search matched marked: ``parts`` are (text, matched) in order, so
+    an interface escapes every part and marks the matched ones its own way (``<mark>``, bold)."""
+
+    parts: tuple[tuple[str, bool], ...]
+
+    @classmethod
+    def parse(cls, marked: str) -> Marked:
+        parts: list[tuple[str, bool]] = []
+        for i, piece in enumerate(marked.split(MARK_START)):
+            matched, _, rest = piece.partition(MARK_END) if i else ("", "", piece)
+            parts.extend((text, flag) for text, flag in ((matched, True), (rest, False)) if text)
+        return cls(tuple(parts))
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """An article a keyword search found, with its title and a snippet, matched terms marked."""
+
+    article: ArticleSummary
+    score: float
+    title: Marked
+    snippet: Marked
+
+    @classmethod
+    def of(cls, hit: ArticleHit) -> SearchHit:
+        return cls(hit.article, hit.score, Marked.parse(hit.title), Marked.parse(hit.snippet))
+
+    def as_dict(self) -> dict[str, Any]:
+        """A flat record for the exports: the snippet as plain text."""
+        a = self.article
+        return {
+            "id": a.id,
+            "external_id": a.external_id,
+            "title": a.title,
+            "outlet": a.outlet,
+            "published": a.published.isoformat() if a.published else None,
+            "story_id": a.story_id,
+            "score": self.score,
+            "snippet": self.snippet.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMatch:
+    """A story a semantic search found: ``similarity`` is the cosine between the query's embedding
+    and the story's centroid (the clusterer's own vectors)."""
+
+    story: StoryRow
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """One search: the articles matching the keywords, ranked and paged, and the stories closest
+    in meaning to the whole query."""
+
+    query: str
+    hits: Page[SearchHit]
+    stories: list[StoryMatch]

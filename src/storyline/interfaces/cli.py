@@ -51,6 +51,7 @@ from storyline import __version__
 from storyline.claims import BriefOrder
 from storyline.clock import as_utc
 from storyline.coverage import Coverage
+from storyline.entities import EntityNotFound
 from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, Poll, PollOutcome
 from storyline.interfaces import timeline_formats
 from storyline.interfaces.help import PlainHelpCommand, PlainHelpGroup
@@ -58,6 +59,7 @@ from storyline.interfaces.output import SafeConsole, json_text, write_csv, write
 from storyline.models import one_line
 from storyline.store import DB_VARIABLE, DEFAULT_CANDIDATES, StoreError, StoreNotFound, default_location
 from storyline.store.records import ArticleSummary, Correction, CorrectionAction, EntitySummary
+from storyline.store.search import BadQuery
 from storyline.timeline import Placement
 from storyline.tracker import BATCH_SIZE, IngestInterrupted, Tracker
 from storyline.views import (
@@ -69,6 +71,7 @@ from storyline.views import (
     ComparisonView,
     EntityView,
     IngestReport,
+    Marked,
     StoryView,
     TimeExpressionsView,
 )
@@ -1042,6 +1045,105 @@ def watch(
             err.print("[yellow]stopped[/]: every poll that ended is kept; run the same command to resume")
             raise typer.Exit(EXIT_INTERRUPTED) from None
     raise typer.Exit(EXIT_PARTIAL if failed else 0)
+
+
+InstantOption = Annotated[
+    str | None, typer.Option(metavar="ISO", help="An ISO date or date and time (UTC when no zone).")
+]
+
+
+@_command()
+def search(
+    query: Annotated[
+        str,
+        typer.Argument(
+            help='Words every hit holds; "a phrase", -word to exclude, word* for any word it begins.'
+        ),
+    ],
+    db: DbOption = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet's articles (any case).")] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Only articles naming this entity (any of its names).")
+    ] = None,
+    story_id: Annotated[
+        int | None, typer.Option("--story", metavar="ID", help="Only this story's articles.")
+    ] = None,
+    since: InstantOption = None,
+    until: InstantOption = None,
+    limit: Annotated[int, typer.Option(metavar="N", help="Hits to show.")] = 20,
+    offset: Annotated[int, typer.Option(metavar="N", help="Hits to skip.")] = 0,
+    stories: Annotated[
+        int, typer.Option(metavar="N", help="Stories closest in meaning to show (0: none, no model loads).")
+    ] = 5,
+) -> None:
+    """Search articles by keywords, the best first, with the matched words in bold; and the stories
+    closest in meaning to the query."""
+    with _tracker(db, create=False) as tracker:
+        try:
+            results = tracker.search(
+                query,
+                outlet=outlet,
+                entity=entity,
+                story=story_id,
+                since=None if since is None else _instant(since),
+                until=None if until is None else _instant(until),
+                limit=limit,
+                offset=offset,
+                stories=stories,
+            )
+        except (BadQuery, EntityNotFound) as exc:
+            _fail(str(exc))
+    hits = results.hits
+    table = Table(title=f"articles {hits.first}–{hits.last} of {hits.total} matching {escape(query)!r}")
+    for column in ("id", "title", "outlet", "published", "story", "snippet"):
+        table.add_column(column)
+    for hit in hits:
+        a = hit.article
+        table.add_row(
+            str(a.id),
+            _marked(hit.title),
+            escape(a.outlet or ""),
+            a.published.isoformat() if a.published else "",
+            str(a.story_id or ""),
+            _marked(hit.snippet),
+        )
+    out.print(table)
+    if results.stories:
+        close = Table(title="stories closest in meaning")
+        for column in ("story", "label", "articles", "similarity"):
+            close.add_column(column)
+        for match in results.stories:
+            row = match.story
+            close.add_row(str(row.id), escape(row.label), str(row.article_count), f"{match.similarity:.2f}")
+        out.print(close)
+
+
+def _marked(text: Marked) -> str:
+    return "".join(f"[bold]{escape(part)}[/]" if matched else escape(part) for part, matched in text.parts)
+
+
+@_command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="The address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8000,
+    open_reads: Annotated[
+        bool | None,
+        typer.Option(
+            "--open-reads/--token-reads",
+            help="Whether reading needs no token; default: open on loopback, a token elsewhere.",
+        ),
+    ] = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json) and the web pages. Writes need the token in
+    $STORYLINE_TOKEN, or the one printed at start when it is unset."""
+    from storyline.interfaces.http.server import run  # the web stack loads only for this command
+
+    location = _location(db)
+    try:
+        run(location, host=host, port=port, open_reads=open_reads, say=lambda line: err.print(escape(line)))
+    except StoreError as exc:
+        _fail(str(exc))
 
 
 _BAR_WIDTH = 40

@@ -38,9 +38,9 @@ from __future__ import annotations
 import functools
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -74,11 +74,19 @@ class StoreReadOnly(StoreError):
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One released step of a component's schema: DDL statements with type placeholders."""
+    """One released step of a component's schema: DDL statements with type placeholders.
+
+    ``by_dialect`` holds statements for one backend only, run after ``statements``: what has no
+    common SQL (a full-text index is an FTS5 table in SQLite and a ``tsvector`` in PostgreSQL).
+    """
 
     version: int
     description: str
     statements: tuple[str, ...]
+    by_dialect: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def statements_for(self, dialect: str) -> tuple[str, ...]:
+        return (*self.statements, *self.by_dialect.get(dialect, ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,7 +419,7 @@ def migrate(db: Database, components: Sequence[Component]) -> None:
             for migration in component.migrations:
                 if (component.name, migration.version) in applied:
                     continue
-                for statement in migration.statements:
+                for statement in migration.statements_for(db.dialect):
                     db.execute(db.render(statement))
                 db.execute(
                     "INSERT INTO schema_versions (component, version, applied_at) VALUES (?, ?, ?)",

@@ -308,3 +308,29 @@ class BriefStateRow:
     cause: str
     facts: list[dict[str, Any]]
     changes: dict[str, Any]
+
+
+# -- search -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """What narrows a search: an outlet (any case), an entity's articles, a story's, and a
+    publication window (``since`` inclusive, ``until`` exclusive; undated articles fall outside)."""
+
+    outlet: str | None = None
+    entity_id: int | None = None
+    story_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHit:
+    """An article a search found: ``score`` higher is better; ``title`` and ``snippet`` carry the
+    store's marks around each matched term (``storyline.store.search.MARK_START``/``MARK_END``)."""
+
+    article: ArticleSummary
+    score: float
+    title: str
+    snippet: str

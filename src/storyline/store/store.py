@@ -26,6 +26,8 @@ from storyline.store.entities import SCHEMA as ENTITIES
 from storyline.store.entities import EntityRepository
 from storyline.store.runs import SCHEMA as RUNS
 from storyline.store.runs import RunRepository
+from storyline.store.search import SCHEMA as SEARCH
+from storyline.store.search import SearchRepository
 from storyline.store.stories import SCHEMA as STORIES
 from storyline.store.stories import StoryRepository
 from storyline.store.time_expressions import SCHEMA as TIME_EXPRESSIONS
@@ -45,13 +47,14 @@ COMPONENTS: tuple[Component, ...] = (
     CURATION,
     WATCH,
     CLAIMS,
+    SEARCH,
 )
 
 
 class Store:
     """A storyline corpus: runs, articles, duplicates, stories, the clusterer's state, the
-    articles' time expressions, their entities and claims, editors' corrections and watched
-    sources."""
+    articles' time expressions, their entities and claims, editors' corrections, watched sources
+    and the index searching the articles."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -67,6 +70,7 @@ class Store:
         self.curation = CurationRepository(db)
         self.watch = WatchRepository(db)
         self.claims = ClaimRepository(db)
+        self.search = SearchRepository(db)
 
     @property
     def backend(self) -> str:

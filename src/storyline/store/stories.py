@@ -62,6 +62,21 @@ SCHEMA = Component(
                 "CREATE INDEX story_splits_story ON story_splits (story_id)",
             ),
         ),
+        Migration(
+            2,
+            "the story list's order as an index: the list's first page without sorting every story",
+            (),
+            by_dialect={
+                # SQLite sorts NULL first, so DESC already puts undated stories last.
+                "sqlite": (
+                    "CREATE INDEX stories_recent ON stories (last_seen DESC, updated_at DESC, id DESC)",
+                ),
+                "postgresql": (
+                    """CREATE INDEX stories_recent
+                       ON stories (last_seen DESC NULLS LAST, updated_at DESC, id DESC)""",
+                ),
+            },
+        ),
     ),
 )
 

@@ -42,6 +42,7 @@ from storyline.stories.embeddings import Embedder, embedder_named
 from storyline.stories.labels import telling_terms
 from storyline.stories.params import StoryParams
 from storyline.stories.records import StoryChange, StoryConstraints, StoryInput, StoryMerge
+from storyline.stories.similar import SimilarStories
 from storyline.stories.state import state_embedder_name
 
 T = TypeVar("T")
@@ -72,6 +73,7 @@ class StoryStage:
         self._version: StateVersion | None = None  # the stored state the clusterer in memory is at
         # Bytes of the stored full state and of the change records since; None: nothing stored.
         self._state_size: tuple[int, int] | None = None
+        self._similar = SimilarStories(lambda: self._params or StoryParams.load(), self._embedder_for)
 
     # -- the stage protocol ---------------------------------------------------------------------
     def prepare(self, articles: Sequence[Article], store: Store) -> list[NDArray[np.float32]]:
@@ -226,6 +228,12 @@ class StoryStage:
             self._version = state.version if state else None
             self._state_size = state.size if state else None
         return self._clusterer
+
+    def similar_stories(self, store: Store, text: str, limit: int) -> list[tuple[int, float]]:
+        """(story id, cosine) of the live stories whose centroids are closest to ``text``'s
+        embedding, closest first: semantic search with the vectors the clusterer keeps, as the
+        store last saved them (see ``storyline.stories.similar``)."""
+        return self._similar.find(store, text, limit)
 
     def _embedder_for(self, state: ClustererState | None) -> Embedder:
         if self._embedder is None:

@@ -1,0 +1,397 @@
+"""The JSON API: every endpoint is one facade call, turned into JSON (or JSONL, CSV, Atom).
+
+Lists are paged (``limit``, ``offset``) and come back as ``{"items", "total", "offset", "limit"}``;
+``format=jsonl`` or ``format=csv`` exports the same list, every page of it when ``limit`` is left
+out. Bad input is a 4xx with a JSON body ``{"detail": …}``; an ingest checks its whole body before
+it stores anything.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from storyline.clock import as_utc
+from storyline.interfaces.http.atom import atom_feed
+from storyline.interfaces.http.context import MAX_RECORDS, ServerContext
+from storyline.interfaces.http.encode import plain
+from storyline.interfaces.output import write_csv, write_jsonl
+from storyline.tracker import Tracker
+from storyline.views import IngestReport, Page, SearchResults, StoryView
+
+
+class ListFormat(StrEnum):
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def context(request: Request) -> ServerContext:
+    found: ServerContext = request.app.state.context
+    return found
+
+
+def _presented_token(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+def reader(request: Request) -> Tracker:
+    """The reading tracker; refuses a request without the token when reads need one."""
+    ctx = context(request)
+    if not ctx.open_reads and not ctx.authorised(_presented_token(request)):
+        raise HTTPException(401, "this server needs the token to read: Authorization: Bearer <token>")
+    return ctx.reader
+
+
+def write_access(request: Request) -> ServerContext:
+    ctx = context(request)
+    if not ctx.authorised(_presented_token(request)):
+        raise HTTPException(401, "writing needs the token: Authorization: Bearer <token>")
+    return ctx
+
+
+Reader = Annotated[Tracker, Depends(reader)]
+Writer = Annotated[ServerContext, Depends(write_access)]
+Limit = Annotated[int | None, Query(ge=1, le=10_000, description="Items per page; all when left out.")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Format = Annotated[ListFormat, Query(description="json (a page), jsonl or csv (an export).")]
+Since = Annotated[datetime | None, Query(description="ISO date or date and time; UTC when no zone.")]
+
+router = APIRouter(prefix="/api")
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None
+
+
+def _page(
+    page: Page[Any], records: Iterable[Mapping[str, Any]], fmt: ListFormat, fields: list[str]
+) -> Response:
+    """A page as JSON, or its records as a JSONL or CSV export."""
+    rows = list(records)
+    if fmt is ListFormat.JSON:
+        return JSONResponse(
+            {"items": plain(rows), "total": page.total, "offset": page.offset, "limit": page.limit}
+        )
+    buffer = io.StringIO()
+    if fmt is ListFormat.JSONL:
+        write_jsonl(plain(rows), buffer)
+        return Response(buffer.getvalue(), media_type="application/x-ndjson")
+    write_csv(plain(rows), fields, buffer)
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
+
+
+def _records(items: Iterable[Any]) -> list[dict[str, Any]]:
+    """Flat records of summary rows (dataclasses of plain values)."""
+    return [dict(plain(item)) for item in items]
+
+
+def _fields(records: list[dict[str, Any]], default: list[str]) -> list[str]:
+    return list(records[0]) if records else default
+
+
+# -- stories ------------------------------------------------------------------------------------
+@router.get("/stories", summary="Stories, the latest news first")
+def list_stories(
+    tracker: Reader,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    since: Since = None,
+    outlet: str | None = None,
+    entity: str | None = None,
+    text: Annotated[str | None, Query(description="Keywords one of the story's articles holds.")] = None,
+    format: Format = ListFormat.JSON,
+) -> Response:
+    page = tracker.stories(limit, offset, since=_utc(since), outlet=outlet, entity=entity, text=text)
+    records = _records(page.items)
+    return _page(page, records, format, _fields(records, ["id"]))
+
+
+@router.get(
+    "/stories/{story_id}", summary="A story: articles, duplicates, coverage, entities, times, lineage"
+)
+def get_story(story_id: int, tracker: Reader) -> Response:
+    view = tracker.story(story_id)
+    if view is None:
+        raise HTTPException(404, f"no story {story_id}")
+    if view.redirected:  # an absorbed id: the story it went into, permanently
+        return RedirectResponse(f"/api/stories/{view.story.id}", status_code=308)
+    return JSONResponse(story_json(tracker, view))
+
+
+def story_json(tracker: Tracker, view: StoryView) -> dict[str, Any]:
+    """A story with everything known about it; the parts other stages add (timeline, claims, brief)
+    join here as they land."""
+    times = tracker.story_time_expressions(view.story.id)
+    encoded: dict[str, Any] = plain(
+        {
+            "story": view.story,
+            "articles": view.articles,
+            "duplicate_groups": view.duplicate_groups,
+            "coverage": view.coverage(),
+            "entities": tracker.entities(view.story.id) or [],
+            "time_expressions": times.expressions if times else [],
+            "merges": view.merges,
+            "splits": view.splits,
+        }
+    )
+    return encoded
+
+
+@router.get("/stories/{story_id}/atom", summary="What is new in a story, as an Atom feed")
+def story_feed(story_id: int, request: Request, tracker: Reader) -> Response:
+    view = tracker.story(story_id)
+    if view is None:
+        raise HTTPException(404, f"no story {story_id}")
+    base = str(request.base_url).rstrip("/")
+    entries = sorted(view.articles, key=lambda a: a.id, reverse=True)
+    feed = atom_feed(
+        f"{base}/stories/{view.story.id}",
+        f"storyline: {view.story.label}",
+        view.story.updated_at,
+        entries,
+        base,
+    )
+    return Response(feed, media_type="application/atom+xml")
+
+
+# -- articles -----------------------------------------------------------------------------------
+@router.get("/articles", summary="Stored articles, in the order they were stored")
+def list_articles(
+    tracker: Reader, limit: Limit = 50, offset: Offset = 0, format: Format = ListFormat.JSON
+) -> Response:
+    page = tracker.articles(limit, offset)
+    records = _records(page.items)
+    return _page(page, records, format, _fields(records, ["id"]))
+
+
+@router.get("/articles/{article_id}", summary="An article: clean text, sentences, metadata with provenance")
+def get_article(article_id: int, tracker: Reader) -> Response:
+    return _article(tracker, article_id)
+
+
+@router.get("/inputs/{input_id:path}", summary="The article an input id stands for now")
+def get_article_by_input(input_id: str, tracker: Reader) -> Response:
+    return _article(tracker, input_id)
+
+
+def _article(tracker: Tracker, key: int | str) -> Response:
+    view = tracker.article(key)
+    if view is None:
+        raise HTTPException(404, f"no article {key!r}")
+    a = view.stored.article
+    metadata: dict[str, dict[str, Any]] = {
+        name: {"value": meta.value, "origin": meta.origin}
+        for name, meta in (
+            ("title", a.title),
+            ("outlet", a.outlet),
+            ("url", a.url),
+            ("author", a.author),
+            ("language", a.language),
+        )
+    }
+    metadata["published"] = {"value": a.published.value, "origin": a.published.origin, "raw": a.published.raw}
+    return JSONResponse(
+        plain(
+            {
+                "id": view.id,
+                "external_id": a.external_id,
+                "text": a.text,
+                "paragraphs": a.paragraphs,
+                "sentences": a.sentences,
+                "metadata": metadata,
+                "outlets": view.stored.outlets,
+                "sources": view.stored.sources,
+                "story_id": view.stored.story_id,
+                "duplicate_group": view.duplicate_group,
+                "versions": view.versions,
+                "namesakes": view.namesakes,
+                "warnings": a.warnings,
+            }
+        )
+    )
+
+
+# -- entities -----------------------------------------------------------------------------------
+@router.get("/entities", summary="People, organisations and places, the most mentioned first")
+def list_entities(
+    tracker: Reader,
+    story: Annotated[int | None, Query(description="Only this story's.")] = None,
+    limit: Limit = 50,
+    format: Format = ListFormat.JSON,
+) -> Response:
+    rows = tracker.entities(story, limit)
+    if rows is None:
+        raise HTTPException(404, f"no story {story}")
+    records = [
+        {"id": r.entity.id, "name": r.entity.name, "type": r.entity.type, "mentions": r.mentions}
+        | {"articles": r.articles, "stories": r.stories}
+        for r in rows
+    ]
+    return _page(Page(rows, len(rows), 0, limit), records, format, _fields(records, ["id"]))
+
+
+@router.get("/entities/{key}", summary="An entity by id or by any of its names")
+def get_entity(key: str, tracker: Reader) -> Response:
+    view = tracker.entity(int(key) if key.isdigit() else key)
+    if view is None:
+        raise HTTPException(404, f"no entity known as {key!r}")
+    return JSONResponse(plain(view))
+
+
+class AliasEdit(StrEnum):
+    ADD = "add"
+    SPLIT = "split"
+    RENAME = "rename"
+
+
+@router.post("/aliases", summary="Edit the alias table (token)")
+def edit_alias(
+    ctx: Writer,
+    edit: Annotated[AliasEdit, Body()],
+    name: Annotated[str, Body(min_length=1)],
+    other: Annotated[str, Body(min_length=1, description="The alias, or the new name.")],
+) -> Response:
+    with ctx.writer() as tracker:
+        edits = {
+            AliasEdit.ADD: tracker.add_alias,
+            AliasEdit.SPLIT: tracker.split_alias,
+            AliasEdit.RENAME: tracker.rename_entity,
+        }
+        view = edits[edit](name, other)
+    return JSONResponse(plain(view))
+
+
+# -- search -------------------------------------------------------------------------------------
+@router.get("/search", summary="Keyword search over articles, and the stories closest in meaning")
+def search(
+    tracker: Reader,
+    q: Annotated[str, Query(min_length=1, description='Words; "a phrase", -excluded, prefix*.')],
+    outlet: str | None = None,
+    entity: str | None = None,
+    story: int | None = None,
+    since: Since = None,
+    until: Since = None,
+    limit: Annotated[int | None, Query(ge=1, le=10_000)] = 20,
+    offset: Offset = 0,
+    stories: Annotated[int, Query(ge=0, le=50, description="Stories closest in meaning (0: none).")] = 5,
+    format: Format = ListFormat.JSON,
+) -> Response:
+    results = run_search(tracker, q, outlet, entity, story, since, until, limit, offset, stories)
+    records = [hit.as_dict() for hit in results.hits]
+    if format is not ListFormat.JSON:
+        return _page(results.hits, records, format, _fields(records, ["id"]))
+    return JSONResponse(
+        plain(
+            {
+                "query": results.query,
+                "items": records,
+                "highlighted": [
+                    {"title": hit.title.parts, "snippet": hit.snippet.parts} for hit in results.hits
+                ],
+                "total": results.hits.total,
+                "offset": offset,
+                "limit": limit,
+                "stories": [{"story": m.story, "similarity": m.similarity} for m in results.stories],
+            }
+        )
+    )
+
+
+def run_search(
+    tracker: Tracker,
+    q: str,
+    outlet: str | None,
+    entity: str | None,
+    story: int | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int | None,
+    offset: int,
+    stories: int,
+) -> SearchResults:
+    return tracker.search(
+        q,
+        outlet=outlet,
+        entity=int(entity) if entity and entity.isdigit() else entity,
+        story=story,
+        since=_utc(since),
+        until=_utc(until),
+        limit=limit,
+        offset=offset,
+        stories=stories,
+    )
+
+
+@router.get("/search/atom", summary="The newest articles matching a search, as an Atom feed")
+def search_feed(
+    request: Request, tracker: Reader, q: Annotated[str, Query(min_length=1)], outlet: str | None = None
+) -> Response:
+    results = tracker.search(q, outlet=outlet, limit=50, stories=0)
+    base = str(request.base_url).rstrip("/")
+    entries = sorted((hit.article for hit in results.hits), key=lambda a: a.id, reverse=True)
+    updated = max((as_utc(a.published) for a in entries if a.published), default=None)
+    return Response(
+        atom_feed(f"{base}/search?{urlencode({'q': q})}", f"storyline search: {q}", updated, entries, base),
+        media_type="application/atom+xml",
+    )
+
+
+# -- ingest -------------------------------------------------------------------------------------
+@router.get("/runs", summary="Every ingest run, oldest first")
+def list_runs(tracker: Reader, format: Format = ListFormat.JSON) -> Response:
+    runs = tracker.runs()
+    records = _records(runs)
+    return _page(Page(runs, len(runs), 0, None), records, format, _fields(records, ["id"]))
+
+
+@router.post("/ingest", summary="Ingest records shaped like JSONL lines (token)")
+def ingest_records(ctx: Writer, records: Annotated[list[dict[str, Any]], Body(embed=True)]) -> Response:
+    if not records:
+        raise HTTPException(400, "no records to ingest")
+    if len(records) > MAX_RECORDS:
+        raise HTTPException(413, f"{len(records)} records: at most {MAX_RECORDS} a request")
+    with ctx.writer() as tracker:
+        report = tracker.add(records)
+    return JSONResponse(_report(report))
+
+
+@router.post("/ingest/files", summary="Ingest uploaded files: HTML, text, JSONL, feeds, WARC (token)")
+def ingest_files(ctx: Writer, files: list[UploadFile]) -> Response:
+    # A plain function: FastAPI runs it on its thread pool, so a long ingest never holds up the
+    # event loop (and every read with it).
+    with tempfile.TemporaryDirectory(prefix="storyline-upload-") as folder:
+        paths = []
+        for number, upload in enumerate(files):
+            # The client's file name keeps its extension (which tells the reader the format), never its path.
+            name = Path(upload.filename or "upload").name or "upload"
+            path = Path(folder) / str(number) / name
+            path.parent.mkdir()
+            path.write_bytes(upload.file.read())
+            paths.append(path)
+        with ctx.writer() as tracker:
+            report = tracker.ingest(paths)
+    return JSONResponse(_report(report))
+
+
+def _report(report: IngestReport) -> dict[str, Any]:
+    encoded: dict[str, Any] = plain(
+        {
+            "run_id": report.run_id,
+            "counts": report.counts,
+            "rejections": [{"input": r.locator, "reason": r.reason} for r in report.rejections],
+            "warnings": [str(w) for w in report.warnings],
+            "partial": report.partial,
+        }
+    )
+    return encoded

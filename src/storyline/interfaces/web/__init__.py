@@ -1,0 +1,1 @@
+"""The web pages: templates and static files ship inside the package (``pip install .``)."""

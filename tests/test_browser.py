@@ -1,0 +1,154 @@
+"""The web pages in a real browser (Debian's chromium through Playwright), served by a real
+``storyline serve`` over the seeds, the samples and articles made to attack the pages: the story of
+the three seed reports, sentence anchors, that nothing in an article ever runs, and screenshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page
+
+from storyline.stories.embeddings import HashingEmbedder
+from storyline.tracker import Tracker
+
+from .support.browser import chromium, png_distinct_bytes, png_size
+from .support.paths import SAMPLES, SEEDS
+from .support.server import RunningServer, serving
+
+pytestmark = pytest.mark.slow
+
+SEED_IDS = ("000_b85230806259d9d3.txt", "003_da356aaa87fc9689.txt", "004_e649c01a3f39ea4e.txt")
+# Whatever runs sets this; nothing may.
+RAN = "window.__storyline_xss"
+ATTACKS = [
+    {
+        "id": "attack-1",
+        "title": f"<script>{RAN} = 1</script>Harbour <b>crane</b> collapse",
+        "text": f'The harbour crane collapsed <img src=x onerror="{RAN}=2"> at noon. '
+        f'Workers <script>{RAN}=3</script> were unhurt. <a href="javascript:{RAN}=4">Broken <i>markup',
+        "outlet": f"<svg onload={RAN}=5>Crane Wire",
+        "url": f"javascript:{RAN}=6",
+        "published": "2026-03-05T10:00:00+00:00",
+    },
+    {
+        "id": "attack-2",
+        "title": 'Harbour crane collapse: "><iframe src=javascript:alert(1)>',
+        "text": f"The crane collapse at the harbour closed two berths. <body onload={RAN}=7> Inspectors "
+        "arrived <style>body{display:none}</style> in the afternoon. </p></div><div onclick=alert(1)>",
+        "outlet": "Crane Wire",
+        "url": "https://example.org/crane?a=<script>",
+        "published": "2026-03-05T12:00:00+00:00",
+    },
+]
+
+
+@dataclass(frozen=True)
+class Site:
+    server: RunningServer
+    browser: Browser
+
+    def api(self, path: str) -> dict[str, object]:
+        response = httpx.get(f"{self.server.url}{path}", timeout=30)
+        response.raise_for_status()
+        found: dict[str, object] = response.json()
+        return found
+
+    def open(self, path: str) -> Page:
+        page = self.browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+        response = page.goto(f"{self.server.url}{path}")
+        assert response is not None and response.ok, path
+        return page
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    location = str(tmp_path_factory.mktemp("browser") / "store.db")
+    with Tracker(location, embedder=HashingEmbedder()) as tracker:
+        tracker.ingest([SEEDS, SAMPLES])
+        tracker.add(ATTACKS)
+    with serving(location) as server, chromium() as browser:
+        yield Site(server, browser)
+
+
+def _article(site: Site, input_id: str) -> dict[str, object]:
+    return site.api(f"/api/inputs/{input_id}")
+
+
+def test_the_story_page_shows_one_story_with_the_three_seed_reports(site: Site) -> None:
+    seeds = [_article(site, seed) for seed in SEED_IDS]
+    story_ids = {seed["story_id"] for seed in seeds}
+    assert len(story_ids) == 1
+    page = site.open(f"/stories/{story_ids.pop()}")
+    linked = {
+        page.locator("table.articles a").nth(i).get_attribute("href")
+        for i in range(page.locator("table.articles a").count())
+    }
+    assert {f"/articles/{seed['id']}" for seed in seeds} <= linked
+    assert page.locator("svg.coverage-chart rect").count() >= 1
+    page.close()
+
+
+def test_a_sentence_anchor_opens_that_sentence_highlighted(site: Site) -> None:
+    article = _article(site, SEED_IDS[1])
+    sentences = article["sentences"]
+    assert isinstance(sentences, list) and len(sentences) > 3
+    text = str(article["text"])
+    wanted = text[sentences[3]["start"] : sentences[3]["end"]]
+    page = site.open(f"/articles/{article['id']}#s-3")
+    target = page.locator(":target")
+    assert target.get_attribute("id") == "s-3" and target.inner_text() == wanted
+    plain = page.locator("#s-2").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert target.evaluate("e => getComputedStyle(e).backgroundColor") != plain
+    page.close()
+
+
+def test_nothing_in_an_article_runs_on_any_page(site: Site) -> None:
+    attack = _article(site, "attack-1")
+    story_id = attack["story_id"]
+    paths = [
+        "/",
+        f"/stories/{story_id}",
+        f"/articles/{attack['id']}",
+        "/search?q=crane",
+        "/search?q=%3Cscript%3E",
+    ]
+    paths.append(f"/articles/{_article(site, 'attack-2')['id']}")
+    for path in paths:
+        page = site.open(path)
+        page.wait_for_load_state("load")
+        assert page.evaluate(RAN) is None, path
+        assert page.evaluate("document.scripts.length") == 0, path
+        assert page.locator("iframe, a[href^='javascript:'], [onerror], [onload], [onclick]").count() == 0, (
+            path
+        )
+        page.close()
+    page = site.open(f"/articles/{attack['id']}")
+    assert "<script>" in page.locator("h1").inner_text()  # shown as the text it is
+    assert page.locator("a", has_text="javascript:").count() == 0  # an unsafe URL is text, not a link
+    page.close()
+
+
+def test_screenshots_of_the_main_pages_are_drawn(site: Site, tmp_path: Path) -> None:
+    story_id = _article(site, SEED_IDS[0])["story_id"]
+    seed = _article(site, SEED_IDS[1])
+    entity = site.api(f"/api/entities?story={story_id}&limit=1")["items"]
+    assert isinstance(entity, list) and entity
+    pages = {
+        "stories": "/",
+        "story": f"/stories/{story_id}",
+        "article": f"/articles/{seed['id']}#s-1",
+        "entity": f"/entities/{entity[0]['id']}",
+        "search": "/search?q=whistleblower",
+    }
+    for name, path in pages.items():
+        page = site.open(path)
+        shots = [page.screenshot(full_page=False) for _ in range(2)]
+        (tmp_path / f"{name}.png").write_bytes(shots[0])
+        assert png_size(shots[0]) == png_size(shots[1]) == (1200, 900), name
+        assert png_distinct_bytes(shots[0]) > 16, f"{name} looks blank"
+        page.close()
