@@ -31,10 +31,11 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # The browser tests drive Debian's chromium through Playwright (never a browser it downloads):
-# installed from Debian's packages when missing (as root, as CI runs).
+# installed from Debian's packages when missing (through sudo unless we are root).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # The suite must not pass by skipping PostgreSQL: without a server the PostgreSQL tests fail here.
 test: lint chromium
