@@ -20,8 +20,7 @@ from storyline.claims import GroupComparison, Status
 from storyline.stories.embeddings import HashingEmbedder, MiniLMEmbedder
 from storyline.tracker import Tracker
 
-from .support.stories import dense_only, split_test_params
-from .support.texts import TWO_QUAKES
+from .support.stories import dense_only, split_quakes
 
 PUBLISHED = {"004": "2025-12-20", "000": "2026-02-05"}  # 003 carries its own dateline
 
@@ -195,14 +194,7 @@ def test_the_seeds_change_log_shows_the_plan_dropped_then_asylum_and_release(see
 
 
 def test_a_split_divides_the_claims(location: str) -> None:
-    with Tracker(
-        location,
-        batch_size=2,
-        story_params=split_test_params(),
-        embedder=HashingEmbedder(),
-        extract_entities=False,
-    ) as tracker:
-        tracker.add([{"id": key, "text": text} for key, text in TWO_QUAKES.items()])
+    with split_quakes(location, extract_entities=False) as tracker:
         texts = {}
         for story in tracker.stories():
             view = tracker.compare(story.id)

@@ -11,8 +11,7 @@ import pytest
 
 from .support.cli import storyline
 from .support.paths import SAMPLES
-from .support.stories import split_test_params
-from .support.texts import TWO_QUAKES
+from .support.stories import split_quakes
 
 pytestmark = pytest.mark.usefixtures("cli_environment")
 
@@ -124,11 +123,7 @@ def test_unreadable_store_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_story_view_shows_where_a_split_story_came_from(location: str) -> None:
-    from storyline.stories.embeddings import HashingEmbedder
-    from storyline.tracker import Tracker
-
-    with Tracker(location, batch_size=2, story_params=split_test_params(), embedder=HashingEmbedder()) as t:
-        t.add([{"id": key, "text": text} for key, text in TWO_QUAKES.items()])
+    split_quakes(location).close()
     for story_id in ("1", "2"):
         shown = storyline("story", story_id, "--db", location)
         assert shown.exit_code == 0, shown.output

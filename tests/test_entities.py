@@ -17,8 +17,7 @@ from storyline.models import EntityType
 from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
-from .support.stories import dense_only, split_test_params
-from .support.texts import TWO_QUAKES
+from .support.stories import dense_only, split_quakes
 
 PEOPLE = ["Luo Yun", "Rayhan Asat", "Zhou Fengsuo", "Raja Krishnamoorthi", "Kristi Noem", "Ro Khanna"]
 ORGANISATIONS = ["Human Rights in China", "Tom Lantos Human Rights Commission"]
@@ -99,10 +98,7 @@ def test_two_people_sharing_a_surname_stay_apart(location: str) -> None:
 
 
 def test_a_split_divides_the_entity_list(location: str) -> None:
-    with Tracker(
-        location, batch_size=2, story_params=split_test_params(), embedder=HashingEmbedder()
-    ) as tracker:
-        tracker.add([{"id": key, "text": text} for key, text in TWO_QUAKES.items()])
+    with split_quakes(location) as tracker:
         ridgeford, ambry = names_of(tracker, 1), names_of(tracker, 2)
         assert {"Elena Brask", "Ridgeford"} <= ridgeford.keys()
         assert {"Tomas Oyelaran", "Port Ambry"} <= ambry.keys()

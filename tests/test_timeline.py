@@ -20,8 +20,7 @@ from storyline.tracker import Tracker
 
 from .support.cli import storyline
 from .support.paths import SEED_000, SEED_003, SEED_004
-from .support.stories import dense_only, split_test_params
-from .support.texts import TWO_QUAKES
+from .support.stories import dense_only, split_quakes
 
 PUBLISHED = {SEED_000: "2026-02-05", SEED_004: "2025-12-20"}
 
@@ -134,14 +133,7 @@ def test_on_tuesday_stays_undated_without_a_published_time(location: str, seeds:
 
 
 def test_a_split_divides_the_timeline(location: str) -> None:
-    with Tracker(
-        location,
-        batch_size=2,
-        story_params=split_test_params(),
-        embedder=HashingEmbedder(),
-        extract_entities=False,
-    ) as tracker:
-        tracker.add([{"id": key, "text": text} for key, text in TWO_QUAKES.items()])
+    with split_quakes(location, extract_entities=False) as tracker:
         for story_id, place, other in ((1, "Ridgeford", "Ambry"), (2, "Ambry", "Ridgeford")):
             view = tracker.timeline(story_id)
             assert view is not None and view.timeline.entries

@@ -37,8 +37,7 @@ from storyline.tracker import Tracker
 
 from .support.corpus import edited_copy, invented_text
 from .support.paths import SAMPLES, SEED_000, SEED_003, SEED_004
-from .support.stories import split_test_params
-from .support.texts import TWO_QUAKES
+from .support.stories import split_quakes
 
 
 def tracker_at(url: str, **options: Any) -> Tracker:
@@ -364,10 +363,7 @@ class StoryStageProbe:
 
 def test_a_later_stage_follows_assignments_and_splits_without_the_tracker_knowing_it(location: str) -> None:
     probe = StoryStageProbe()
-    with Tracker(
-        location, batch_size=2, story_params=split_test_params(), embedder=HashingEmbedder(), stages=[probe]
-    ) as tracker:
-        tracker.add([{"id": key, "text": text} for key, text in TWO_QUAKES.items()])
+    with split_quakes(location, stages=[probe]) as tracker:
         splits = [e for e in probe.events if isinstance(e, StorySplitInTwo)]
         assert len(splits) == 1 and (splits[0].story_id, splits[0].new_story_id) == (1, 2)
         assert len([e for e in probe.events if isinstance(e, ArticleAssigned)]) == 6

@@ -12,8 +12,19 @@ from datetime import datetime
 from typing import Any
 
 from storyline.stories import RegimeParams, StoryClusterer, StoryInput, StoryParams
+from storyline.stories.embeddings import HashingEmbedder
+from storyline.tracker import Tracker
 
-from .texts import QUAKE_A, QUAKE_A_FOLLOW, QUAKE_A_THIRD, QUAKE_B, QUAKE_B_FOLLOW, QUAKE_B_THIRD, UNRELATED
+from .texts import (
+    QUAKE_A,
+    QUAKE_A_FOLLOW,
+    QUAKE_A_THIRD,
+    QUAKE_B,
+    QUAKE_B_FOLLOW,
+    QUAKE_B_THIRD,
+    TWO_QUAKES,
+    UNRELATED,
+)
 
 REGIME = RegimeParams(
     w_dense=1.0,
@@ -114,3 +125,14 @@ def splitting_batches() -> list[list[StoryInput]]:
         article(9, QUAKE_A, "Ridgeford quake: the first report again", duplicate_of=1),
     ]
     return [stream[:2], stream[2:4], stream[4:6], stream[6:]]
+
+
+def split_quakes(location: str, **options: Any) -> Tracker:
+    """A tracker on ``location`` that has taken in ``TWO_QUAKES`` two at a time and split them:
+    story 1 holds the Ridgeford reports, story 2 the Port Ambry ones. ``options`` go to the
+    Tracker (``stages``, ``extract_entities``…)."""
+    tracker = Tracker(
+        location, batch_size=2, story_params=split_test_params(), embedder=HashingEmbedder(), **options
+    )
+    tracker.add([{"id": key, "text": text} for key, text in TWO_QUAKES.items()])
+    return tracker
