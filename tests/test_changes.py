@@ -1,6 +1,6 @@
 """'What is new since T', for the store and for one story, through the Tracker on both backends: new
-articles and stories, merges and splits, time expressions, newly named entities and editors'
-corrections. A fake clock stamps each batch, so 'since' falls between them."""
+articles and stories, merges and splits, time expressions, newly named entities, timeline entries
+and editors' corrections. A fake clock stamps each batch, so 'since' falls between them."""
 
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ def test_changes_since_a_time_in_the_store_and_in_a_story(location: str) -> None
         # The other earthquake's people and places are new to the store; Ridgeford is not.
         named = {e.entity.name for e in everything.entities}
         assert "Port Ambry" in named and "Ridgeford" not in named
+        # The new reports' lead sentences are timeline entries of the stories they went into.
+        told = {(story_id, a) for story_id, entry in everything.timeline_entries for a in entry.articles}
+        assert (1, a3.id) in told and (b1.stored.story_id, b1.id) in told
+        assert all(story_id in (1, b1.stored.story_id) for story_id, _ in everything.timeline_entries)
         story = tracker.changes(t1, story=1)
         assert story is not None and story.story_id == 1
         assert [a.external_id for a in story.articles] == ["a3"] and story.stories == []

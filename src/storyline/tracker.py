@@ -45,7 +45,7 @@ from storyline.stories import StoryParams
 from storyline.stories.curation import StoryNotFound, mute, rename_story
 from storyline.stories.embeddings import Embedder
 from storyline.stories.stage import StoryStage
-from storyline.timeline import timeline_of_articles
+from storyline.timeline import TimelineEntry, timeline_of_articles
 from storyline.timex.stage import TimexStage
 from storyline.views import (
     ArticleExport,
@@ -426,9 +426,21 @@ class Tracker:
                 ],
                 entities=self.store.entities.named_first_since(since, resolved),
                 corrections=corrections,
+                timeline_entries=self._new_entries(articles),
                 story_id=resolved,
                 requested_id=story,
             )
+
+    def _new_entries(self, articles: Sequence[ArticleSummary]) -> list[tuple[int, TimelineEntry]]:
+        """The timeline entries, in the stories ``articles`` went into, that those articles tell."""
+        new = {a.id for a in articles}
+        found: list[tuple[int, TimelineEntry]] = []
+        for story_id in dict.fromkeys(a.story_id for a in articles if a.story_id is not None):
+            ids = [a.id for a in self.store.stories.articles(story_id)]
+            for entry in timeline_of_articles(self.store, ids).entries:
+                if new.intersection(entry.articles):
+                    found.append((story_id, entry))
+        return found
 
     def articles(self, limit: int | None = None, offset: int = 0) -> Page[ArticleSummary]:
         """Stored articles in the order they were stored."""

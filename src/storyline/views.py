@@ -32,7 +32,7 @@ from storyline.store.records import (
     StorySplitRow,
 )
 from storyline.store.search import MARK_END, MARK_START
-from storyline.timeline import Timeline
+from storyline.timeline import Timeline, TimelineEntry
 
 T = TypeVar("T")
 
@@ -177,8 +177,9 @@ class ChangesView:
     next for the changes since it, and misses nothing. New articles are the current, unmuted ones
     stored in that time; new stories those whose first article was; new time expressions are the
     new articles' own; new entities those first named (in the story, or anywhere) by a new
-    article; ``corrections`` are editors'. Claims, their status changes and timeline entries join
-    as fields of their own when those stages land.
+    article; ``timeline_entries`` the entries of the touched stories' timelines that a new article
+    tells (story id, entry: a new happening, or a new report of one already known);
+    ``corrections`` are editors'. Claims and their status changes join as a field of their own.
     """
 
     since: datetime
@@ -190,6 +191,7 @@ class ChangesView:
     time_expressions: list[StoredTimeExpression]
     entities: list[EntitySummary]
     corrections: list[Correction]
+    timeline_entries: list[tuple[int, TimelineEntry]] = field(default_factory=list)
     story_id: int | None = None
     requested_id: int | None = None
 
@@ -204,6 +206,7 @@ class ChangesView:
             or self.time_expressions
             or self.entities
             or self.corrections
+            or self.timeline_entries
         )
 
 

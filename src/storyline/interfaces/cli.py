@@ -1001,6 +1001,11 @@ def changes(
     if view.entities:
         named = ", ".join(f"{e.entity.name} ({e.entity.type.value})" for e in view.entities)
         out.print(f"{len(view.entities)} newly named: {escape(named)}")
+    if view.timeline_entries:
+        out.print(f"{len(view.timeline_entries)} timeline entries told by new articles:")
+        for story_id, entry in view.timeline_entries:
+            told = entry.events[0].citations[0].text
+            out.print(f"  story {story_id}, {escape(entry.when or 'undated')}: {escape(told)}")
     for correction in view.corrections:
         out.print(f"correction at {correction.at.isoformat()}: {escape(_correction_line(correction))}")
 
