@@ -84,4 +84,6 @@ def test_reopening_applies_no_migration_twice(location: str) -> None:
         "entities",
         "curation",
         "watch",
+        "claims",
+        "search",
     }

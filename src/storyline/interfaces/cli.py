@@ -948,7 +948,7 @@ def _instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is neither an ISO 8601 date or time nor a span like 2h") from None
+        raise typer.BadParameter(f"{text!r}: not an ISO date or time, nor a span like 2h") from None
     return as_utc(value)
 
 
