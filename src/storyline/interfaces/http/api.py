@@ -157,7 +157,7 @@ def story_json(tracker: Tracker, view: StoryView) -> dict[str, Any]:
 
 def _timeline_json(tracker: Tracker, story_id: int) -> dict[str, Any] | None:
     view = tracker.timeline(story_id)
-    return plain(timeline_formats.to_json(view)) if view is not None else None
+    return timeline_formats.to_json(view) if view is not None else None
 
 
 def _claims_json(tracker: Tracker, story_id: int) -> dict[str, Any] | None:
@@ -194,7 +194,7 @@ def get_timeline(story_id: int, request: Request, tracker: Reader) -> Response:
     view = tracker.timeline(story_id)
     if view is None:
         return _story_part(request, story_id, None, None, "timeline")
-    return _story_part(request, story_id, plain(timeline_formats.to_json(view)), view.story_id, "timeline")
+    return _story_part(request, story_id, timeline_formats.to_json(view), view.story_id, "timeline")
 
 
 @router.get(
