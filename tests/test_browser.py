@@ -1,6 +1,8 @@
 """The web pages in a real browser (Debian's chromium through Playwright), served by a real
-``storyline serve`` over the seeds, the samples and articles made to attack the pages: the story of
-the three seed reports, sentence anchors, that nothing in an article ever runs, and screenshots."""
+``storyline serve`` over the seeds (000 and 004 given published times), the samples and articles
+made to attack the pages: the story of the three seed reports with its brief, timeline strip and
+claim table, citation links and sentence anchors, that nothing in an article ever runs, and
+screenshots."""
 
 from __future__ import annotations
 
@@ -10,13 +12,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
 from .support.browser import chromium, png_distinct_bytes, png_size
 from .support.paths import SAMPLES, SEEDS
+from .support.seeds import PUBLISHED, seed_records
 from .support.server import RunningServer, serving
 
 pytestmark = pytest.mark.slow
@@ -69,7 +72,8 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     location = str(tmp_path_factory.mktemp("browser") / "store.db")
     with Tracker(location, embedder=HashingEmbedder()) as tracker:
-        tracker.ingest([SEEDS, SAMPLES])
+        tracker.add(seed_records(SEEDS, PUBLISHED))
+        tracker.ingest(SAMPLES)
         tracker.add(ATTACKS)
     with serving(location) as server, chromium() as browser:
         yield Site(server, browser)
@@ -90,6 +94,86 @@ def test_the_story_page_shows_one_story_with_the_three_seed_reports(site: Site) 
     }
     assert {f"/articles/{seed['id']}" for seed in seeds} <= linked
     assert page.locator("svg.coverage-chart rect").count() >= 1
+    page.close()
+
+
+def _seed_story_id(site: Site) -> int:
+    story_id = _article(site, SEED_IDS[0])["story_id"]
+    assert isinstance(story_id, int)
+    return story_id
+
+
+def _sentence_text(site: Site, article_id: int, index: int) -> str:
+    article = site.api(f"/api/articles/{article_id}")
+    sentences = article["sentences"]
+    assert isinstance(sentences, list)
+    return str(article["text"])[sentences[index]["start"] : sentences[index]["end"]]
+
+
+def _opens_highlighted(page: Page, link: str, wanted: str) -> None:
+    """Following the link ``link`` (an href on ``page``) opens its article with the sentence
+    ``wanted`` as the highlighted :target."""
+    page.locator(f"a[href='{link}']").first.click()
+    page.wait_for_url(f"**{link}")
+    target = page.locator(":target")
+    assert target.inner_text() == wanted, link
+    assert target.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.go_back()
+
+
+def test_the_brief_cites_each_sentence_and_its_links_open_it_highlighted(site: Site) -> None:
+    story_id = _seed_story_id(site)
+    brief = site.api(f"/api/stories/{story_id}/brief")
+    sentences = brief["sentences"]
+    assert isinstance(sentences, list) and sentences
+    page = site.open(f"/stories/{story_id}")
+    shown = page.locator("section.brief li.brief-sentence")
+    assert shown.count() == len(sentences)
+    for number, sentence in enumerate(sentences):
+        item = shown.nth(number)
+        assert item.inner_text().startswith(sentence["text"])
+        assert item.locator("a.cite").count() == len(sentence["citations"])
+        if sentence["status"] in ("single-source", "conflicting"):
+            assert item.locator(".status-flag").inner_text() == sentence["status"]
+    for sentence in sentences:
+        for c in sentence["citations"]:
+            wanted = _sentence_text(site, c["article"], c["sentence"])
+            assert sentence["text"] in wanted or wanted.strip() in sentence["text"]
+            _opens_highlighted(page, f"/articles/{c['article']}#s-{c['sentence']}", wanted)
+    page.close()
+
+
+def _centre(mark: Locator) -> float:
+    """The horizontal centre of a drawn mark, to the pixel (a diamond and a circle on one day
+    differ by a fraction)."""
+    box = mark.bounding_box()
+    assert box is not None
+    return round(box["x"] + box["width"] / 2)
+
+
+def test_the_timeline_strip_and_the_claim_table_render(site: Site) -> None:
+    story_id = _seed_story_id(site)
+    timeline = site.api(f"/api/stories/{story_id}/timeline")
+    claims = site.api(f"/api/stories/{story_id}/claims")
+    entries, developments, groups = timeline["entries"], timeline["developments"], claims["groups"]
+    assert isinstance(entries, list) and isinstance(developments, list) and isinstance(groups, list)
+    assert entries and developments and groups
+    page = site.open(f"/stories/{story_id}")
+    strip = page.locator("svg.timeline-strip")
+    assert strip.is_visible() and strip.bounding_box() is not None
+    marks = strip.locator(".mark")
+    assert marks.count() == sum(1 for e in entries if e["when"][:4].isdigit())
+    assert strip.locator(".mark.development").count() >= 1
+    centres = [_centre(marks.nth(i)) for i in range(marks.count())]
+    assert centres == sorted(centres) and centres[-1] > centres[0]  # placed by date, left to right
+    assert page.locator("ol.timeline-entries > li").count() == len(entries)
+    assert page.locator("ul.developments li").count() == len(developments)
+    first = entries[0]["events"][0]["sentences"][0]
+    _opens_highlighted(page, f"/articles/{first['article_id']}#s-{first['sentence']}", first["text"])
+    rows = page.locator("table.claim-table tbody tr")
+    assert rows.count() == len(groups)
+    statuses = [rows.nth(i).locator("td.status").inner_text() for i in range(rows.count())]
+    assert statuses == [g["status"] for g in groups]
     page.close()
 
 

@@ -1,5 +1,6 @@
-"""The HTTP API through the front door (httpx against the ASGI app) on both backends: lists, a story,
-an article, search, exports and feeds; the token on writes; JSON errors; nothing half-written."""
+"""The HTTP API through the front door (httpx against the ASGI app) on both backends: lists, a story
+with its timeline, claims and brief, an article, search, exports and feeds; the token on writes;
+JSON errors; nothing half-written."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -21,6 +24,7 @@ from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
 from .support.paths import SAMPLES
+from .support.seeds import PUBLISHED, seed_records
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -48,6 +52,91 @@ def test_stories_come_paged_latest_first_and_export_as_jsonl_and_csv(client: Tes
     assert len(rows) == page["total"] and rows[0]["label"] == page["items"][0]["label"]
     kessel = client.get("/api/stories", params={"text": "Kessel"}).json()
     assert kessel["total"] >= 1 and all("kessel" in json.dumps(s).lower() for s in kessel["items"])
+
+
+@pytest.fixture
+def seed_story(location: str, seeds: Path) -> Iterator[tuple[TestClient, int]]:
+    """A client over the store of the three seed reports (000 and 004 given published times), and
+    the id of the one story they make."""
+    with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
+        tracker.add(seed_records(seeds, PUBLISHED))
+        (story,) = tracker.stories().items
+    with _client(location) as opened:
+        yield opened, story.id
+
+
+def _sentence_holding(article: dict[str, Any], index: int, start: int, end: int) -> bool:
+    """Whether the article's sentence ``index`` holds the characters ``[start, end)``."""
+    sentence = article["sentences"][index]
+    return bool(sentence["start"] <= start < end <= sentence["end"])
+
+
+def test_a_story_has_its_timeline_claims_and_cited_brief(seed_story: tuple[TestClient, int]) -> None:
+    client, story_id = seed_story
+    story = client.get(f"/api/stories/{story_id}").json()
+    articles = {a["id"]: client.get(f"/api/articles/{a['id']}").json() for a in story["articles"]}
+    timeline = story["timeline"]
+    assert timeline["story_id"] == story_id and timeline["entries"]
+    whens = [entry["when"] for entry in timeline["entries"]]
+    assert "2026-02-03" in whens and whens == sorted(whens)
+    assert {(d["slot"], d["before"], d["after"]) for d in timeline["developments"]} >= {
+        ("custody", "detained", "released")
+    }
+    for entry in timeline["entries"]:
+        for cited in (c for event in entry["events"] for c in event["sentences"]):
+            assert articles[cited["article_id"]]["text"][cited["start"] : cited["end"]] == cited["text"]
+    groups = story["claims"]["groups"]
+    assert groups and {g["status"] for g in groups} <= {
+        "corroborated",
+        "single-source",
+        "conflicting",
+        "superseded",
+    }
+    assert all(len(g["origins"]) >= 1 and g["claims"] for g in groups)
+    brief = story["brief"]
+    assert brief["story"] == story_id and brief["sentences"] and isinstance(brief["changes"], list)
+    for sentence in brief["sentences"]:
+        for c in sentence["citations"]:
+            assert _sentence_holding(articles[c["article"]], c["sentence"], c["start"], c["end"])
+    assert brief["changes"][0]["version"] == 1 and brief["changes"][-1]["articles"]
+
+
+def test_a_story_part_has_its_own_endpoint_and_follows_merges(
+    seed_story: tuple[TestClient, int], location: str
+) -> None:
+    client, story_id = seed_story
+    story = client.get(f"/api/stories/{story_id}").json()
+    for part in ("timeline", "claims", "brief"):
+        assert client.get(f"/api/stories/{story_id}/{part}").json() == story[part], part
+        missing = client.get(f"/api/stories/999999/{part}")
+        assert missing.status_code == 404 and "no story" in missing.json()["detail"]
+    shorter = client.get(f"/api/stories/{story_id}/brief", params={"size": 1, "order": "chronological"})
+    assert len(shorter.json()["sentences"]) == 1 and shorter.json()["order"] == "chronological"
+    assert client.get(f"/api/stories/{story_id}/brief", params={"size": 0}).status_code == 422
+    record = {"records": [{"id": "other", "text": "The lighthouse keeper painted the lamp room."}]}
+    assert client.post("/api/ingest", json=record, headers=AUTH).status_code == 200
+    absorbed = client.get("/api/inputs/other").json()["story_id"]
+    assert absorbed != story_id
+    with open_store(location) as store:
+        store.stories.record_merge(StoryMergeRow(absorbed, story_id, datetime.now(UTC), 0.9, "test merge"))
+    moved = client.get(f"/api/stories/{absorbed}/brief?size=2", follow_redirects=False)
+    assert moved.status_code == 308 and moved.headers["location"] == f"/api/stories/{story_id}/brief?size=2"
+    for part in ("timeline", "claims"):
+        redirect = client.get(f"/api/stories/{absorbed}/{part}", follow_redirects=False)
+        assert redirect.headers["location"] == f"/api/stories/{story_id}/{part}"
+
+
+def test_the_story_page_shows_the_brief_timeline_and_claim_table(seed_story: tuple[TestClient, int]) -> None:
+    client, story_id = seed_story
+    page = client.get(f"/stories/{story_id}").text
+    brief = client.get(f"/api/stories/{story_id}/brief").json()
+    first = brief["sentences"][0]["citations"][0]
+    assert f'href="/articles/{first["article"]}#s-{first["sentence"]}"' in page
+    assert '<svg class="timeline-strip"' in page and 'class="mark development"' in page
+    entries = client.get(f"/api/stories/{story_id}/timeline").json()["entries"]
+    assert page.count('<li id="entry-') == len(entries)
+    assert 'class="claim-table"' in page and "single-source" in page
+    assert 'custody: <span class="before">detained</span>' in page
 
 
 def test_a_story_has_its_articles_coverage_times_and_lineage(client: TestClient) -> None:
@@ -140,6 +229,8 @@ def test_the_openapi_document_lists_the_endpoints(client: TestClient) -> None:
     assert {"/api/stories", "/api/stories/{story_id}", "/api/search", "/api/ingest", "/api/runs"} <= set(
         paths
     )
+    parts = {f"/api/stories/{{story_id}}/{part}" for part in ("timeline", "claims", "brief")}
+    assert parts <= set(paths)
 
 
 def test_reads_can_need_the_token(location: str) -> None:

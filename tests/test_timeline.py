@@ -2,8 +2,7 @@
 seeds' events in time order with the reports that tell each, their developments, 'on Tuesday'
 left undated without a published time, and timelines that follow merges and splits.
 
-The seeds state no published time: 000 and 004 are given one with them, as the issue asks
-(003 dates itself in its page).
+The seeds state no published time: 000 and 004 are given one (``support.seeds``).
 """
 
 from __future__ import annotations
@@ -20,19 +19,8 @@ from storyline.tracker import Tracker
 
 from .support.cli import storyline
 from .support.paths import SEED_000, SEED_003, SEED_004
+from .support.seeds import PUBLISHED, seed_records
 from .support.stories import dense_only, split_quakes
-
-PUBLISHED = {SEED_000: "2026-02-05", SEED_004: "2025-12-20"}
-
-
-def seed_records(seeds: Path, published: dict[str, str]) -> list[dict[str, str]]:
-    records = []
-    for name in (SEED_004, SEED_003, SEED_000):
-        record = {"id": name, "text": (seeds / name).read_text(encoding="utf-8")}
-        if name in published:
-            record["published"] = published[name]
-        records.append(record)
-    return records
 
 
 @pytest.fixture

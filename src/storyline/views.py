@@ -390,7 +390,10 @@ class BriefView:
                     "note": s.note,
                     "origins": s.origins,
                     "reports": s.reports,
-                    "citations": [_place(c.article_id, c.start, c.end, self.reports) for c in s.citations],
+                    "citations": [
+                        _place(c.article_id, c.start, c.end, self.reports) | {"sentence": c.sentence}
+                        for c in s.citations
+                    ],
                 }
                 for s in self.sentences
             ],
@@ -404,6 +407,13 @@ class BriefChangesView:
     story_id: int
     requested_id: int
     states: list[BriefStateRow]
+
+    def as_records(self) -> list[dict[str, Any]]:
+        """Each state as a JSON-ready record: its version, cause, articles and changes."""
+        return [
+            {"version": s.version, "cause": s.cause, "articles": list(s.article_ids), **s.changes}
+            for s in self.states
+        ]
 
 
 def _place(article_id: int, start: int, end: int, reports: dict[int, Report]) -> dict[str, Any]:

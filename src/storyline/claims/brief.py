@@ -35,12 +35,14 @@ class BriefOrder(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """Where a brief sentence's fact is stated: the stored text ``[start, end)`` of the article."""
+    """Where a brief sentence's fact is stated: the stored text ``[start, end)`` of the article,
+    in its sentence ``sentence`` (what a page links to, ``#s-N``)."""
 
     article_id: int
     outlet: str | None
     start: int
     end: int
+    sentence: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,7 @@ def _sentence(
     )
     others = [m for m in comparison.members if m is not shown]
     citations = tuple(
-        Citation(m.article_id, reports[m.article_id].outlet, m.claim.start, m.claim.end)
+        Citation(m.article_id, reports[m.article_id].outlet, m.claim.start, m.claim.end, m.claim.sentence)
         for m in [shown, *others]
     )
     origins = len(comparison.origins)

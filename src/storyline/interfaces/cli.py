@@ -1240,7 +1240,7 @@ def brief(
     if output_format is BriefFormat.json:
         record = view.as_dict()
         if history is not None:
-            record["changes"] = _changes_records(history)
+            record["changes"] = history.as_records()
         out.print(json_text(record), soft_wrap=True, markup=False, highlight=False)
         return
     markdown = output_format is BriefFormat.md
@@ -1264,13 +1264,6 @@ def _brief_lines(view: BriefView, markdown: bool) -> list[str]:
         note = f"*({sentence.note})*" if markdown else f"({sentence.note})"
         lines.append(f"{marker}{sentence.text} {note} [{cites}]")
     return lines
-
-
-def _changes_records(history: BriefChangesView) -> list[dict[str, Any]]:
-    return [
-        {"version": s.version, "cause": s.cause, "articles": list(s.article_ids), **s.changes}
-        for s in history.states
-    ]
 
 
 def _change_lines(history: BriefChangesView, markdown: bool) -> list[str]:

@@ -7,6 +7,7 @@ its stored text say it, so a reader can check each entry against its sources.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,23 +34,52 @@ def entry_start(entry: TimelineEntry) -> date | None:
         return date(int(when[:4]), 1, 1)
 
 
+@dataclass(frozen=True, slots=True)
+class StripMark:
+    """Where an entry falls on a dated strip: ``position`` from 0 (the first day) to 1 (the last),
+    ``development`` when the story's state changed there."""
+
+    entry: int  # the entry's index in the timeline
+    day: date
+    position: float
+    development: bool
+
+
+def strip_marks(view: TimelineView) -> list[StripMark]:
+    """The dated entries placed on a strip from the first entry's day to the last, in time order;
+    the terminal strip and the story page's drawing both place their marks from these."""
+    timeline = view.timeline
+    changed = {id(entry) for development in timeline.developments for entry in development.later[:1]}
+    placed = [
+        (day, number, entry)
+        for number, entry in enumerate(timeline.entries)
+        if (day := entry_start(entry)) is not None
+    ]
+    if not placed:
+        return []
+    first, last = min(day for day, _, _ in placed), max(day for day, _, _ in placed)
+    span = max(1, (last - first).days)
+    return [
+        StripMark(number, day, (day - first).days / span, id(entry) in changed)
+        for day, number, entry in sorted(placed, key=lambda item: (item[0], item[1]))
+    ]
+
+
 def strip(view: TimelineView, width: int = STRIP_WIDTH) -> list[str]:
     """The timeline as a dated strip: one column per stretch of days from the first entry to the
     last, a mark where entries fall (``◆`` where the story's state changed, ``●`` dated by the
     text, ``○`` placed by a report's day), and the first and last day under its ends."""
-    timeline = view.timeline
-    changed = {id(entry) for development in timeline.developments for entry in development.later[:1]}
-    placed = [(day, entry) for entry in timeline.entries if (day := entry_start(entry)) is not None]
-    if not placed:
+    marks = strip_marks(view)
+    if not marks:
         return []
-    first, last = min(day for day, _ in placed), max(day for day, _ in placed)
-    span = max(1, (last - first).days)
     cells = ["─"] * width
-    for day, entry in sorted(placed, key=lambda item: item[0]):
-        column = round((day - first).days / span * (width - 1))
-        mark = DEVELOPMENT_MARK if id(entry) in changed else MARKS.get(entry.placement, "●")
+    for mark in marks:
+        column = round(mark.position * (width - 1))
+        placement = view.timeline.entries[mark.entry].placement
+        symbol = DEVELOPMENT_MARK if mark.development else MARKS.get(placement, "●")
         if cells[column] != DEVELOPMENT_MARK:
-            cells[column] = mark
+            cells[column] = symbol
+    first, last = marks[0].day, marks[-1].day
     ends = f"{first.isoformat()}{' ' * max(1, width - 20)}{last.isoformat()}"
     return ["".join(cells), ends]
 

@@ -20,7 +20,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from storyline.claims.brief import BRIEF_SIZE, BriefOrder
 from storyline.clock import as_utc
+from storyline.interfaces import timeline_formats
 from storyline.interfaces.http.atom import atom_feed
 from storyline.interfaces.http.context import MAX_RECORDS, ServerContext
 from storyline.interfaces.http.encode import plain
@@ -130,22 +132,92 @@ def get_story(story_id: int, tracker: Reader) -> Response:
 
 
 def story_json(tracker: Tracker, view: StoryView) -> dict[str, Any]:
-    """A story with everything known about it; the parts other stages add (timeline, claims, brief)
-    join here as they land."""
-    times = tracker.story_time_expressions(view.story.id)
+    """A story with everything known about it: its articles, coverage, entities and times, its
+    lineage, its timeline, its claim groups, its brief and the brief's change log."""
+    story_id = view.story.id
+    times = tracker.story_time_expressions(story_id)
     encoded: dict[str, Any] = plain(
         {
             "story": view.story,
             "articles": view.articles,
             "duplicate_groups": view.duplicate_groups,
             "coverage": view.coverage(),
-            "entities": tracker.entities(view.story.id) or [],
+            "entities": tracker.entities(story_id) or [],
             "time_expressions": times.expressions if times else [],
             "merges": view.merges,
             "splits": view.splits,
         }
     )
+    return encoded | {
+        "timeline": _timeline_json(tracker, story_id),
+        "claims": _claims_json(tracker, story_id),
+        "brief": _brief_json(tracker, story_id, BriefOrder.IMPORTANCE, BRIEF_SIZE),
+    }
+
+
+def _timeline_json(tracker: Tracker, story_id: int) -> dict[str, Any] | None:
+    view = tracker.timeline(story_id)
+    return timeline_formats.to_json(view) if view is not None else None
+
+
+def _claims_json(tracker: Tracker, story_id: int) -> dict[str, Any] | None:
+    view = tracker.compare(story_id)
+    return plain(view.as_dict()) if view is not None else None
+
+
+def _brief_json(tracker: Tracker, story_id: int, order: BriefOrder, size: int) -> dict[str, Any] | None:
+    """The brief with its change log (``changes``: each state of the brief and what it gained,
+    lost and re-marked); None for a story that never was."""
+    view = tracker.brief(story_id, order, size)
+    history = tracker.brief_changes(story_id)
+    if view is None or history is None:
+        return None
+    encoded: dict[str, Any] = plain(view.as_dict() | {"changes": history.as_records()})
     return encoded
+
+
+def _story_part(
+    request: Request, story_id: int, part: dict[str, Any] | None, resolved: int | None, name: str
+) -> Response:
+    """One part of a story as JSON; an id the story absorbed redirects to the story it went into,
+    permanently, as the story endpoint does (the query kept)."""
+    if part is None or resolved is None:
+        raise HTTPException(404, f"no story {story_id}")
+    if resolved != story_id:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/api/stories/{resolved}/{name}{query}", status_code=308)
+    return JSONResponse(part)
+
+
+@router.get("/stories/{story_id}/timeline", summary="A story's timeline: dated entries citing their reports")
+def get_timeline(story_id: int, request: Request, tracker: Reader) -> Response:
+    view = tracker.timeline(story_id)
+    if view is None:
+        return _story_part(request, story_id, None, None, "timeline")
+    return _story_part(request, story_id, timeline_formats.to_json(view), view.story_id, "timeline")
+
+
+@router.get(
+    "/stories/{story_id}/claims", summary="A story's claim groups: status, independent origins, reports"
+)
+def get_claims(story_id: int, request: Request, tracker: Reader) -> Response:
+    view = tracker.compare(story_id)
+    if view is None:
+        return _story_part(request, story_id, None, None, "claims")
+    return _story_part(request, story_id, plain(view.as_dict()), view.story_id, "claims")
+
+
+@router.get("/stories/{story_id}/brief", summary="A story's brief, every sentence cited, and its change log")
+def get_brief(
+    story_id: int,
+    request: Request,
+    tracker: Reader,
+    order: BriefOrder = BriefOrder.IMPORTANCE,
+    size: Annotated[int, Query(ge=1, le=50, description="Sentences in the brief.")] = BRIEF_SIZE,
+) -> Response:
+    part = _brief_json(tracker, story_id, order, size)
+    resolved = part["story"] if part is not None else None
+    return _story_part(request, story_id, part, resolved, "brief")
 
 
 @router.get("/stories/{story_id}/atom", summary="What is new in a story, as an Atom feed")

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from storyline.clock import as_utc
 from storyline.interfaces.http.api import Reader, Since, run_search
+from storyline.interfaces.timeline_formats import strip_marks
 from storyline.models import Article
 
 HERE = Path(__file__).parent
@@ -111,6 +112,7 @@ def story_page(request: Request, story_id: int, tracker: Reader) -> Response:
     if view.redirected:
         return RedirectResponse(f"/stories/{view.story.id}", status_code=308)
     coverage = view.coverage()
+    timeline = tracker.timeline(view.story.id)
     return _render(
         request,
         "story.html",
@@ -119,6 +121,10 @@ def story_page(request: Request, story_id: int, tracker: Reader) -> Response:
         entities=tracker.entities(view.story.id) or [],
         times=tracker.story_time_expressions(view.story.id),
         duplicate_groups=view.duplicate_groups,
+        brief=tracker.brief(view.story.id),
+        timeline=timeline,
+        strip=strip_marks(timeline) if timeline is not None else [],
+        comparison=tracker.compare(view.story.id),
     )
 
 
