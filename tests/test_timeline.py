@@ -147,6 +147,9 @@ def test_a_merge_gives_one_timeline_holding_both(location: str) -> None:
         assert merged is not None
         whens = {e.when: reports(e) for e in merged.timeline.entries}
         assert whens == {"2026-03-02": {"a", "c"}, "2026-03-06": {"b", "c"}}
+        chosen = tracker.articles_timeline(["a", 2, "nobody", 99])
+        assert chosen.missing == ["nobody", "99"] and chosen.story_id is None
+        assert {a for e in chosen.timeline.entries for a in reports(e)} == {"a", "b"}
         absorbed = tracker.timeline(2 if story.id == 1 else 1)
         assert absorbed is not None and absorbed.redirected and absorbed.timeline == merged.timeline
         assert tracker.timeline(99) is None

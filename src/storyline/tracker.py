@@ -391,7 +391,8 @@ class Tracker:
             missing: list[str] = []
             for key in keys:
                 ids = self._article_ids(key)
-                if ids:
+                # An internal id is taken as it is: whether it names a report, only the store says.
+                if ids and (isinstance(key, str) or self.store.articles.get(ids[0]) is not None):
                     found.append(ids[0])
                 else:
                     missing.append(str(key))
