@@ -1,11 +1,13 @@
 """The claim stage: every new article's claims, read and stored; its story's claim groups, statuses
 and brief brought up to date with it, without recomputing the store.
 
-``prepare`` finds each article's claim sentences and embeds them (outside the write lock, with the
-story clusterer's embedder, which the Tracker hands over as ``encode``); ``commit`` reads the slots
-that need what the earlier stages stored (the article's names and time expressions), stores the
-claims, lets each new claim join the group of its story it aligns with (``align.assign_claims``)
-and records the story's new brief state with what changed. ``follow`` regroups a merge's survivor
+``commit`` reads each article's claims (their slots need what the earlier stages stored in the
+same transaction: the article's names and time expressions) and stores them, lets each new claim
+join the group of its story it aligns with (``align.assign_claims``) and records the story's new
+brief state with what changed. Claims are embedded (with the story clusterer's embedder, which the
+Tracker hands over as ``encode``) only once their story has a second report: a report alone has
+nothing to be aligned with, most stories of a stream stay single reports, and embedding every
+claim sentence was most of the cost of ingest. ``follow`` regroups a merge's survivor
 and both parts of a split as wholes (``align.group_claims``), so claim groups move with the
 articles.
 """
@@ -13,7 +15,7 @@ articles.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
@@ -32,13 +34,6 @@ from storyline.store.records import StoredClaim
 Encoder = Callable[[Sequence[str], Store], NDArray[np.float32]]
 
 
-@dataclass(frozen=True, slots=True)
-class Embedded:
-    """What ``prepare`` made of an article: one vector per claim sentence, in reading order."""
-
-    vectors: NDArray[np.float32]
-
-
 class ClaimStage:
     """Reads, stores, groups and compares the claims of stored articles (see the module docstring)."""
 
@@ -49,30 +44,21 @@ class ClaimStage:
         self._params = params
 
     # -- the stage protocol ---------------------------------------------------------------------
-    def prepare(self, articles: Sequence[Article], store: Store) -> list[Embedded]:
-        texts = [[c.text for c in extract_claims(a).claims] for a in articles]
-        flat = [text for article_texts in texts for text in article_texts]
-        vectors = self._encode(flat, store) if flat else np.zeros((0, 0), dtype=np.float32)
-        out: list[Embedded] = []
-        start = 0
-        for article_texts in texts:
-            out.append(Embedded(vectors[start : start + len(article_texts)]))
-            start += len(article_texts)
-        return out
+    def prepare(self, articles: Sequence[Article], store: Store) -> list[None]:
+        """Nothing to do before the ids are known (see the module docstring)."""
+        return [None] * len(articles)
 
     def begin(self, store: Store) -> None:
         """Nothing is kept in memory between transactions: groups are read from the store."""
 
-    def commit(self, items: Sequence[tuple[NewArticle, Embedded]], context: BatchContext) -> None:
+    def commit(self, items: Sequence[tuple[NewArticle, None]], context: BatchContext) -> None:
         store = context.store
         read = []
-        for new, embedded in items:
+        for new, _ in items:
             mentions = [m for m, _ in store.entities.article_entities(new.id)]
             expressions = [e.expression for e in store.time_expressions.for_article(new.id)]
             found = extract_claims(new.article, mentions, expressions)
-            if len(found.claims) != len(embedded.vectors):  # prepare reads the same sentences
-                raise RuntimeError(f"{len(found.claims)} claims but {len(embedded.vectors)} vectors")
-            read.append((new.id, found.claims, embedded.vectors, found.credit))
+            read.append((new.id, found.claims, found.credit))
         store.claims.record(read, context.now)
         story_of = store.stories.story_ids([new.id for new, _ in items])
         by_story: dict[int, list[int]] = {}
@@ -102,8 +88,12 @@ class ClaimStage:
 
     # -- groups and the brief --------------------------------------------------------------------
     def _add_to_groups(self, store: Store, story_id: int) -> list[StoredClaim]:
-        """Give the story's ungrouped claims their groups; the story's claims, grouped."""
+        """Give the story's ungrouped claims their groups; the story's claims, grouped. The claims
+        of a story with one report stay ungrouped (and unembedded) until a second report joins."""
         claims = store.claims.for_story(story_id)
+        if not _several_reports(claims):
+            return claims
+        claims = self._embedded(store, claims)
         grouped = [c for c in claims if c.group is not None]
         new = [c for c in claims if c.group is None]
         if not new:
@@ -124,14 +114,34 @@ class ClaimStage:
         self, store: Store, story_id: int, cause: str, article_ids: Sequence[int], now: datetime
     ) -> None:
         claims = store.claims.for_story(story_id)
-        labels = group_claims([_aligned(c) for c in claims], self._params)
+        if _several_reports(claims):
+            claims = self._embedded(store, claims)
+            labels: list[int | None] = list(group_claims([_aligned(c) for c in claims], self._params))
+        else:
+            labels = [None] * len(claims)
         store.claims.set_groups(
             story_id,
-            [(c.article_id, c.index, label) for c, label in zip(claims, labels, strict=True)],
+            [
+                (c.article_id, c.index, label)
+                for c, label in zip(claims, labels, strict=True)
+                if label is not None
+            ],
             replace=True,
         )
         regrouped = [replace(c, group=label) for c, label in zip(claims, labels, strict=True)]
         self._record_brief(store, story_id, article_ids, cause, now, regrouped)
+
+    def _embedded(self, store: Store, claims: list[StoredClaim]) -> list[StoredClaim]:
+        """The claims, every one with its vector: those not embedded yet are, and stored so."""
+        missing = [c for c in claims if not c.vector.size]
+        if not missing:
+            return claims
+        vectors = self._encode([c.claim.text for c in missing], store)
+        store.claims.set_vectors(
+            [(c.article_id, c.index, vector) for c, vector in zip(missing, vectors, strict=True)]
+        )
+        fresh = {(c.article_id, c.index): vector for c, vector in zip(missing, vectors, strict=True)}
+        return [replace(c, vector=fresh.get((c.article_id, c.index), c.vector)) for c in claims]
 
     @staticmethod
     def _record_brief(
@@ -150,6 +160,10 @@ class ClaimStage:
         changed = changes(last.facts if last else [], facts, story.groups)
         if last is None or any(changed.values()):
             store.claims.add_brief_state(story_id, now, article_ids, cause, facts, changed)
+
+
+def _several_reports(claims: Sequence[StoredClaim]) -> bool:
+    return len({c.article_id for c in claims}) > 1
 
 
 def _aligned(claim: StoredClaim) -> Aligned:

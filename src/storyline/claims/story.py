@@ -20,8 +20,8 @@ class StoryClaims:
 
 
 def story_claims(store: Store, story_id: int, claims: list[StoredClaim] | None = None) -> StoryClaims:
-    """Read and compare a story's claim groups (a claim not grouped yet is left out); ``claims``
-    are the story's, when the caller has just read them."""
+    """Read and compare a story's claim groups; ``claims`` are the story's, when the caller has just
+    read them. A claim not grouped (a story of one report groups nothing) is a group of its own."""
     articles = store.stories.articles(story_id)
     credits = store.claims.credits([a.id for a in articles])
     reports = {
@@ -31,7 +31,12 @@ def story_claims(store: Store, story_id: int, claims: list[StoredClaim] | None =
     if claims is None:
         claims = store.claims.for_story(story_id)
     members: dict[int, list[Member]] = {}
+    alone = max((c.group for c in claims if c.group is not None), default=-1)
     for stored in claims:
-        if stored.group is not None and stored.article_id in reports:
-            members.setdefault(stored.group, []).append(Member(stored.article_id, stored.index, stored.claim))
+        if stored.article_id not in reports:
+            continue
+        if stored.group is None:
+            alone += 1
+        group = alone if stored.group is None else stored.group
+        members.setdefault(group, []).append(Member(stored.article_id, stored.index, stored.claim))
     return StoryClaims(story_id, reports, claims, compare_groups(members, reports))

@@ -1,5 +1,5 @@
-"""Claims: each article's checkable statements with their vectors, each story's claim groups, and
-the states of each story's brief with what changed between them.
+"""Claims: each article's checkable statements with their vectors (once embedded), each story's
+claim groups, and the states of each story's brief with what changed between them.
 
 Claims belong to an article and are written once (``record``); ``claim_articles`` says an article
 was read (and whom its credit line names), so an article without claims is not read again. Groups
@@ -95,18 +95,19 @@ class ClaimRepository:
 
     def record(
         self,
-        read: Sequence[tuple[int, Sequence[Claim], NDArray[np.float32], str | None]],
+        read: Sequence[tuple[int, Sequence[Claim], str | None]],
         now: datetime,
     ) -> None:
-        """Store each (article id, its claims in reading order, one vector per claim, its credit
-        line's name), replacing what an earlier reading stored, and mark the articles read."""
+        """Store each (article id, its claims in reading order, its credit line's name), replacing
+        what an earlier reading stored, and mark the articles read. The claims have no vector yet
+        (an empty one) until ``set_vectors``: the stage embeds them once their story needs it."""
         if not read:
             return
         db = self._db
         ids = [article_id for article_id, *_ in read]
         rows = [
-            _row(article_id, index, claim, vectors[index])
-            for article_id, claims, vectors, _ in read
+            _row(article_id, index, claim)
+            for article_id, claims, _ in read
             for index, claim in enumerate(claims)
         ]
         with db.write():
@@ -117,7 +118,18 @@ class ClaimRepository:
                 """INSERT INTO claim_articles (article_id, claims, credit, read_at) VALUES (?, ?, ?, ?)
                    ON CONFLICT (article_id) DO UPDATE
                    SET claims = excluded.claims, credit = excluded.credit, read_at = excluded.read_at""",
-                [(article_id, len(claims), credit, db.time(now)) for article_id, claims, _, credit in read],
+                [(article_id, len(claims), credit, db.time(now)) for article_id, claims, credit in read],
+            )
+
+    def set_vectors(self, vectors: Sequence[tuple[int, int, NDArray[np.float32]]]) -> None:
+        """Give claims (article id, index, vector) their sentence vectors."""
+        with self._db.write():
+            self._db.executemany(
+                "UPDATE claims SET vector = ? WHERE article_id = ? AND idx = ?",
+                [
+                    (np.asarray(vector, dtype=np.float32).tobytes(), article_id, index)
+                    for article_id, index, vector in vectors
+                ],
             )
 
     def unread_article_ids(self) -> list[int]:
@@ -239,7 +251,7 @@ class ClaimRepository:
         )
 
 
-def _row(article_id: int, index: int, claim: Claim, vector: NDArray[np.float32]) -> tuple[object, ...]:
+def _row(article_id: int, index: int, claim: Claim) -> tuple[object, ...]:
     slots = {
         "numbers": list(claim.numbers),
         "dates": list(claim.dates),
@@ -259,7 +271,7 @@ def _row(article_id: int, index: int, claim: Claim, vector: NDArray[np.float32])
         claim.speaker,
         claim.quote,
         json.dumps(slots),
-        np.asarray(vector, dtype=np.float32).tobytes(),
+        b"",  # not embedded yet
     )
 
 

@@ -285,8 +285,8 @@ class WatchState:
 @dataclass(frozen=True, slots=True)
 class StoredClaim:
     """A claim as stored: its article, its index among the article's claims, its sentence vector
-    (what the story clusterer's embedder made of it) and, once its story grouped it, its group
-    within that story."""
+    (what the story clusterer's embedder made of it; empty until its story has a second report)
+    and, once its story grouped it, its group within that story."""
 
     article_id: int
     index: int
