@@ -6,10 +6,12 @@
 Measures the foundation stages end to end — read, decode, extract/clean, date, segment, hash,
 MinHash + LSH, store write — for N JSONL text records (ml_crisis_tls articles) and N HTML pages
 (article-extraction benchmark + trafilatura eval pages), each in its own child process pinned to one
-core so peak RSS and speed are its own, and N full English reports (TimeBank) as JSONL. A second
-figure per input adds story assignment (sentence embeddings included), a third entities too (NER
-and alias resolution; the English tagger skips the Spanish, French and Italian JSONL records), which
-is the full pipeline a user runs. ``Tracker.warm_up`` runs before the
+core so peak RSS and speed are its own (``--cores 2`` gives it the whole 2-core machine, where the
+stages prepare side by side), and N full English reports (TimeBank) as JSONL. A second figure per
+input adds story assignment (sentence embeddings included) and time expressions, a third entities
+too (NER and alias resolution; the English tagger skips the Spanish, French and Italian JSONL
+records), a fourth the claim comparison (claims read, embedded once a story has a second report,
+and grouped), which is the full pipeline a user runs. ``Tracker.warm_up`` runs before the
 clock in every child (story model, dateparser's ~2 s locale set-up); its CPU time is printed on its
 own line, so a one-off ingest's cost is rate x N + warm-up. ``--store`` picks the backend: a fresh
 SQLite file, or a fresh database on a PostgreSQL server started for the run (its server processes
@@ -80,16 +82,24 @@ def html_pages(n: int) -> Iterator[tuple[str, str]]:
             count += 1
 
 
-# What each run adds to the foundation stages: (name suffix, story assignment, entities).
-STAGE_SETS = (("", False, False), ("_with_stories", True, False), ("_with_stories_and_entities", True, True))
+# What each run adds to the foundation stages: (name suffix, story assignment, entities, claims).
+STAGE_SETS = (
+    ("", False, False, False),
+    ("_with_stories", True, False, False),
+    ("_with_stories_and_entities", True, True, False),
+    ("_with_claims", True, True, True),
+)
 
 
-def _child(kind: str, path: str, stories: bool, entities: bool, location: str, queue: Any) -> None:
-    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    os.environ["OMP_NUM_THREADS"] = "1"
+def _child(
+    kind: str, path: str, stages: tuple[bool, bool, bool], cores: int, location: str, queue: Any
+) -> None:
+    os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:cores]))
+    os.environ["OMP_NUM_THREADS"] = str(cores)
     from storyline.tracker import Tracker
 
-    with Tracker(location, assign_stories=stories, extract_entities=entities) as t:
+    stories, entities, claims = stages
+    with Tracker(location, assign_stories=stories, extract_entities=entities, compare_sources=claims) as t:
         # Once-per-process costs (model load, dateparser's locale set-up) are not per-article
         # throughput; they are timed and reported on their own.
         warm_cpu = time.process_time()
@@ -105,12 +115,14 @@ def _child(kind: str, path: str, stories: bool, entities: bool, location: str, q
             "input": kind,
             "stories": stories,
             "entities": entities,
+            "claims": claims,
+            "cores": cores,
             "records": report.counts.read,
             "articles": report.counts.new + report.counts.exact_duplicates,
             "rejected": report.counts.rejected,
             "seconds": round(elapsed, 3),
             "per_second": round(report.counts.read / elapsed, 1),
-            # CPU time of this one-core process: stable when other work shares the machine.
+            # CPU time of the process (all its threads): stable when other work shares the machine.
             "cpu_seconds": round(cpu, 3),
             "per_cpu_second": round(report.counts.read / cpu, 1),
             "warm_up_cpu_seconds": round(warm_cpu, 3),
@@ -119,11 +131,13 @@ def _child(kind: str, path: str, stories: bool, entities: bool, location: str, q
     )
 
 
-def measure(kind: str, path: str, stories: bool, entities: bool, backend: Backend) -> dict[str, Any]:
+def measure(
+    kind: str, path: str, stages: tuple[bool, bool, bool], cores: int, backend: Backend
+) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     with fresh_store(backend) as location:
-        process = ctx.Process(target=_child, args=(kind, path, stories, entities, location, queue))
+        process = ctx.Process(target=_child, args=(kind, path, stages, cores, location, queue))
         process.start()
         result: dict[str, Any] = queue.get()
         process.join()
@@ -142,6 +156,9 @@ def main() -> None:
     )
     parser.add_argument("--no-stories", action="store_true", help="skip the runs with story assignment")
     parser.add_argument("--store", choices=[*BACKENDS, "both"], default="sqlite", help="store backend(s)")
+    parser.add_argument(
+        "--cores", type=int, default=1, help="cores the measured process may use (1: per-core figures)"
+    )
     parser.add_argument("--json", type=Path, default=Path("bench/results/ingest.json"))
     args = parser.parse_args()
     results = []
@@ -162,9 +179,9 @@ def main() -> None:
         for kind, path in (("jsonl", str(jsonl)), ("html", str(pages)), ("english", str(english))):
             if args.only and kind != args.only:
                 continue
-            for suffix, stories, entities in STAGE_SETS[:1] if args.no_stories else STAGE_SETS:
+            for suffix, stories, entities, claims in STAGE_SETS[:1] if args.no_stories else STAGE_SETS:
                 for backend in backends:
-                    result = measure(kind, path, stories, entities, backend)
+                    result = measure(kind, path, (stories, entities, claims), args.cores, backend)
                     results.append(result)
                     tag = f"{backend}_{kind}{suffix}"
                     print(f"{tag}_records {result['records']}")
@@ -174,7 +191,7 @@ def main() -> None:
                     print(f"{tag}_peak_rss_mb {result['peak_rss_mb']}")
                     sys.stdout.flush()
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"cores": 1, "results": results}, indent=2))
+    args.json.write_text(json.dumps({"cores": args.cores, "results": results}, indent=2))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,13 @@ ecbplus (reports as the ingest builds them, term weights learned over the whole 
         ``stories.SplitRule``, the decision splitting makes, says a part holds two stories, with
         the thresholds (``MAX_BETWEEN`` x ``MIN_GAP``) the gold likes best;
   - ``topics whose ...``: topics whose gold line scores lower between the events than within the
-    less coherent one (gap > 0), and by at least the shipped ``split_gap``.
+    less coherent one (gap > 0), and by at least the shipped ``split_gap``;
+  - with ``--entities``, whether the entity stage's names would help story assignment: the pair
+    score plus ``w`` times the TF-IDF cosine of the two reports' tagged names (spaCy's people,
+    organisations and places, ``entities.names.normalise``d; IDF over the stream), for each ``w``
+    of ``ENTITY_WEIGHTS``: the pair AUC within topics and the batch gold cut again (``w`` 0 is the
+    shipped score). The clusterer already reads capitalised words as names; this says what a
+    tagger adds on top.
 uci (headlines, the clusterer alone, as ``bench/clustering.py uci --direct``):
   - ``identical headlines together, else the gold``: every group of identical headlines in its
     majority gold story, every other headline in its own: what the labels allow a clusterer that
@@ -29,7 +35,9 @@ uci (headlines, the clusterer alone, as ``bench/clustering.py uci --direct``):
   - ``pair AUC inside large stories``: the same AUC over pairs sampled inside every predicted story
     of ``LARGE`` headlines or more (where the precision is lost);
   - ``large stories re-cut, gold cut``: each of those stories re-clustered in batch by average
-    linkage, at the one cut height the gold likes best.
+    linkage, at the one cut height the gold likes best;
+  - with ``--entities``, the pair AUC inside large stories with the headlines' tagged names added
+    as above.
 """
 
 from __future__ import annotations
@@ -57,6 +65,8 @@ from fit_stories import (
     story_ids,
     to_inputs,
 )
+from storyline.entities import NameTagger
+from storyline.entities.names import normalise
 from storyline.stories import SplitRule, StoryClusterer, StoryInput, StoryParams, line_gap, split_in_two
 from storyline.stories.features import featurise
 from storyline.stories.scoring import PairScorer
@@ -67,6 +77,8 @@ PAIRS_PER_STORY = 400
 # The splitting rules the topic-known ceiling may choose from (``stories.SplitRule``'s thresholds).
 MAX_BETWEEN = (0.8, 0.9, 1.0, 1.1, 1.2, 1.4, float("inf"))
 MIN_GAP = tuple(float(g) for g in np.arange(-0.1, 0.61, 0.02))
+# Weights of the tagged names' cosine added to the pair score (``--entities``).
+ENTITY_WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
 
 
 def f1(gold: Mapping[int, Hashable], predicted: Mapping[int, Hashable]) -> float:
@@ -140,7 +152,27 @@ def pair_scores(clusterer: StoryClusterer, items: Sequence[StoryInput]) -> NDArr
     return PairScorer(clusterer.params, state.stories).matrix(articles, state.vocabulary.idf())
 
 
-def ecbplus_limits() -> dict[str, float]:
+def name_similarity(items: Sequence[StoryInput]) -> NDArray[np.float64]:
+    """The TF-IDF cosine of every pair of items' tagged names (title and text, as the entity stage
+    tags them), names normalised as the entity stage keys them."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    tagged = NameTagger().tag([f"{item.title}\n\n{item.text}" if item.title else item.text for item in items])
+    bags = [[normalise(name.text, name.type) for name in names] for names in tagged]
+    vectoriser = TfidfVectorizer(analyzer=lambda bag: bag, sublinear_tf=True)
+    matrix = vectoriser.fit_transform(bags)
+    return np.asarray((matrix @ matrix.T).toarray(), dtype=np.float64)
+
+
+def batch_gold_cut(scores: NDArray[np.float64], gold: Mapping[int, Hashable]) -> float:
+    """B-cubed F1 of average linkage over all items, cut at the height the gold likes best."""
+    tree = average_linkage(scores)
+    heights = np.unique(np.round(scores[np.triu_indices(len(scores), 1)], 3))
+    grid = np.quantile(heights, np.linspace(0.5, 1.0, 201))
+    return max(f1(gold, dict(enumerate(cut(tree, scores, float(h))))) for h in grid)
+
+
+def ecbplus_limits(entities: bool = False) -> dict[str, float]:
     records = load_stream("ecbplus")
     inputs = ingested_inputs(records)
     kept = [i for i, item in enumerate(inputs) if item is not None]
@@ -155,20 +187,22 @@ def ecbplus_limits() -> dict[str, float]:
     by_topic: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(topic):
         by_topic[t].append(i)
-    same: list[bool] = []
-    pair: list[float] = []
-    for members in by_topic.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                same.append(story[i] == story[j])
-                pair.append(float(scores[i, j]))
+    pairs = [(i, j) for members in by_topic.values() for x, i in enumerate(members) for j in members[x + 1 :]]
+    same = [story[i] == story[j] for i, j in pairs]
 
-    tree = average_linkage(scores)
-    heights = np.unique(np.round(scores[np.triu_indices(len(items), 1)], 3))
-    grid = np.quantile(heights, np.linspace(0.5, 1.0, 201))
-    batch = max(f1(gold, dict(enumerate(cut(tree, scores, float(h))))) for h in grid)
+    def within_topics_auc(scored: NDArray[np.float64]) -> float:
+        return float(roc_auc_score(same, [scored[i, j] for i, j in pairs]))
 
-    figures = {"pair AUC within topics": float(roc_auc_score(same, pair)), "batch, gold cut": batch}
+    figures = {
+        "pair AUC within topics": within_topics_auc(scores),
+        "batch, gold cut": batch_gold_cut(scores, gold),
+    }
+    if entities:
+        names = name_similarity(items)
+        for weight in ENTITY_WEIGHTS[1:]:
+            with_names = scores + weight * names
+            figures[f"pair AUC within topics, + {weight} x names"] = within_topics_auc(with_names)
+            figures[f"batch, gold cut, + {weight} x names"] = batch_gold_cut(with_names, gold)
     blocks = {t: scores[np.ix_(members, members)] for t, members in by_topic.items()}
     for cutter, halves in CUTTERS.items():
         in_two: dict[int, Hashable] = {}
@@ -200,7 +234,7 @@ def ecbplus_limits() -> dict[str, float]:
     return figures
 
 
-def uci_limits() -> dict[str, float]:
+def uci_limits(entities: bool = False) -> dict[str, float]:
     records = load_stream("uci")
     story = [str(r["story"]) for r in records]
     gold = dict(enumerate(story))
@@ -224,6 +258,7 @@ def uci_limits() -> dict[str, float]:
     rng = np.random.default_rng(0)
     same: list[bool] = []
     pair: list[float] = []
+    name_pair: list[float] = []
     trees = []
     for m in large:
         scores = pair_scores(clusterer, [inputs[i] for i in m])
@@ -231,6 +266,8 @@ def uci_limits() -> dict[str, float]:
         keep = a != b
         same += [story[m[i]] == story[m[j]] for i, j in zip(a[keep], b[keep], strict=True)]
         pair += scores[a[keep], b[keep]].tolist()
+        if entities:
+            name_pair += name_similarity([inputs[i] for i in m])[a[keep], b[keep]].tolist()
         trees.append((m, average_linkage(scores), scores))
     recut = 0.0
     for threshold in np.arange(0.40, 0.95, 0.05):
@@ -239,7 +276,7 @@ def uci_limits() -> dict[str, float]:
             for i, part in zip(m, cut(tree, scores, float(threshold)), strict=True):
                 relabelled[i] = (predicted[i], part)
         recut = max(recut, f1(gold, relabelled))
-    return {
+    figures = {
         "identical headlines together, else the gold": f1(gold, together),
         "storyline, direct": f1(gold, predicted),
         "large stories": float(len(large)),
@@ -247,6 +284,10 @@ def uci_limits() -> dict[str, float]:
         "pair AUC inside large stories": float(roc_auc_score(same, pair)),
         "large stories re-cut, gold cut": recut,
     }
+    for weight in ENTITY_WEIGHTS[1:] if entities else ():
+        with_names = np.asarray(pair) + weight * np.asarray(name_pair)
+        figures[f"pair AUC inside large stories, + {weight} x names"] = float(roc_auc_score(same, with_names))
+    return figures
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -255,8 +296,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("dataset", choices=["ecbplus", "uci"])
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--entities", action="store_true", help="also score the pairs with the tagged names added"
+    )
     args = parser.parse_args(argv)
-    figures = ecbplus_limits() if args.dataset == "ecbplus" else uci_limits()
+    limits = ecbplus_limits if args.dataset == "ecbplus" else uci_limits
+    figures = limits(args.entities)
     for name, value in figures.items():
         print(f"{name:<72}{value:>10.4f}" if value % 1 else f"{name:<72}{int(value):>10d}")
     out: Path = args.json or RESULTS / f"limits-{args.dataset}.json"
