@@ -16,22 +16,14 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.interfaces.http.app import create_app
-from storyline.interfaces.http.context import ServerContext
 from storyline.store import open_store
 from storyline.store.records import StoryMergeRow
 from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
+from .support.http import AUTH, api_client
 from .support.paths import SAMPLES
 from .support.seeds import PUBLISHED, seed_records
-
-TOKEN = "test-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def _client(location: str, *, open_reads: bool = True) -> TestClient:
-    return TestClient(create_app(ServerContext.open(location, TOKEN, open_reads)))
 
 
 @pytest.fixture
@@ -39,7 +31,7 @@ def client(location: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClien
     monkeypatch.setenv("STORYLINE_EMBEDDER", "hashing")
     with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
         tracker.ingest(SAMPLES)
-    with _client(location) as opened:
+    with api_client(location) as opened:
         yield opened
 
 
@@ -61,7 +53,7 @@ def seed_story(location: str, seeds: Path) -> Iterator[tuple[TestClient, int]]:
     with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
         tracker.add(seed_records(seeds, PUBLISHED))
         (story,) = tracker.stories().items
-    with _client(location) as opened:
+    with api_client(location) as opened:
         yield opened, story.id
 
 
@@ -236,7 +228,7 @@ def test_the_openapi_document_lists_the_endpoints(client: TestClient) -> None:
 def test_reads_can_need_the_token(location: str) -> None:
     with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
         tracker.add([{"id": "a", "text": "The ferry sailed."}])
-    with _client(location, open_reads=False) as closed:
+    with api_client(location, open_reads=False) as closed:
         assert closed.get("/api/stories").status_code == 401
         assert closed.get("/api/stories", headers=AUTH).status_code == 200
 
