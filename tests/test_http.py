@@ -131,6 +131,21 @@ def test_the_story_page_shows_the_brief_timeline_and_claim_table(seed_story: tup
     assert 'custody: <span class="before">detained</span>' in page
 
 
+def test_a_storys_changes_carry_its_brief_states_and_timeline_entries(
+    seed_story: tuple[TestClient, int],
+) -> None:
+    client, story_id = seed_story
+    changes = client.get(f"/api/stories/{story_id}/changes", params={"since": "2000-01-01"}).json()
+    assert len(changes["articles"]) == 3 and changes["brief_states"]
+    assert changes["timeline_entries"] and {e["story"] for e in changes["timeline_entries"]} == {story_id}
+    gained = changes["brief_states"][0]["changes"]["gained"]
+    assert gained and all(fact["text"] for fact in gained)
+    feed = feedparser.parse(client.get(f"/api/stories/{story_id}/atom").content)
+    assert not feed.bozo and any("brief, version 1" in entry.title for entry in feed.entries)
+    page = client.get(f"/stories/{story_id}").text
+    assert '<details class="brief-changes">' in page and f"+ {gained[0]['text']}" in page
+
+
 def test_a_story_has_its_articles_coverage_times_and_lineage(client: TestClient) -> None:
     story_id = client.get("/api/stories", params={"text": "Kessel"}).json()["items"][0]["id"]
     story = client.get(f"/api/stories/{story_id}").json()
@@ -221,8 +236,10 @@ def test_the_openapi_document_lists_the_endpoints(client: TestClient) -> None:
     assert {"/api/stories", "/api/stories/{story_id}", "/api/search", "/api/ingest", "/api/runs"} <= set(
         paths
     )
-    parts = {f"/api/stories/{{story_id}}/{part}" for part in ("timeline", "claims", "brief")}
+    parts = {f"/api/stories/{{story_id}}/{part}" for part in ("timeline", "claims", "brief", "changes")}
     assert parts <= set(paths)
+    corrections = {f"/api/stories/{{story_id}}/{edit}" for edit in ("merge", "move", "rename")}
+    assert corrections | {"/api/mute", "/api/unmute", "/api/watch", "/api/changes"} <= set(paths)
 
 
 def test_reads_can_need_the_token(location: str) -> None:
