@@ -16,6 +16,7 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from storyline.interfaces.http.schemas import Changes, StoryDocument
 from storyline.store import open_store
 from storyline.store.records import StoryMergeRow
 from storyline.stories.embeddings import HashingEmbedder
@@ -136,6 +137,9 @@ def test_a_storys_changes_carry_its_brief_states_and_timeline_entries(
 ) -> None:
     client, story_id = seed_story
     changes = client.get(f"/api/stories/{story_id}/changes", params={"since": "2000-01-01"}).json()
+    # The answers are what /openapi.json says they are.
+    Changes.model_validate(changes)
+    StoryDocument.model_validate(client.get(f"/api/stories/{story_id}").json())
     assert len(changes["articles"]) == 3 and changes["brief_states"]
     assert changes["timeline_entries"] and {e["story"] for e in changes["timeline_entries"]} == {story_id}
     gained = changes["brief_states"][0]["changes"]["gained"]
@@ -240,6 +244,10 @@ def test_the_openapi_document_lists_the_endpoints(client: TestClient) -> None:
     assert parts <= set(paths)
     corrections = {f"/api/stories/{{story_id}}/{edit}" for edit in ("merge", "move", "rename")}
     assert corrections | {"/api/mute", "/api/unmute", "/api/watch", "/api/changes"} <= set(paths)
+    answer = paths["/api/stories/{story_id}"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"]["$ref"].endswith("/StoryDocument")
+    described = client.get("/openapi.json").json()["components"]["schemas"]
+    assert {"story", "articles", "corrections", "brief"} <= set(described["StoryDocument"]["properties"])
 
 
 def test_reads_can_need_the_token(location: str) -> None:

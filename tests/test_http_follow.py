@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.interfaces.http.app import create_app
+from storyline.interfaces.http.schemas import WatchList
 from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
@@ -58,7 +59,9 @@ def test_a_feed_is_watched_polled_listed_and_removed_through_the_api(
     assert added.status_code == 201 and added.json()["source"] == url and added.json()["last_success"] is None
     polls = client.post("/api/watch/poll", headers=AUTH).json()["polls"]
     assert [(p["source"], p["outcome"], p["counts"]["new"]) for p in polls] == [(url, "fetched", 2)]
-    (state,) = client.get("/api/watch").json()["items"]
+    listing = client.get("/api/watch").json()
+    WatchList.model_validate(listing)  # as /openapi.json describes it
+    (state,) = listing["items"]
     assert state["etag"] == '"v1"' and state["failures"] == 0 and state["last_success"]
     assert state["next_poll"] > state["last_success"]
     assert client.get("/api/inputs/urn:w2").status_code == 200

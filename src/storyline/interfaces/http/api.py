@@ -24,10 +24,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from storyline.claims.brief import BRIEF_SIZE, BriefOrder
 from storyline.clock import as_utc
 from storyline.interfaces import timeline_formats
+from storyline.interfaces.http import schemas
 from storyline.interfaces.http.atom import article_entry, atom_feed, change_entries
 from storyline.interfaces.http.context import MAX_RECORDS, ServerContext
 from storyline.interfaces.http.encode import plain
 from storyline.interfaces.output import write_csv, write_jsonl
+from storyline.store.records import WatchState
 from storyline.tracker import Tracker
 from storyline.views import ChangesView, IngestReport, Page, SearchResults, StoryView
 
@@ -119,7 +121,7 @@ def _fields(records: list[dict[str, Any]], default: list[str]) -> list[str]:
 
 
 # -- stories ------------------------------------------------------------------------------------
-@router.get("/stories", summary="Stories, the latest news first")
+@router.get("/stories", summary="Stories, the latest news first", response_model=schemas.StoryList)
 def list_stories(
     tracker: Reader,
     limit: Limit = 50,
@@ -136,7 +138,9 @@ def list_stories(
 
 
 @router.get(
-    "/stories/{story_id}", summary="A story: articles, duplicates, coverage, entities, times, lineage"
+    "/stories/{story_id}",
+    summary="A story: articles, duplicates, coverage, entities, times, lineage",
+    response_model=schemas.StoryDocument,
 )
 def get_story(story_id: int, tracker: Reader) -> Response:
     view = tracker.story(story_id)
@@ -240,6 +244,7 @@ def get_brief(
 @router.get(
     "/stories/{story_id}/changes",
     summary="What is new in a story since a time: reports, timeline entries, brief, corrections",
+    response_model=schemas.Changes,
 )
 def story_changes(story_id: int, request: Request, tracker: Reader, since: SinceRequired) -> Response:
     view = tracker.changes(as_utc(since), story_id)
@@ -291,7 +296,11 @@ def changes_json(view: ChangesView) -> dict[str, Any]:
     return encoded
 
 
-@router.get("/changes", summary="What is new in the store since a time: stories, reports, corrections…")
+@router.get(
+    "/changes",
+    summary="What is new in the store since a time: stories, reports, corrections…",
+    response_model=schemas.Changes,
+)
 def store_changes(tracker: Reader, since: SinceRequired) -> Response:
     view = tracker.changes(as_utc(since))
     assert view is not None  # None only for a story that never was
@@ -333,7 +342,11 @@ def _corrected(ctx: ServerContext, story_id: int) -> Response:
     return JSONResponse(story_json(ctx.reader, view))
 
 
-@router.post("/stories/{story_id}/merge", summary="Merge another story into this one (token)")
+@router.post(
+    "/stories/{story_id}/merge",
+    summary="Merge another story into this one (token)",
+    response_model=schemas.StoryDocument,
+)
 def merge_stories(
     story_id: int,
     ctx: Writer,
@@ -345,7 +358,11 @@ def merge_stories(
     return _corrected(ctx, view.story.id)
 
 
-@router.post("/stories/{story_id}/move", summary="Move articles out of a story into a new one (token)")
+@router.post(
+    "/stories/{story_id}/move",
+    summary="Move articles out of a story into a new one (token)",
+    response_model=schemas.StoryDocument,
+)
 def move_articles(
     story_id: int,
     ctx: Writer,
@@ -359,7 +376,11 @@ def move_articles(
     return _corrected(ctx, view.story.id)
 
 
-@router.post("/stories/{story_id}/rename", summary="Show a story under a name of an editor's (token)")
+@router.post(
+    "/stories/{story_id}/rename",
+    summary="Show a story under a name of an editor's (token)",
+    response_model=schemas.StoryDocument,
+)
 def rename_story(
     story_id: int, ctx: Writer, name: Annotated[str, Body(min_length=1, max_length=500)], why: Why = ""
 ) -> Response:
@@ -372,12 +393,18 @@ MuteArticle = Annotated[int | None, Body(description="A storyline article id.")]
 MuteOutlet = Annotated[str | None, Body(description="An outlet (any case).")]
 
 
-@router.post("/mute", summary="Leave an article, or an outlet's articles, out of story views (token)")
+@router.post(
+    "/mute",
+    summary="Leave an article, or an outlet's articles, out of story views (token)",
+    response_model=schemas.MuteResult,
+)
 def mute(ctx: Writer, article: MuteArticle = None, outlet: MuteOutlet = None, why: Why = "") -> Response:
     return _mute(ctx, True, article, outlet, why)
 
 
-@router.post("/unmute", summary="Show a muted article or outlet again (token)")
+@router.post(
+    "/unmute", summary="Show a muted article or outlet again (token)", response_model=schemas.MuteResult
+)
 def unmute(ctx: Writer, article: MuteArticle = None, outlet: MuteOutlet = None, why: Why = "") -> Response:
     return _mute(ctx, False, article, outlet, why)
 
@@ -392,7 +419,9 @@ def _mute(ctx: ServerContext, muted: bool, article: int | None, outlet: str | No
 
 
 # -- articles -----------------------------------------------------------------------------------
-@router.get("/articles", summary="Stored articles, in the order they were stored")
+@router.get(
+    "/articles", summary="Stored articles, in the order they were stored", response_model=schemas.ArticleList
+)
 def list_articles(
     tracker: Reader, limit: Limit = 50, offset: Offset = 0, format: Format = ListFormat.JSON
 ) -> Response:
@@ -575,14 +604,23 @@ def search_feed(
 
 
 # -- watched feeds ------------------------------------------------------------------------------
-@router.get("/watch", summary="Watched feeds and folders, each with its last fetch, failures and next poll")
+@router.get(
+    "/watch",
+    summary="Watched feeds and folders, each with its last fetch, failures and next poll",
+    response_model=schemas.WatchList,
+)
 def list_watched(tracker: Reader, format: Format = ListFormat.JSON) -> Response:
     states = tracker.watched()
     records = _records(states)
     return _page(Page(states, len(states), 0, None), records, format, _fields(records, ["source"]))
 
 
-@router.post("/watch", summary="Watch a feed (an http(s) URL or a file) or a folder (token)", status_code=201)
+@router.post(
+    "/watch",
+    summary="Watch a feed (an http(s) URL or a file) or a folder (token)",
+    status_code=201,
+    response_model=WatchState,
+)
 def add_watched(
     ctx: Writer,
     source: Annotated[str, Body(embed=True, min_length=1, max_length=2_000, description="A URL or a path.")],
@@ -595,7 +633,9 @@ def add_watched(
     return JSONResponse(plain(state), status_code=201)
 
 
-@router.delete("/watch", summary="Stop watching a source and forget its state (token)")
+@router.delete(
+    "/watch", summary="Stop watching a source and forget its state (token)", response_model=schemas.Removed
+)
 def remove_watched(ctx: Writer, source: Annotated[str, Query(min_length=1)]) -> Response:
     with ctx.writer() as tracker:
         if not tracker.unwatch(source):
@@ -603,20 +643,24 @@ def remove_watched(ctx: Writer, source: Annotated[str, Query(min_length=1)]) -> 
     return JSONResponse({"source": source, "removed": True})
 
 
-@router.post("/watch/poll", summary="Poll the watched sources that are due, now (token)")
+@router.post(
+    "/watch/poll", summary="Poll the watched sources that are due, now (token)", response_model=schemas.Polls
+)
 def poll_watched(ctx: Writer) -> Response:
     return JSONResponse({"polls": plain(ctx.poll_watched())})
 
 
 # -- ingest -------------------------------------------------------------------------------------
-@router.get("/runs", summary="Every ingest run, oldest first")
+@router.get("/runs", summary="Every ingest run, oldest first", response_model=schemas.RunList)
 def list_runs(tracker: Reader, format: Format = ListFormat.JSON) -> Response:
     runs = tracker.runs()
     records = _records(runs)
     return _page(Page(runs, len(runs), 0, None), records, format, _fields(records, ["id"]))
 
 
-@router.post("/ingest", summary="Ingest records shaped like JSONL lines (token)")
+@router.post(
+    "/ingest", summary="Ingest records shaped like JSONL lines (token)", response_model=schemas.IngestResult
+)
 def ingest_records(ctx: Writer, records: Annotated[list[dict[str, Any]], Body(embed=True)]) -> Response:
     if not records:
         raise HTTPException(400, "no records to ingest")
@@ -627,7 +671,11 @@ def ingest_records(ctx: Writer, records: Annotated[list[dict[str, Any]], Body(em
     return JSONResponse(_report(report))
 
 
-@router.post("/ingest/files", summary="Ingest uploaded files: HTML, text, JSONL, feeds, WARC (token)")
+@router.post(
+    "/ingest/files",
+    summary="Ingest uploaded files: HTML, text, JSONL, feeds, WARC (token)",
+    response_model=schemas.IngestResult,
+)
 def ingest_files(ctx: Writer, files: list[UploadFile]) -> Response:
     # A plain function: FastAPI runs it on its thread pool, so a long ingest never holds up the
     # event loop (and every read with it).
