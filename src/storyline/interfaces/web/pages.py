@@ -2,7 +2,8 @@
 
 Templates are Jinja2 with autoescape on for every one of them, so article text, titles, outlets and
 URLs are always text, never markup; a link is only ever made from an ``http(s)`` URL. The pages
-need no script: a cited sentence is highlighted by CSS ``:target`` on its ``#s-N`` anchor.
+need no script: a cited sentence is highlighted by CSS ``:target`` on its ``#s-N`` anchor, and an
+editor corrects a story through plain HTML forms (see the section on signing in below).
 """
 
 from __future__ import annotations
@@ -220,7 +221,14 @@ def _local(path: str) -> str:
 
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_page(request: Request, next: str = "/") -> Response:
-    return _render(request, "sign-in.html", next=_local(next), failed=False)
+    return _sign_in_form(request, next, 200)
+
+
+def _sign_in_form(request: Request, next: str, status: int) -> HTMLResponse:
+    reads_closed = not context(request).open_reads
+    return _render(
+        request, "sign-in.html", status, next=_local(next), failed=status == 401, reads_closed=reads_closed
+    )
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -228,7 +236,7 @@ def sign_in(request: Request, token: Annotated[str, Form()], next: Annotated[str
     _same_site(request)
     ctx = context(request)
     if not ctx.authorised(token.strip()):
-        return _render(request, "sign-in.html", 401, next=_local(next), failed=True)
+        return _sign_in_form(request, next, 401)
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
