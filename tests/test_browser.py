@@ -236,3 +236,20 @@ def test_screenshots_of_the_main_pages_are_drawn(site: Site, tmp_path: Path) -> 
         assert png_size(shots[0]) == png_size(shots[1]) == (1200, 900), name
         assert png_distinct_bytes(shots[0]) > 16, f"{name} looks blank"
         page.close()
+
+
+def test_an_editor_signs_in_and_renames_a_story_through_its_form(site: Site) -> None:
+    """The page's own forms pass the session, Origin and form-token checks in a real browser."""
+    story_id = _article(site, "attack-1")["story_id"]
+    page = site.open(f"/stories/{story_id}")
+    page.locator("a", has_text="Sign in with the token").click()
+    page.fill("input[name=token]", site.server.token)
+    page.locator("form.sign-in button").click()
+    page.wait_for_url(f"**/stories/{story_id}")
+    page.fill("form.rename input[name=name]", "Harbour crane collapse")
+    page.fill("form.rename input[name=why]", "a plain name")
+    page.locator("form.rename button").click()
+    page.wait_for_url(f"**/stories/{story_id}")
+    assert page.locator("h1").inner_text() == "Harbour crane collapse"
+    assert "a plain name" in page.locator("ul.corrections").inner_text()
+    page.close()

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from storyline.stories.embeddings import HashingEmbedder
+from storyline.tracker import Tracker
+
 from .support.cli import storyline
 from .support.feed_server import Reply, feed_server, rss
 from .support.texts import QUAKE_A, QUAKE_B
@@ -37,3 +40,13 @@ def test_watch_once_ingests_new_entries_and_reports_failures(location: str) -> N
         assert again.exit_code == 0 and again.stdout == "" and len(server.requests) == 2
     articles = storyline("articles", "--db", location)
     assert "urn:1" in articles.stdout and "urn:2" in articles.stdout
+
+
+def test_watch_without_a_source_polls_the_sources_the_store_holds(location: str) -> None:
+    with feed_server() as server:
+        url = server.url("/feed.xml")
+        server.replies["/feed.xml"] = Reply(body=rss([("urn:1", "Quake in Valdoria", QUAKE_A, WHEN)]))
+        with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
+            tracker.watch(url)  # as POST /api/watch does
+        result = storyline("watch", "--once", "--db", location)
+        assert result.exit_code == 0 and f"{url}: 1 new articles" in result.stdout, result.output

@@ -16,22 +16,15 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.interfaces.http.app import create_app
-from storyline.interfaces.http.context import ServerContext
+from storyline.interfaces.http.schemas import Changes, StoryDocument
 from storyline.store import open_store
 from storyline.store.records import StoryMergeRow
 from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
+from .support.http import AUTH, api_client
 from .support.paths import SAMPLES
 from .support.seeds import PUBLISHED, seed_records
-
-TOKEN = "test-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def _client(location: str, *, open_reads: bool = True) -> TestClient:
-    return TestClient(create_app(ServerContext.open(location, TOKEN, open_reads)))
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def client(location: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClien
     monkeypatch.setenv("STORYLINE_EMBEDDER", "hashing")
     with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
         tracker.ingest(SAMPLES)
-    with _client(location) as opened:
+    with api_client(location) as opened:
         yield opened
 
 
@@ -61,7 +54,7 @@ def seed_story(location: str, seeds: Path) -> Iterator[tuple[TestClient, int]]:
     with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
         tracker.add(seed_records(seeds, PUBLISHED))
         (story,) = tracker.stories().items
-    with _client(location) as opened:
+    with api_client(location) as opened:
         yield opened, story.id
 
 
@@ -137,6 +130,24 @@ def test_the_story_page_shows_the_brief_timeline_and_claim_table(seed_story: tup
     assert page.count('<li id="entry-') == len(entries)
     assert 'class="claim-table"' in page and "single-source" in page
     assert 'custody: <span class="before">detained</span>' in page
+
+
+def test_a_storys_changes_carry_its_brief_states_and_timeline_entries(
+    seed_story: tuple[TestClient, int],
+) -> None:
+    client, story_id = seed_story
+    changes = client.get(f"/api/stories/{story_id}/changes", params={"since": "2000-01-01"}).json()
+    # The answers are what /openapi.json says they are.
+    Changes.model_validate(changes)
+    StoryDocument.model_validate(client.get(f"/api/stories/{story_id}").json())
+    assert len(changes["articles"]) == 3 and changes["brief_states"]
+    assert changes["timeline_entries"] and {e["story"] for e in changes["timeline_entries"]} == {story_id}
+    gained = changes["brief_states"][0]["changes"]["gained"]
+    assert gained and all(fact["text"] for fact in gained)
+    feed = feedparser.parse(client.get(f"/api/stories/{story_id}/atom").content)
+    assert not feed.bozo and any("brief, version 1" in entry.title for entry in feed.entries)
+    page = client.get(f"/stories/{story_id}").text
+    assert '<details class="brief-changes">' in page and f"+ {gained[0]['text']}" in page
 
 
 def test_a_story_has_its_articles_coverage_times_and_lineage(client: TestClient) -> None:
@@ -229,14 +240,20 @@ def test_the_openapi_document_lists_the_endpoints(client: TestClient) -> None:
     assert {"/api/stories", "/api/stories/{story_id}", "/api/search", "/api/ingest", "/api/runs"} <= set(
         paths
     )
-    parts = {f"/api/stories/{{story_id}}/{part}" for part in ("timeline", "claims", "brief")}
+    parts = {f"/api/stories/{{story_id}}/{part}" for part in ("timeline", "claims", "brief", "changes")}
     assert parts <= set(paths)
+    corrections = {f"/api/stories/{{story_id}}/{edit}" for edit in ("merge", "move", "rename")}
+    assert corrections | {"/api/mute", "/api/unmute", "/api/watch", "/api/changes"} <= set(paths)
+    answer = paths["/api/stories/{story_id}"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"]["$ref"].endswith("/StoryDocument")
+    described = client.get("/openapi.json").json()["components"]["schemas"]
+    assert {"story", "articles", "corrections", "brief"} <= set(described["StoryDocument"]["properties"])
 
 
 def test_reads_can_need_the_token(location: str) -> None:
     with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
         tracker.add([{"id": "a", "text": "The ferry sailed."}])
-    with _client(location, open_reads=False) as closed:
+    with api_client(location, open_reads=False) as closed:
         assert closed.get("/api/stories").status_code == 401
         assert closed.get("/api/stories", headers=AUTH).status_code == 200
 

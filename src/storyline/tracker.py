@@ -27,7 +27,7 @@ from storyline.entities import EntityStage
 from storyline.ingest import extract_html, language
 from storyline.ingest.sources import count_inputs, document_from_record, iter_documents
 from storyline.ingest.stage import ArticleBuilder
-from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, MAX_BACKOFF, Watcher
+from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, MAX_BACKOFF, Watcher, checked_source
 from storyline.models import Document, Notice, Rejection
 from storyline.pipeline import IngestPipeline, Tally
 from storyline.stage import ArticleStage
@@ -39,6 +39,7 @@ from storyline.store.records import (
     RunStatus,
     SearchFilters,
     StoryRow,
+    WatchState,
 )
 from storyline.store.search import parse_query
 from storyline.stories import StoryParams
@@ -228,9 +229,29 @@ class Tracker:
                 self.store.runs.finish(run_id, tally.counts(), status, self._clock())
         return IngestReport(run_id, tally.counts(), tally.rejections, tally.warnings, tally.notices)
 
+    def watched(self) -> list[WatchState]:
+        """Every source watched, by name, with its state: last fetch and attempt, validators
+        (ETag, Last-Modified), failures in a row and the last error, next poll."""
+        return self.store.watch.sources()
+
+    def watch(self, source: str | Path) -> WatchState:
+        """Watch a feed (an http(s) URL or a file) or a folder from now on: a watcher of the stored
+        sources (``watcher(None)``) polls it at once. ValueError for a source that cannot be
+        watched (another scheme, no such file); a source watched already keeps its state."""
+        checked = checked_source(str(source))
+        with self.store.write():
+            self.store.watch.add(checked, self._clock())
+            state = self.store.watch.get(checked)
+        assert state is not None  # just added, in the same transaction
+        return state
+
+    def unwatch(self, source: str) -> bool:
+        """Stop watching ``source`` and forget its state; False if it was not watched."""
+        return self.store.watch.remove(source)
+
     def watcher(
         self,
-        sources: Sequence[str | Path],
+        sources: Sequence[str | Path] | None,
         *,
         every: float = DEFAULT_EVERY,
         timeout: float = DEFAULT_TIMEOUT,
@@ -240,10 +261,11 @@ class Tracker:
         """A watcher of feeds (http(s) URLs or files) and folders, polling each every ``every``
         seconds with conditional GET, backing off a failing one, and running what is new through
         the whole pipeline, one ingest run per poll that read something (``storyline.ingest.watch``).
-        Its state is kept in the store: a watcher built later resumes it."""
+        Its state is kept in the store: a watcher built later resumes it. ``sources`` None watches
+        the sources the store holds (``watch``, and those watched before), as they change."""
         return Watcher(
             self.store,
-            [str(source) for source in sources],
+            None if sources is None else [str(source) for source in sources],
             lambda source, items: self._run(items, [source], None, None).counts,
             every=every,
             timeout=timeout,
@@ -428,6 +450,7 @@ class Tracker:
                 entities=self.store.entities.named_first_since(since, resolved),
                 corrections=corrections,
                 timeline_entries=self._new_entries(articles),
+                brief_states=self.store.claims.brief_states_since(since, resolved),
                 story_id=resolved,
                 requested_id=story,
             )

@@ -179,7 +179,9 @@ class ChangesView:
     new articles' own; new entities those first named (in the story, or anywhere) by a new
     article; ``timeline_entries`` the entries of the touched stories' timelines that a new article
     tells (story id, entry: a new happening, or a new report of one already known);
-    ``corrections`` are editors'. Claims and their status changes join as a field of their own.
+    ``corrections`` are editors'; ``brief_states`` the states the touched stories' briefs took in
+    that time, each with the facts (claims) it gained and lost and the facts whose status changed
+    (single-source → corroborated, → conflicting), and the reports that caused it.
     """
 
     since: datetime
@@ -192,6 +194,7 @@ class ChangesView:
     entities: list[EntitySummary]
     corrections: list[Correction]
     timeline_entries: list[tuple[int, TimelineEntry]] = field(default_factory=list)
+    brief_states: list[BriefStateRow] = field(default_factory=list)
     story_id: int | None = None
     requested_id: int | None = None
 
@@ -207,6 +210,7 @@ class ChangesView:
             or self.entities
             or self.corrections
             or self.timeline_entries
+            or self.brief_states
         )
 
 

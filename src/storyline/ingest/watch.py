@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -89,15 +90,31 @@ class _Read:
     last_modified: str | None = None
 
 
+def checked_source(source: str) -> str:
+    """``source`` as a watcher takes it: an http(s) URL naming a host, or a file or folder that
+    exists here; ValueError otherwise, with the reason."""
+    source = source.strip()
+    if source.startswith(_HTTP_SCHEMES):
+        if not urlsplit(source).hostname:
+            raise ValueError(f"{source!r}: a URL names a host")
+        return source
+    if "://" in source:
+        raise ValueError(f"{source!r}: only http(s) URLs are fetched")
+    if not source or not os.path.exists(source):
+        raise ValueError(f"{source!r}: no such file or folder")
+    return source
+
+
 class Watcher:
     """Polls ``sources`` (feed URLs, feed files, folders) whenever each is due, and hands what they
-    hold to ``ingest`` (see the module docstring). ``client`` is the HTTP client (default: one of
-    its own, closed by ``close``)."""
+    hold to ``ingest`` (see the module docstring). ``sources`` None polls every source the store
+    holds, read again each round, so that one added meanwhile (``Tracker.watch``) is polled too.
+    ``client`` is the HTTP client (default: one of its own, closed by ``close``)."""
 
     def __init__(
         self,
         store: Store,
-        sources: Sequence[str],
+        sources: Sequence[str] | None,
         ingest: IngestItems,
         *,
         every: float = DEFAULT_EVERY,
@@ -109,7 +126,7 @@ class Watcher:
         if every <= 0:
             raise ValueError("the interval between polls must be positive")
         self._store = store
-        self.sources = list(dict.fromkeys(sources))
+        self._named = None if sources is None else list(dict.fromkeys(sources))
         self._ingest = ingest
         self._every = every
         self._timeout = timeout
@@ -119,6 +136,13 @@ class Watcher:
         self._client = client or httpx.Client(
             follow_redirects=True, timeout=timeout, headers={"User-Agent": "storyline-watch"}
         )
+
+    @property
+    def sources(self) -> list[str]:
+        """The sources named, or every source the store holds now."""
+        if self._named is not None:
+            return self._named
+        return [state.source for state in self._store.watch.sources()]
 
     def close(self) -> None:
         if self._own_client:
@@ -144,7 +168,7 @@ class Watcher:
             polls = self.poll_due(report)
             if once:
                 return polls
-            sleep(max(0.0, (self.next_poll() - self._clock()).total_seconds()))
+            sleep(self.due_in())
 
     def poll_due(self, report: Callable[[Poll], None] | None = None) -> list[Poll]:
         """Poll each source whose next poll has come (a source never polled is due at once)."""
@@ -159,10 +183,16 @@ class Watcher:
         return polls
 
     def next_poll(self) -> datetime:
-        """When the first source is due next (now, for a source never polled)."""
+        """When the first source is due next (now, for a source never polled; an interval from
+        now when there is none, to look again for sources added meanwhile)."""
         now = self._clock()
         states = [self._store.watch.get(source) for source in self.sources]
-        return min((state.next_poll if state else now) for state in states)
+        default = now + timedelta(seconds=self._every)
+        return min((state.next_poll if state else now for state in states), default=default)
+
+    def due_in(self) -> float:
+        """Seconds until the first source is due (0 when one is due now)."""
+        return max(0.0, (self.next_poll() - self._clock()).total_seconds())
 
     def poll(self, source: str) -> Poll:
         """Poll one source now, whether it is due or not, and keep its new state."""

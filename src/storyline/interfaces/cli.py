@@ -55,10 +55,11 @@ from storyline.entities import EntityNotFound
 from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, Poll, PollOutcome
 from storyline.interfaces import timeline_formats
 from storyline.interfaces.help import PlainHelpCommand, PlainHelpGroup
+from storyline.interfaces.lineage import correction_line
 from storyline.interfaces.output import SafeConsole, json_text, write_csv, write_jsonl
 from storyline.models import one_line
 from storyline.store import DB_VARIABLE, DEFAULT_CANDIDATES, StoreError, StoreNotFound, default_location
-from storyline.store.records import ArticleSummary, Correction, CorrectionAction, EntitySummary
+from storyline.store.records import ArticleSummary, EntitySummary
 from storyline.store.search import BadQuery
 from storyline.timeline import Placement
 from storyline.tracker import BATCH_SIZE, IngestInterrupted, Tracker
@@ -601,24 +602,7 @@ def _print_story(view: StoryView) -> None:
             f" (score between the parts {split.score:.2f})"
         )
     for correction in view.corrections:
-        out.print(f"correction at {correction.at.isoformat()}: {escape(_correction_line(correction))}")
-
-
-def _correction_line(c: Correction) -> str:
-    """One correction as a lineage line: 'merge of story 2 into 1 by alice: same flood'."""
-    what = {
-        CorrectionAction.MERGE: f"merge of story {c.other_story_id} into {c.story_id}",
-        CorrectionAction.MOVE: f"move of articles {', '.join(map(str, c.article_ids))} out of story"
-        f" {c.story_id} into story {c.other_story_id}",
-        CorrectionAction.RENAME: f"rename of story {c.story_id} to {c.name!r}",
-        CorrectionAction.MUTE: f"mute of {_muted(c)}",
-        CorrectionAction.UNMUTE: f"unmute of {_muted(c)}",
-    }[c.action]
-    return f"{what} by {c.by}" + (f": {c.why}" if c.why else "")
-
-
-def _muted(c: Correction) -> str:
-    return f"outlet {c.outlet}" if c.outlet is not None else f"article {', '.join(map(str, c.article_ids))}"
+        out.print(f"correction at {correction.at.isoformat()}: {escape(correction_line(correction))}")
 
 
 # -- editors' corrections ------------------------------------------------------------------------
@@ -1007,15 +991,19 @@ def changes(
             told = entry.events[0].citations[0].text
             out.print(f"  story {story_id}, {escape(entry.when or 'undated')}: {escape(told)}")
     for correction in view.corrections:
-        out.print(f"correction at {correction.at.isoformat()}: {escape(_correction_line(correction))}")
+        out.print(f"correction at {correction.at.isoformat()}: {escape(correction_line(correction))}")
 
 
 @_command()
 def watch(
     sources: Annotated[
-        list[str],
-        typer.Argument(metavar="SOURCE", help="RSS/Atom feeds (http(s) URLs or files) and folders."),
-    ],
+        list[str] | None,
+        typer.Argument(
+            metavar="SOURCE",
+            help="RSS/Atom feeds (http(s) URLs or files) and folders; none: every source the store"
+            " watches (added by the API, or watched before).",
+        ),
+    ] = None,
     every: Annotated[
         float, typer.Option(min=1, metavar="SECONDS", help="Seconds between polls of a source.")
     ] = DEFAULT_EVERY,
@@ -1031,7 +1019,8 @@ def watch(
 
     Each feed is fetched with conditional GET (ETag, Last-Modified); a failing source backs off,
     each failure one line on stderr naming it. The sources' state is kept in the store: a watcher
-    started again resumes. With --once, exits 3 if a poll failed."""
+    started again resumes. Without SOURCE, polls the sources the store holds, picking up those
+    added meanwhile. With --once, exits 3 if a poll failed."""
     failed = False
 
     def report(poll: Poll) -> None:
@@ -1044,7 +1033,7 @@ def watch(
 
     with _tracker(db, create=True) as tracker:
         try:
-            with tracker.watcher(sources, every=every, timeout=timeout) as watcher:
+            with tracker.watcher(sources or None, every=every, timeout=timeout) as watcher:
                 watcher.run(once=once, report=report)
         except KeyboardInterrupt:
             err.print("[yellow]stopped[/]: every poll that ended is kept; run the same command to resume")
@@ -1139,14 +1128,31 @@ def serve(
             help="Whether reading needs no token; default: open on loopback, a token elsewhere.",
         ),
     ] = None,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", help="Poll the watched feeds and folders (POST /api/watch adds one) while serving."
+        ),
+    ] = False,
+    every: Annotated[
+        float, typer.Option(min=1, metavar="SECONDS", help="With --watch: seconds between polls of a source.")
+    ] = DEFAULT_EVERY,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json) and the web pages. Writes need the token in
-    $STORYLINE_TOKEN, or the one printed at start when it is unset."""
+    $STORYLINE_TOKEN, or the one printed at start when it is unset; corrections made with it are
+    recorded under $STORYLINE_TOKEN_NAME, else a short hash of it."""
     from storyline.interfaces.http.server import run  # the web stack loads only for this command
 
     location = _location(db)
     try:
-        run(location, host=host, port=port, open_reads=open_reads, say=lambda line: err.print(escape(line)))
+        run(
+            location,
+            host=host,
+            port=port,
+            open_reads=open_reads,
+            say=lambda line: err.print(escape(line), soft_wrap=True),
+            watch_every=every if watch else None,
+        )
     except StoreError as exc:
         _fail(str(exc))
 

@@ -126,7 +126,7 @@ def _markdown_cell(text: str) -> str:
 def to_json(view: TimelineView) -> dict[str, Any]:
     """The timeline as plain JSON values, every sentence with its citation."""
     timeline = view.timeline
-    entries = [_entry_json(entry) for entry in timeline.entries]
+    entries = [entry_json(entry) for entry in timeline.entries]
     index = {id(entry): number for number, entry in enumerate(timeline.entries)}
     return {
         "story_id": view.story_id,
@@ -146,7 +146,9 @@ def to_json(view: TimelineView) -> dict[str, Any]:
     }
 
 
-def _entry_json(entry: TimelineEntry) -> dict[str, Any]:
+def entry_json(entry: TimelineEntry) -> dict[str, Any]:
+    """One entry as plain JSON values, every sentence with its citation (the 'what is new' answers
+    list the entries new reports tell this way too)."""
     return {
         "when": entry.when,
         "placement": entry.placement.value,

@@ -232,6 +232,16 @@ class ClaimRepository:
         rows = self._db.query(f"{_BRIEF_SELECT} WHERE story_id = ? ORDER BY version", (story_id,))
         return [self._brief_state(r) for r in rows]
 
+    def brief_states_since(self, since: datetime, story_id: int | None = None) -> list[BriefStateRow]:
+        """The states of briefs (the story's, when given) made at or after ``since``, oldest first."""
+        within = "" if story_id is None else "AND story_id = ?"
+        ids = [] if story_id is None else [story_id]
+        rows = self._db.query(
+            f"{_BRIEF_SELECT} WHERE made_at >= ? {within} ORDER BY made_at, story_id, version",
+            (self._db.time(since), *ids),
+        )
+        return [self._brief_state(r) for r in rows]
+
     def last_brief_state(self, story_id: int) -> BriefStateRow | None:
         """The story's brief as it stands (one row read, however long the history)."""
         rows = self._db.query(

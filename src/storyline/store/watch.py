@@ -4,6 +4,8 @@ poll) instead of fetching everything again at once."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from storyline.store.database import Component, Database, Migration, Row
 from storyline.store.records import WatchState
 
@@ -44,6 +46,20 @@ class WatchRepository:
         """Every source ever watched, by name."""
         rows = self._db.query(f"SELECT {_COLUMNS} FROM watched_sources ORDER BY source")
         return [self._state(r) for r in rows]
+
+    def add(self, source: str, due: datetime) -> bool:
+        """Watch ``source`` from now on, first polled at ``due``; False if it is watched already
+        (its state is kept as it is)."""
+        with self._db.write():
+            if self.get(source) is not None:
+                return False
+            self.save(WatchState(source, due))
+            return True
+
+    def remove(self, source: str) -> bool:
+        """Stop watching ``source`` and forget its state; False if it was not watched."""
+        with self._db.write():
+            return self._db.execute("DELETE FROM watched_sources WHERE source = ?", (source,)) > 0
 
     def save(self, state: WatchState) -> None:
         db = self._db

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,12 +24,17 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from storyline.claims.brief import BRIEF_SIZE, BriefOrder
 from storyline.clock import as_utc
 from storyline.interfaces import timeline_formats
-from storyline.interfaces.http.atom import atom_feed
+from storyline.interfaces.http import schemas
+from storyline.interfaces.http.atom import article_entry, atom_feed, change_entries
 from storyline.interfaces.http.context import MAX_RECORDS, ServerContext
 from storyline.interfaces.http.encode import plain
 from storyline.interfaces.output import write_csv, write_jsonl
+from storyline.store.records import WatchState
 from storyline.tracker import Tracker
-from storyline.views import IngestReport, Page, SearchResults, StoryView
+from storyline.views import ChangesView, IngestReport, Page, SearchResults, StoryView
+
+# The cookie a page reader who signed in with the token carries (see ``ServerContext.session``).
+SESSION_COOKIE = "storyline_session"
 
 
 class ListFormat(StrEnum):
@@ -48,9 +54,15 @@ def _presented_token(request: Request) -> str | None:
 
 
 def reader(request: Request) -> Tracker:
-    """The reading tracker; refuses a request without the token when reads need one."""
+    """The reading tracker; refuses a request without the token, or the session cookie of a page
+    reader who signed in, when reads need one. (A read changes nothing, so the cookie, which a
+    browser sends only from this site's own pages, may stand for the token.)"""
     ctx = context(request)
-    if not ctx.open_reads and not ctx.authorised(_presented_token(request)):
+    if not (
+        ctx.open_reads
+        or ctx.authorised(_presented_token(request))
+        or ctx.signed_in(request.cookies.get(SESSION_COOKIE))
+    ):
         raise HTTPException(401, "this server needs the token to read: Authorization: Bearer <token>")
     return ctx.reader
 
@@ -68,6 +80,12 @@ Limit = Annotated[int | None, Query(ge=1, le=10_000, description="Items per page
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 Format = Annotated[ListFormat, Query(description="json (a page), jsonl or csv (an export).")]
 Since = Annotated[datetime | None, Query(description="ISO date or date and time; UTC when no zone.")]
+SinceRequired = Annotated[
+    datetime, Query(description="ISO date or date and time (UTC when no zone); ask next from `until`.")
+]
+# What the store's Atom feed covers when its reader does not say since when.
+STORE_FEED_SPAN = timedelta(days=7)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 router = APIRouter(prefix="/api")
 
@@ -103,7 +121,7 @@ def _fields(records: list[dict[str, Any]], default: list[str]) -> list[str]:
 
 
 # -- stories ------------------------------------------------------------------------------------
-@router.get("/stories", summary="Stories, the latest news first")
+@router.get("/stories", summary="Stories, the latest news first", response_model=schemas.StoryList)
 def list_stories(
     tracker: Reader,
     limit: Limit = 50,
@@ -120,7 +138,9 @@ def list_stories(
 
 
 @router.get(
-    "/stories/{story_id}", summary="A story: articles, duplicates, coverage, entities, times, lineage"
+    "/stories/{story_id}",
+    summary="A story: articles, duplicates, coverage, entities, times, lineage",
+    response_model=schemas.StoryDocument,
 )
 def get_story(story_id: int, tracker: Reader) -> Response:
     view = tracker.story(story_id)
@@ -146,6 +166,7 @@ def story_json(tracker: Tracker, view: StoryView) -> dict[str, Any]:
             "time_expressions": times.expressions if times else [],
             "merges": view.merges,
             "splits": view.splits,
+            "corrections": view.corrections,
         }
     )
     return encoded | {
@@ -220,25 +241,187 @@ def get_brief(
     return _story_part(request, story_id, part, resolved, "brief")
 
 
-@router.get("/stories/{story_id}/atom", summary="What is new in a story, as an Atom feed")
-def story_feed(story_id: int, request: Request, tracker: Reader) -> Response:
-    view = tracker.story(story_id)
+@router.get(
+    "/stories/{story_id}/changes",
+    summary="What is new in a story since a time: reports, timeline entries, brief, corrections",
+    response_model=schemas.Changes,
+)
+def story_changes(story_id: int, request: Request, tracker: Reader, since: SinceRequired) -> Response:
+    view = tracker.changes(as_utc(since), story_id)
     if view is None:
         raise HTTPException(404, f"no story {story_id}")
+    if view.story_id != story_id:
+        return RedirectResponse(f"/api/stories/{view.story_id}/changes?{request.url.query}", status_code=308)
+    return JSONResponse(changes_json(view))
+
+
+@router.get("/stories/{story_id}/atom", summary="What is new in a story, as an Atom feed")
+def story_feed(story_id: int, request: Request, tracker: Reader, since: Since = None) -> Response:
+    """Every change to the story (since ``since``; by default since it began), newest first."""
+    view = tracker.changes(_utc(since) or _EPOCH, story_id)
+    story = tracker.story(story_id)
+    if view is None or story is None:
+        raise HTTPException(404, f"no story {story_id}")
     base = str(request.base_url).rstrip("/")
-    entries = sorted(view.articles, key=lambda a: a.id, reverse=True)
     feed = atom_feed(
-        f"{base}/stories/{view.story.id}",
-        f"storyline: {view.story.label}",
-        view.story.updated_at,
-        entries,
-        base,
+        f"{base}/stories/{story.story.id}",
+        f"storyline: {story.story.label}",
+        story.story.updated_at,
+        change_entries(view, base),
     )
     return Response(feed, media_type="application/atom+xml")
 
 
+def changes_json(view: ChangesView) -> dict[str, Any]:
+    """A ``ChangesView`` as plain JSON values; each new timeline entry with its story's id."""
+    encoded: dict[str, Any] = plain(
+        {
+            "since": view.since,
+            "until": view.until,
+            "story": view.story_id,
+            "requested": view.requested_id,
+            "articles": view.articles,
+            "stories": view.stories,
+            "merges": view.merges,
+            "splits": view.splits,
+            "time_expressions": view.time_expressions,
+            "entities": view.entities,
+            "corrections": view.corrections,
+            "brief_states": view.brief_states,
+        }
+    )
+    encoded["timeline_entries"] = [
+        {"story": story_id} | timeline_formats.entry_json(entry) for story_id, entry in view.timeline_entries
+    ]
+    return encoded
+
+
+@router.get(
+    "/changes",
+    summary="What is new in the store since a time: stories, reports, corrections…",
+    response_model=schemas.Changes,
+)
+def store_changes(tracker: Reader, since: SinceRequired) -> Response:
+    view = tracker.changes(as_utc(since))
+    assert view is not None  # None only for a story that never was
+    return JSONResponse(changes_json(view))
+
+
+@router.get("/changes/atom", summary="What is new in the store, as an Atom feed")
+def store_feed(request: Request, tracker: Reader, since: Since = None) -> Response:
+    """Every change in the store since ``since`` (by default the last week), newest first."""
+    view = tracker.changes(_utc(since) or datetime.now(UTC) - STORE_FEED_SPAN)
+    assert view is not None  # None only for a story that never was
+    base = str(request.base_url).rstrip("/")
+    feed = atom_feed(f"{base}/changes", "storyline: what is new", view.until, change_entries(view, base))
+    return Response(feed, media_type="application/atom+xml")
+
+
+# -- editors' corrections -----------------------------------------------------------------------
+# Each is recorded under the token's label (``ServerContext.token_name``), never the token, with
+# the ``why`` given; the answer is the story as it now stands, its corrections in its lineage.
+Why = Annotated[str, Body(max_length=2_000, description="Why: kept with the correction.")]
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A correction the facade refuses, as a 4xx: 404 for a story or an article that is not there,
+    400 for a correction that cannot be made (an article not in the story, an empty name)."""
+    try:
+        yield
+    except LookupError as exc:
+        raise HTTPException(404, str(exc).strip("'\"")) from exc
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+def _corrected(ctx: ServerContext, story_id: int) -> Response:
+    view = ctx.reader.story(story_id)
+    if view is None:  # a correction leaves the story it names in the store
+        raise HTTPException(500, f"story {story_id} vanished")
+    return JSONResponse(story_json(ctx.reader, view))
+
+
+@router.post(
+    "/stories/{story_id}/merge",
+    summary="Merge another story into this one (token)",
+    response_model=schemas.StoryDocument,
+)
+def merge_stories(
+    story_id: int,
+    ctx: Writer,
+    other: Annotated[int, Body(description="The story to merge with it; the older id survives.")],
+    why: Why = "",
+) -> Response:
+    with refusals(), ctx.writer() as tracker:
+        view = tracker.merge_stories(story_id, other, by=ctx.token_name, why=why)
+    return _corrected(ctx, view.story.id)
+
+
+@router.post(
+    "/stories/{story_id}/move",
+    summary="Move articles out of a story into a new one (token)",
+    response_model=schemas.StoryDocument,
+)
+def move_articles(
+    story_id: int,
+    ctx: Writer,
+    articles: Annotated[
+        list[int | str], Body(min_length=1, description="Storyline ids (numbers) or input ids (text).")
+    ],
+    why: Why = "",
+) -> Response:
+    with refusals(), ctx.writer() as tracker:
+        view = tracker.move_articles(story_id, articles, by=ctx.token_name, why=why)
+    return _corrected(ctx, view.story.id)
+
+
+@router.post(
+    "/stories/{story_id}/rename",
+    summary="Show a story under a name of an editor's (token)",
+    response_model=schemas.StoryDocument,
+)
+def rename_story(
+    story_id: int, ctx: Writer, name: Annotated[str, Body(min_length=1, max_length=500)], why: Why = ""
+) -> Response:
+    with refusals(), ctx.writer() as tracker:
+        view = tracker.rename_story(story_id, name, by=ctx.token_name, why=why)
+    return _corrected(ctx, view.story.id)
+
+
+MuteArticle = Annotated[int | None, Body(description="A storyline article id.")]
+MuteOutlet = Annotated[str | None, Body(description="An outlet (any case).")]
+
+
+@router.post(
+    "/mute",
+    summary="Leave an article, or an outlet's articles, out of story views (token)",
+    response_model=schemas.MuteResult,
+)
+def mute(ctx: Writer, article: MuteArticle = None, outlet: MuteOutlet = None, why: Why = "") -> Response:
+    return _mute(ctx, True, article, outlet, why)
+
+
+@router.post(
+    "/unmute", summary="Show a muted article or outlet again (token)", response_model=schemas.MuteResult
+)
+def unmute(ctx: Writer, article: MuteArticle = None, outlet: MuteOutlet = None, why: Why = "") -> Response:
+    return _mute(ctx, False, article, outlet, why)
+
+
+def _mute(ctx: ServerContext, muted: bool, article: int | None, outlet: str | None, why: str) -> Response:
+    if (article is None) == (outlet is None):
+        raise HTTPException(400, "name an article or an outlet")
+    with refusals(), ctx.writer() as tracker:
+        change = tracker.mute if muted else tracker.unmute
+        changed = change(article=article, outlet=outlet, by=ctx.token_name, why=why)
+    return JSONResponse({"article": article, "outlet": outlet, "muted": muted, "changed": changed})
+
+
 # -- articles -----------------------------------------------------------------------------------
-@router.get("/articles", summary="Stored articles, in the order they were stored")
+@router.get(
+    "/articles", summary="Stored articles, in the order they were stored", response_model=schemas.ArticleList
+)
 def list_articles(
     tracker: Reader, limit: Limit = 50, offset: Offset = 0, format: Format = ListFormat.JSON
 ) -> Response:
@@ -411,23 +594,73 @@ def search_feed(
 ) -> Response:
     results = tracker.search(q, outlet=outlet, limit=50, stories=0)
     base = str(request.base_url).rstrip("/")
-    entries = sorted((hit.article for hit in results.hits), key=lambda a: a.id, reverse=True)
-    updated = max((as_utc(a.published) for a in entries if a.published), default=None)
+    articles = sorted((hit.article for hit in results.hits), key=lambda a: a.id, reverse=True)
+    updated = max((as_utc(a.published) for a in articles if a.published), default=None)
+    entries = [article_entry(a, base) for a in articles]
     return Response(
-        atom_feed(f"{base}/search?{urlencode({'q': q})}", f"storyline search: {q}", updated, entries, base),
+        atom_feed(f"{base}/search?{urlencode({'q': q})}", f"storyline search: {q}", updated, entries),
         media_type="application/atom+xml",
     )
 
 
+# -- watched feeds ------------------------------------------------------------------------------
+@router.get(
+    "/watch",
+    summary="Watched feeds and folders, each with its last fetch, failures and next poll",
+    response_model=schemas.WatchList,
+)
+def list_watched(tracker: Reader, format: Format = ListFormat.JSON) -> Response:
+    states = tracker.watched()
+    records = _records(states)
+    return _page(Page(states, len(states), 0, None), records, format, _fields(records, ["source"]))
+
+
+@router.post(
+    "/watch",
+    summary="Watch a feed (an http(s) URL or a file) or a folder (token)",
+    status_code=201,
+    response_model=WatchState,
+)
+def add_watched(
+    ctx: Writer,
+    source: Annotated[str, Body(embed=True, min_length=1, max_length=2_000, description="A URL or a path.")],
+) -> Response:
+    """The source's state; a source watched already keeps it. A server started with ``--watch``
+    polls it at once; otherwise ``storyline watch`` (with no source) polls the stored sources."""
+    with refusals(), ctx.writer() as tracker:
+        state = tracker.watch(source)
+    ctx.watch_added()
+    return JSONResponse(plain(state), status_code=201)
+
+
+@router.delete(
+    "/watch", summary="Stop watching a source and forget its state (token)", response_model=schemas.Removed
+)
+def remove_watched(ctx: Writer, source: Annotated[str, Query(min_length=1)]) -> Response:
+    with ctx.writer() as tracker:
+        if not tracker.unwatch(source):
+            raise HTTPException(404, f"not watched: {source}")
+    return JSONResponse({"source": source, "removed": True})
+
+
+@router.post(
+    "/watch/poll", summary="Poll the watched sources that are due, now (token)", response_model=schemas.Polls
+)
+def poll_watched(ctx: Writer) -> Response:
+    return JSONResponse({"polls": plain(ctx.poll_watched())})
+
+
 # -- ingest -------------------------------------------------------------------------------------
-@router.get("/runs", summary="Every ingest run, oldest first")
+@router.get("/runs", summary="Every ingest run, oldest first", response_model=schemas.RunList)
 def list_runs(tracker: Reader, format: Format = ListFormat.JSON) -> Response:
     runs = tracker.runs()
     records = _records(runs)
     return _page(Page(runs, len(runs), 0, None), records, format, _fields(records, ["id"]))
 
 
-@router.post("/ingest", summary="Ingest records shaped like JSONL lines (token)")
+@router.post(
+    "/ingest", summary="Ingest records shaped like JSONL lines (token)", response_model=schemas.IngestResult
+)
 def ingest_records(ctx: Writer, records: Annotated[list[dict[str, Any]], Body(embed=True)]) -> Response:
     if not records:
         raise HTTPException(400, "no records to ingest")
@@ -438,7 +671,11 @@ def ingest_records(ctx: Writer, records: Annotated[list[dict[str, Any]], Body(em
     return JSONResponse(_report(report))
 
 
-@router.post("/ingest/files", summary="Ingest uploaded files: HTML, text, JSONL, feeds, WARC (token)")
+@router.post(
+    "/ingest/files",
+    summary="Ingest uploaded files: HTML, text, JSONL, feeds, WARC (token)",
+    response_model=schemas.IngestResult,
+)
 def ingest_files(ctx: Writer, files: list[UploadFile]) -> Response:
     # A plain function: FastAPI runs it on its thread pool, so a long ingest never holds up the
     # event loop (and every read with it).

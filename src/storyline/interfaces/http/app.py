@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
 from storyline.entities import EntityNotFound
@@ -26,7 +27,9 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Another site never learns which page linked to it; this site's own forms send their Origin,
+    # which page writes check (under "no-referrer" a browser sends "Origin: null" even from here).
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 
@@ -56,6 +59,11 @@ def create_app(ctx: ServerContext) -> FastAPI:
         response.headers.update(SECURITY_HEADERS)
         return response
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # JSON under /api, as FastAPI would; an error page for a page (a refused form, no such page).
+        return _error(request, exc.status_code, str(exc.detail), exc.headers)
+
     @app.exception_handler(BadQuery)
     async def bad_query(request: Request, exc: BadQuery) -> Response:
         return _error(request, 400, str(exc))
@@ -67,7 +75,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     return app
 
 
-def _error(request: Request, status: int, detail: str) -> Response:
+def _error(request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None) -> Response:
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": detail}, status_code=status)
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     return pages.error_page(request, status, detail)
