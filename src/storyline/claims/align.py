@@ -129,29 +129,37 @@ def _quote_overlap(first: str, second: str) -> float:
 def _overlap(left: Sequence[Claim], right: Sequence[Claim], slot: _Slot) -> NDArray[np.float64]:
     """Shared values of a slot over the smaller claim's count (0 when either has none)."""
     vocabulary: dict[str, int] = {}
-    left_m = _incidence(left, slot, vocabulary)
-    right_m = _incidence(right, slot, vocabulary)
+    left_m, left_sizes = _incidence(left, slot, vocabulary, grow=True)
     if not vocabulary:
         return np.zeros((len(left), len(right)))
-    width = len(vocabulary)
-    left_m = csr_matrix((left_m.data, left_m.indices, left_m.indptr), shape=(len(left), width))
-    right_m = csr_matrix((right_m.data, right_m.indices, right_m.indptr), shape=(len(right), width))
+    # Only the left side's values can be shared: a new report's few claims against a story's many
+    # look up the story's values rather than index them all.
+    right_m, right_sizes = _incidence(right, slot, vocabulary, grow=False)
     shared: NDArray[np.float64] = np.asarray((left_m @ right_m.T).toarray(), dtype=np.float64)
-    sizes = np.minimum.outer(np.asarray(left_m.sum(axis=1)).ravel(), np.asarray(right_m.sum(axis=1)).ravel())
+    sizes = np.minimum.outer(left_sizes, right_sizes)
     out = np.zeros_like(shared)
     np.divide(shared, sizes, out=out, where=sizes > 0)
     return out
 
 
-def _incidence(claims: Sequence[Claim], slot: _Slot, vocabulary: dict[str, int]) -> csr_matrix:
+def _incidence(
+    claims: Sequence[Claim], slot: _Slot, vocabulary: dict[str, int], *, grow: bool
+) -> tuple[csr_matrix, NDArray[np.float64]]:
+    """Which values of ``vocabulary`` each claim has (new values join it when ``grow``), and how
+    many distinct values each claim has in all."""
     indptr = [0]
     indices: list[int] = []
-    for claim in claims:
-        values = {vocabulary.setdefault(v, len(vocabulary)) for v in slot(claim)}
-        indices.extend(sorted(values))
+    sizes = np.zeros(len(claims), dtype=np.float64)
+    for row, claim in enumerate(claims):
+        values = set(slot(claim))
+        sizes[row] = len(values)
+        if grow:
+            indices.extend(sorted(vocabulary.setdefault(v, len(vocabulary)) for v in values))
+        else:
+            indices.extend(sorted(vocabulary[v] for v in values if v in vocabulary))
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float64)
-    return csr_matrix((data, indices, indptr), shape=(len(claims), max(len(vocabulary), 1)))
+    return csr_matrix((data, indices, indptr), shape=(len(claims), max(len(vocabulary), 1))), sizes
 
 
 def group_claims(items: Sequence[Aligned], params: AlignParams = DEFAULT_PARAMS) -> list[int]:
@@ -184,18 +192,19 @@ def assign_claims(
     everything = [*existing, *new]
     context = context_vectors(everything)
     score = similarity(new, everything, context[len(existing) :], context, params)
-    labels = list(groups)
-    next_label = max(labels, default=-1) + 1
+    labels = np.full(len(everything), -1, dtype=np.int64)
+    labels[: len(existing)] = groups
+    next_label = int(labels.max(initial=-1)) + 1
     for row in range(len(new)):
-        members: dict[int, list[int]] = {}
-        for column, label in enumerate(labels):
-            members.setdefault(label, []).append(column)
-        best_label, best = -1, params.threshold
-        for label, columns in members.items():
-            mean = float(score[row, columns].mean())
-            if mean >= best:
-                best_label, best = label, mean
-        if best_label < 0:
+        # Each group's mean score over the claims labelled so far (the new ones before this row
+        # included): one pass of sums and counts per row rather than a pass per group.
+        column = len(existing) + row
+        known = labels[:column]
+        counts = np.bincount(known, minlength=next_label)
+        sums = np.bincount(known, weights=score[row, :column], minlength=next_label)
+        means = np.divide(sums, counts, out=np.full(next_label, -np.inf), where=counts > 0)
+        best_label = int(np.argmax(means)) if next_label else -1
+        if best_label < 0 or means[best_label] < params.threshold:
             best_label, next_label = next_label, next_label + 1
-        labels.append(best_label)
-    return labels[len(existing) :]
+        labels[column] = best_label
+    return [int(label) for label in labels[len(existing) :]]

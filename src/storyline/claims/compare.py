@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 
 from storyline.claims.extract import OVERTURNS
 from storyline.models import Claim, ClaimKind
@@ -99,8 +100,10 @@ class GroupComparison:
         return len({m.article_id for m in self.members})
 
 
+@lru_cache(maxsize=4096)
 def squash(name: str) -> str:
-    """An outlet or wire name as a comparison key: 'The Associated Press' → 'associatedpress'."""
+    """An outlet or wire name as a comparison key: 'The Associated Press' → 'associatedpress'
+    (kept: a story's few names are squashed once per report and group on every comparison)."""
     return re.sub(r"[^a-z0-9]", "", re.sub(r"^the\s+", "", name.strip().lower()))
 
 
@@ -181,6 +184,7 @@ def independent_origins(
     names: dict[str, str] = {}  # origin key → shown name
     origin_of: dict[int, str] = {}
     folded: list[str] = []
+    attributions = _attributions(members, story_outlets)
     for article_id in articles:
         report = reports[article_id]
         key, name = _own_origin(report)
@@ -189,7 +193,7 @@ def independent_origins(
         if source is not None:
             key, name = _own_origin(reports[source])
             folded.append(f"#{article_id} is a copy of #{source}")
-        attributed = _attributed(members, article_id, story_outlets)
+        attributed = attributions.get(article_id)
         if attributed is not None:
             key, name = squash(attributed), attributed
             folded.append(f"#{article_id} attributes it to {attributed}")
@@ -218,14 +222,16 @@ def _own_origin(report: Report) -> tuple[str, str]:
     return f"#{report.article_id}", f"report #{report.article_id}"
 
 
-def _attributed(members: Sequence[Member], article_id: int, story_outlets: set[str]) -> str | None:
-    """The outlet or wire the article's claim credits, when it is one (a wire, or an outlet of the
-    story); an official source ('according to the ICE database') is no origin of its own."""
+def _attributions(members: Sequence[Member], story_outlets: set[str]) -> dict[int, str]:
+    """The outlet or wire each article's claims credit, when they credit one (a wire, or an outlet
+    of the story; the first such claim of the article); an official source ('according to the ICE
+    database') is no origin of its own."""
+    found: dict[int, str] = {}
     for member in members:
         who = member.claim.attribution
-        if member.article_id == article_id and who and (squash(who) in WIRES or squash(who) in story_outlets):
-            return who
-    return None
+        if who and member.article_id not in found and (squash(who) in WIRES or squash(who) in story_outlets):
+            found[member.article_id] = who
+    return found
 
 
 def later(first: datetime | date | None, second: datetime | date | None) -> bool:
