@@ -297,3 +297,36 @@ def test_every_brief_sentence_and_claim_resolves_to_the_stored_text(location: st
                 stored = tracker.store.articles.text(first.article_id) or ""
                 assert stored[first.start : first.end].strip() == sentence.text
         assert checked > 0
+
+
+def claim_groups_by_input(tracker: Tracker) -> set[tuple[frozenset[tuple[str, str]], str, int]]:
+    """Every story's claim groups as (its claims by input id and text, its status, its origin count)."""
+    input_id = {a.id: a.external_id for a in tracker.articles()}
+    found = set()
+    for story in tracker.stories():
+        view = tracker.compare(story.id)
+        assert view is not None
+        for group in view.groups:
+            claims = frozenset((input_id[m.article_id], m.claim.text) for m in group.members)
+            found.add((claims, group.status.value, len(group.origins)))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_reports_added_one_at_a_time_group_as_when_added_at_once(
+    location: str, empty_location: str, seed: int
+) -> None:
+    rng = random.Random(seed)
+    records = [
+        {k: v for k, v in r.items() if v is not None}
+        for number in range(2)
+        for r in generated_story(rng, number)
+    ]
+    with (
+        Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as online,
+        Tracker(empty_location, embedder=HashingEmbedder(), extract_entities=False) as at_once,
+    ):
+        for record in records:
+            online.add([record])
+        at_once.add(records)
+        assert claim_groups_by_input(online) == claim_groups_by_input(at_once)

@@ -78,8 +78,11 @@ def similarity(
     left_context: Vectors,
     right_context: Vectors,
     params: AlignParams = DEFAULT_PARAMS,
+    centre: float | NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """The score of every (left, right) pair (see the module docstring)."""
+    """The score of every (left, right) pair (see the module docstring). ``centre`` is what two
+    reports' context cosine is measured from (one value, or one per left row); by default the mean
+    over these pairs."""
     if not left or not right:
         return np.zeros((len(left), len(right)))
     a = np.stack([item.vector for item in left]).astype(np.float64)
@@ -87,7 +90,11 @@ def similarity(
     context = left_context.astype(np.float64) @ right_context.T.astype(np.float64)
     # Reports count by how much more alike they are than the set's reports are on average: within
     # one story every report is about the event, and the text decides; across events it separates.
-    score = params.text * (a @ b.T) + params.context * (context - float(context.mean()))
+    if centre is None:
+        centre = float(context.mean())
+    elif isinstance(centre, np.ndarray):
+        centre = centre[:, np.newaxis]
+    score = params.text * (a @ b.T) + params.context * (context - centre)
     for weight, slot in (
         (params.entities, lambda c: c.entities),
         (params.numbers, lambda c: c.numbers),
@@ -188,10 +195,16 @@ def assign_claims(
 ) -> list[int]:
     """The group of each new claim: the existing group it scores best with on average, when that
     reaches the threshold, else a new group (numbered after the largest), which the next new claims
-    may join."""
+    may join.
+
+    A claim is scored as its story stood when its report arrived: against the claims before it, its
+    report's context measured from the mean of the reports up to its own. So reports added one at
+    a time get the groups they get when added in one batch (new claims come report by report, in
+    arrival order)."""
     everything = [*existing, *new]
     context = context_vectors(everything)
-    score = similarity(new, everything, context[len(existing) :], context, params)
+    centres = _arrival_centres(everything, context, len(existing))
+    score = similarity(new, everything, context[len(existing) :], context, params, centres)
     labels = np.full(len(everything), -1, dtype=np.int64)
     labels[: len(existing)] = groups
     next_label = int(labels.max(initial=-1)) + 1
@@ -208,3 +221,20 @@ def assign_claims(
             best_label, next_label = next_label, next_label + 1
         labels[column] = best_label
     return [int(label) for label in labels[len(existing) :]]
+
+
+def _arrival_centres(everything: Sequence[Aligned], context: Vectors, first_new: int) -> NDArray[np.float64]:
+    """For each new claim, the mean context cosine of the claims up to the end of its report (the
+    story when that report arrived), from running sums rather than a matrix per report."""
+    running = np.cumsum(context.astype(np.float64), axis=0)
+    centres = np.zeros(len(everything) - first_new)
+    end = len(everything)
+    for position in range(len(everything) - 1, first_new - 1, -1):
+        if (
+            position + 1 < len(everything)
+            and everything[position + 1].article_id != everything[position].article_id
+        ):
+            end = position + 1
+        mean = running[end - 1] / end
+        centres[position - first_new] = float(mean @ mean)
+    return centres
