@@ -28,8 +28,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 
-from storyline.claims.extract import OVERTURNS
-from storyline.models import Claim, ClaimKind
+from storyline.claims.extract import OVERTURNS, days_of
+from storyline.models import Claim, ClaimKind, Granularity, TimeExpression
+from storyline.placing import placing_expression
 
 # Wires and agencies whose copy other outlets carry; compared as squashed names.
 WIRES = frozenset(
@@ -82,10 +83,27 @@ class Origin:
 
 
 @dataclass(frozen=True, slots=True)
+class FactDate:
+    """When a group's fact happened, never finer than its evidence: the date its claims' own text
+    gives (``stated``: a time expression's TIMEX3 value and granularity, at ``start``/``end`` of
+    the article ``article_id``, written ``text``) or, when none gives one, the day the first of its
+    reports was published (the article that was)."""
+
+    value: str
+    granularity: Granularity
+    stated: bool
+    article_id: int
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class GroupComparison:
     """A claim group with its status, origins and why (``folded``: the copies and attributions
     counted once; ``conflicts``: the slots the reports disagree on; ``superseded_by``: the claim
-    that overturned it)."""
+    that overturned it) and, when the story's time expressions were read, when its fact happened
+    (``date``)."""
 
     group: int
     members: tuple[Member, ...]
@@ -94,6 +112,7 @@ class GroupComparison:
     folded: tuple[str, ...]
     conflicts: tuple[str, ...]
     superseded_by: Member | None
+    date: FactDate | None = None
 
     @property
     def reports(self) -> int:
@@ -162,6 +181,38 @@ def copies(everything: Sequence[Member], reports: Mapping[int, Report]) -> dict[
                 copied[article_id] = copied.get(earlier, earlier)
                 break
     return copied
+
+
+def fact_date(
+    members: Sequence[Member],
+    reports: Mapping[int, Report],
+    expressions: Mapping[int, Sequence[TimeExpression]],
+) -> FactDate | None:
+    """When the members' fact happened (see ``FactDate``): the finest date a member's own sentence
+    places it on (the earliest report's, on a tie), else the earliest day its reports were
+    published; None when neither is known. ``expressions`` are the time expressions by article."""
+    ordered = sorted(members, key=lambda m: (_sort_day(reports[m.article_id].published), m.article_id))
+    found: list[tuple[int, TimeExpression]] = []
+    for member in ordered:
+        own = [
+            e
+            for e in expressions.get(member.article_id, ())
+            if member.claim.start <= e.start < member.claim.end
+        ]
+        best = placing_expression(own)
+        if best is not None:
+            found.append((member.article_id, best))
+    chosen = placing_expression(e for _, e in found)
+    if chosen is not None and chosen.value is not None:
+        article_id = found[[e for _, e in found].index(chosen)][0]
+        return FactDate(
+            chosen.value, chosen.granularity, True, article_id, chosen.start, chosen.end, chosen.text
+        )
+    first = ordered[0] if ordered else None
+    published = reports[first.article_id].published if first is not None else None
+    if first is None or published is None:
+        return None
+    return FactDate(_day(published).isoformat(), Granularity.DAY, False, first.article_id)
 
 
 def _sort_day(value: datetime | date | None) -> date:
@@ -303,7 +354,7 @@ def _conflicts(members: Sequence[Member]) -> list[str]:
             shown = sorted({f"{v} {unit}" for vs in values.values() for v in vs})
             found.append("numbers differ: " + " vs ".join(shown))
     # Days are compared as days: '2026-03-02' and '2026-03-02TMO' (that morning) agree.
-    found.extend(_disagree(by_article, "dates differ", lambda c: {d[:10] for d in c.dates if len(d) >= 10}))
+    found.extend(_disagree(by_article, "dates differ", days_of))
     found.extend(
         _disagree(by_article, "places differ", lambda c: {e for e in c.entities if e.startswith("PLACE:")})
     )
