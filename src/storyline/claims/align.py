@@ -188,6 +188,9 @@ def _incidence(
     indices: list[int] = []
     sizes = np.zeros(len(claims), dtype=np.float64)
     for row, claim_values in enumerate(claims):
+        if not claim_values:  # most claims give no number, date or speaker
+            indptr.append(len(indices))
+            continue
         values = set(claim_values)
         sizes[row] = len(values)
         if grow:
@@ -261,16 +264,16 @@ def assign_claims(
 
 def _arrival_centres(everything: Sequence[Aligned], context: Vectors, first_new: int) -> NDArray[np.float64]:
     """For each new claim, the mean context cosine of the claims up to the end of its report (the
-    story when that report arrived), from running sums rather than a matrix per report."""
-    running = np.cumsum(context.astype(np.float64), axis=0)
+    story when that report arrived): the squared length of their mean context vector, from one
+    running sum over the new reports."""
+    running = context[:first_new].astype(np.float64).sum(axis=0)
     centres = np.zeros(len(everything) - first_new)
-    end = len(everything)
-    for position in range(len(everything) - 1, first_new - 1, -1):
-        if (
-            position + 1 < len(everything)
-            and everything[position + 1].article_id != everything[position].article_id
-        ):
-            end = position + 1
-        mean = running[end - 1] / end
-        centres[position - first_new] = float(mean @ mean)
+    start = first_new
+    for end in range(first_new + 1, len(everything) + 1):
+        if end < len(everything) and everything[end].article_id == everything[start].article_id:
+            continue
+        running += context[start:end].astype(np.float64).sum(axis=0)
+        mean = running / end
+        centres[start - first_new : end - first_new] = float(mean @ mean)
+        start = end
     return centres
