@@ -55,6 +55,24 @@ def test_brief_in_text_markdown_and_json(store: str) -> None:
     assert {s["status"] for s in record["sentences"]} <= {"corroborated", "conflicting", "single-source"}
 
 
+def test_compare_and_brief_say_when_each_fact_happened(store: str) -> None:
+    """The arrest is dated by its own 'on Thursday' (the day before publication), cited; the crowd,
+    which no date of its own places, by its reports' publication day, said as such."""
+    table = storyline("compare", "1", "--db", store)
+    assert "2026-04-09 (day)" in table.output and "2026-04-10 (published)" in table.output
+    record = json.loads(
+        storyline("brief", "1", "--db", store, "--format", "json", "--order", "chronological").output
+    )
+    dates = [s["date"] for s in record["sentences"]]
+    assert [d["value"] for d in dates] == ["2026-04-09", "2026-04-10"]
+    arrest, crowd = dates
+    assert arrest["granularity"] == "day" and arrest["source"] == "text"
+    assert WIRE[arrest["start"] : arrest["end"]] == arrest["text"] == "Thursday"
+    assert crowd["source"] == "published" and "start" not in crowd
+    text = storyline("brief", "1", "--db", store, "--order", "chronological")
+    assert text.output.splitlines()[1].startswith("1. [2026-04-09 (day)] Police in Varno arrested")
+
+
 def test_an_unknown_story_fails_with_a_message(store: str) -> None:
     for command in ("compare", "brief"):
         result = storyline(command, "99", "--db", store)

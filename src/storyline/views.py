@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from storyline.claims import BriefOrder, BriefSentence, GroupComparison
+from storyline.claims import BriefOrder, BriefSentence, FactDate, GroupComparison
 from storyline.claims.compare import Member, Report
 from storyline.coverage import Coverage, story_coverage
 from storyline.models import Notice, Rejection
@@ -362,6 +362,7 @@ class ComparisonView:
                     "folded": list(g.folded),
                     "conflicts": list(g.conflicts),
                     "superseded_by": _cited(g.superseded_by, self.reports) if g.superseded_by else None,
+                    "date": _dated(g.date, self.reports),
                     "claims": [_cited(m, self.reports) for m in g.members],
                 }
                 for g in self.groups
@@ -394,6 +395,7 @@ class BriefView:
                     "note": s.note,
                     "origins": s.origins,
                     "reports": s.reports,
+                    "date": _dated(s.date, self.reports),
                     "citations": [
                         _place(c.article_id, c.start, c.end, self.reports) | {"sentence": c.sentence}
                         for c in s.citations
@@ -430,6 +432,21 @@ def _place(article_id: int, start: int, end: int, reports: dict[int, Report]) ->
         "start": start,
         "end": end,
     }
+
+
+def _dated(when: FactDate | None, reports: dict[int, Report]) -> dict[str, Any] | None:
+    """When a fact happened, as an export gives it: the value and granularity, and its evidence
+    (the time expression's place in its article, or the report whose publication day it is)."""
+    if when is None:
+        return None
+    evidence = {"article": when.article_id, "input_id": reports[when.article_id].external_id}
+    if when.stated:
+        evidence |= {"start": when.start, "end": when.end, "text": when.text}
+    return {
+        "value": when.value,
+        "granularity": when.granularity.value,
+        "source": "text" if when.stated else "published",
+    } | evidence
 
 
 def _cited(member: Member, reports: dict[int, Report]) -> dict[str, Any]:

@@ -4,7 +4,16 @@ which every sentence cites its sources (``extract`` → ``align`` → ``compare`
 stage in ``stage``)."""
 
 from storyline.claims.brief import BriefOrder, BriefSentence, Citation
-from storyline.claims.compare import GroupComparison, Origin, Status
+from storyline.claims.compare import FactDate, GroupComparison, Origin, Status
 from storyline.claims.stage import ClaimStage
 
-__all__ = ["BriefOrder", "BriefSentence", "Citation", "ClaimStage", "GroupComparison", "Origin", "Status"]
+__all__ = [
+    "BriefOrder",
+    "BriefSentence",
+    "Citation",
+    "ClaimStage",
+    "FactDate",
+    "GroupComparison",
+    "Origin",
+    "Status",
+]

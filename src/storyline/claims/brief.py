@@ -7,7 +7,9 @@ that a later report overturned is never shown as current. What is chosen, most i
 facts several independent origins carry, developments (a claim that overturns an earlier state),
 the newest reports' facts, and what reports put in their first sentences. Single-source and
 conflicting facts are marked as such (``note``). ``order`` shows the chosen ones by importance or in
-the order the story learned them.
+the order they happened: by the date of each group's fact (``FactDate``: the date its claims' text
+gives, else the day its first report was published; a year before the days inside it), then as
+the story learned them; a fact of no known date last.
 
 Change log: each state of the brief keeps its facts (``fact_record``); ``changes`` says what a new
 state gained and lost against the one before it — a fact that came in, a fact dropped (with the
@@ -23,7 +25,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from storyline.claims.compare import GroupComparison, Member, Report, Status
+from storyline.claims.compare import FactDate, GroupComparison, Member, Report, Status
+from storyline.placing import in_time
 
 BRIEF_SIZE = 5
 
@@ -47,8 +50,8 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class BriefSentence:
-    """One sentence of a brief: a claim's text, its group's status and origins, and a citation per
-    report of the group (the shown claim's first)."""
+    """One sentence of a brief: a claim's text, its group's status and origins, a citation per
+    report of the group (the shown claim's first) and when its fact happened, when known."""
 
     group: int
     text: str
@@ -57,6 +60,7 @@ class BriefSentence:
     reports: int
     citations: tuple[Citation, ...]
     note: str
+    date: FactDate | None = None
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -85,7 +89,9 @@ def make_brief(
     )
     chosen = scored[:size]
     if order is BriefOrder.CHRONOLOGICAL:
-        chosen.sort(key=lambda c: _first_seen(c, reports))
+        chosen.sort(
+            key=lambda c: (c.date is None, in_time(c.date.value) if c.date else "", _first_seen(c, reports))
+        )
     return [_sentence(c, reports, ranks) for c in chosen]
 
 
@@ -159,6 +165,7 @@ def _sentence(
         comparison.reports,
         citations,
         note,
+        comparison.date,
     )
 
 

@@ -26,9 +26,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 
-from storyline.claims.extract import OVERTURNS
-from storyline.models import Claim, ClaimKind
+from storyline.claims.extract import OVERTURNS, days_of
+from storyline.models import Claim, ClaimKind, Granularity, TimeExpression
+from storyline.placing import placing_expression
 
 # Wires and agencies whose copy other outlets carry; compared as squashed names.
 WIRES = frozenset(
@@ -81,10 +83,27 @@ class Origin:
 
 
 @dataclass(frozen=True, slots=True)
+class FactDate:
+    """When a group's fact happened, never finer than its evidence: the date its claims' own text
+    gives (``stated``: a time expression's TIMEX3 value and granularity, at ``start``/``end`` of
+    the article ``article_id``, written ``text``) or, when none gives one, the day the first of its
+    reports was published (the article that was)."""
+
+    value: str
+    granularity: Granularity
+    stated: bool
+    article_id: int
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class GroupComparison:
     """A claim group with its status, origins and why (``folded``: the copies and attributions
     counted once; ``conflicts``: the slots the reports disagree on; ``superseded_by``: the claim
-    that overturned it)."""
+    that overturned it) and, when the story's time expressions were read, when its fact happened
+    (``date``)."""
 
     group: int
     members: tuple[Member, ...]
@@ -93,14 +112,17 @@ class GroupComparison:
     folded: tuple[str, ...]
     conflicts: tuple[str, ...]
     superseded_by: Member | None
+    date: FactDate | None = None
 
     @property
     def reports(self) -> int:
         return len({m.article_id for m in self.members})
 
 
+@lru_cache(maxsize=4096)
 def squash(name: str) -> str:
-    """An outlet or wire name as a comparison key: 'The Associated Press' → 'associatedpress'."""
+    """An outlet or wire name as a comparison key: 'The Associated Press' → 'associatedpress'
+    (kept: a story's few names are squashed once per report and group on every comparison)."""
     return re.sub(r"[^a-z0-9]", "", re.sub(r"^the\s+", "", name.strip().lower()))
 
 
@@ -161,6 +183,38 @@ def copies(everything: Sequence[Member], reports: Mapping[int, Report]) -> dict[
     return copied
 
 
+def fact_date(
+    members: Sequence[Member],
+    reports: Mapping[int, Report],
+    expressions: Mapping[int, Sequence[TimeExpression]],
+) -> FactDate | None:
+    """When the members' fact happened (see ``FactDate``): the finest date a member's own sentence
+    places it on (the earliest report's, on a tie), else the earliest day its reports were
+    published; None when neither is known. ``expressions`` are the time expressions by article."""
+    ordered = sorted(members, key=lambda m: (_sort_day(reports[m.article_id].published), m.article_id))
+    found: list[tuple[int, TimeExpression]] = []
+    for member in ordered:
+        own = [
+            e
+            for e in expressions.get(member.article_id, ())
+            if member.claim.start <= e.start < member.claim.end
+        ]
+        best = placing_expression(own)
+        if best is not None:
+            found.append((member.article_id, best))
+    chosen = placing_expression(e for _, e in found)
+    if chosen is not None and chosen.value is not None:
+        article_id = found[[e for _, e in found].index(chosen)][0]
+        return FactDate(
+            chosen.value, chosen.granularity, True, article_id, chosen.start, chosen.end, chosen.text
+        )
+    first = ordered[0] if ordered else None
+    published = reports[first.article_id].published if first is not None else None
+    if first is None or published is None:
+        return None
+    return FactDate(_day(published).isoformat(), Granularity.DAY, False, first.article_id)
+
+
 def _sort_day(value: datetime | date | None) -> date:
     return date.max if value is None else _day(value)
 
@@ -181,6 +235,7 @@ def independent_origins(
     names: dict[str, str] = {}  # origin key → shown name
     origin_of: dict[int, str] = {}
     folded: list[str] = []
+    attributions = _attributions(members, story_outlets)
     for article_id in articles:
         report = reports[article_id]
         key, name = _own_origin(report)
@@ -189,7 +244,7 @@ def independent_origins(
         if source is not None:
             key, name = _own_origin(reports[source])
             folded.append(f"#{article_id} is a copy of #{source}")
-        attributed = _attributed(members, article_id, story_outlets)
+        attributed = attributions.get(article_id)
         if attributed is not None:
             key, name = squash(attributed), attributed
             folded.append(f"#{article_id} attributes it to {attributed}")
@@ -218,14 +273,16 @@ def _own_origin(report: Report) -> tuple[str, str]:
     return f"#{report.article_id}", f"report #{report.article_id}"
 
 
-def _attributed(members: Sequence[Member], article_id: int, story_outlets: set[str]) -> str | None:
-    """The outlet or wire the article's claim credits, when it is one (a wire, or an outlet of the
-    story); an official source ('according to the ICE database') is no origin of its own."""
+def _attributions(members: Sequence[Member], story_outlets: set[str]) -> dict[int, str]:
+    """The outlet or wire each article's claims credit, when they credit one (a wire, or an outlet
+    of the story; the first such claim of the article); an official source ('according to the ICE
+    database') is no origin of its own."""
+    found: dict[int, str] = {}
     for member in members:
         who = member.claim.attribution
-        if member.article_id == article_id and who and (squash(who) in WIRES or squash(who) in story_outlets):
-            return who
-    return None
+        if who and member.article_id not in found and (squash(who) in WIRES or squash(who) in story_outlets):
+            found[member.article_id] = who
+    return found
 
 
 def later(first: datetime | date | None, second: datetime | date | None) -> bool:
@@ -297,7 +354,7 @@ def _conflicts(members: Sequence[Member]) -> list[str]:
             shown = sorted({f"{v} {unit}" for vs in values.values() for v in vs})
             found.append("numbers differ: " + " vs ".join(shown))
     # Days are compared as days: '2026-03-02' and '2026-03-02TMO' (that morning) agree.
-    found.extend(_disagree(by_article, "dates differ", lambda c: {d[:10] for d in c.dates if len(d) >= 10}))
+    found.extend(_disagree(by_article, "dates differ", days_of))
     found.extend(
         _disagree(by_article, "places differ", lambda c: {e for e in c.entities if e.startswith("PLACE:")})
     )

@@ -188,6 +188,12 @@ def extract_claims(
     return ArticleClaims(claims, _credit_name(credit))
 
 
+def days_of(claim: Claim) -> set[str]:
+    """The calendar days a claim's dates name ('2026-03-02TMO', that morning, names 2026-03-02);
+    a month, a year or a reference to the present names none."""
+    return {d[:10] for d in claim.dates if len(d) >= 10 and d[:4].isdigit() and d[4] == "-"}
+
+
 def _is_statement(body: str) -> bool:
     stripped = body.strip()
     return (

@@ -154,7 +154,7 @@ class ClaimStage:
     ) -> None:
         """A new state of the story's brief (from its claims, just grouped), when it differs from
         the last one."""
-        story = story_claims(store, story_id, claims)
+        story = story_claims(store, story_id, claims, dated=False)
         facts = [fact_record(s) for s in make_brief(story.groups, story.reports)]
         last = store.claims.last_brief_state(story_id)
         changed = changes(last.facts if last else [], facts, story.groups)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from storyline.claims.compare import GroupComparison, Member, Report, compare_groups
+from storyline.claims.compare import GroupComparison, Member, Report, compare_groups, fact_date
 from storyline.store import Store
 from storyline.store.records import StoredClaim
 
@@ -19,9 +19,13 @@ class StoryClaims:
     groups: list[GroupComparison]
 
 
-def story_claims(store: Store, story_id: int, claims: list[StoredClaim] | None = None) -> StoryClaims:
+def story_claims(
+    store: Store, story_id: int, claims: list[StoredClaim] | None = None, *, dated: bool = True
+) -> StoryClaims:
     """Read and compare a story's claim groups; ``claims`` are the story's, when the caller has just
-    read them. A claim not grouped (a story of one report groups nothing) is a group of its own."""
+    read them. A claim not grouped (a story of one report groups nothing) is a group of its own.
+    ``dated`` reads the story's time expressions to give each group when its fact happened (the
+    claim stage, recording the brief by importance, has no use for it)."""
     articles = store.stories.articles(story_id)
     credits = store.claims.credits([a.id for a in articles])
     reports = {
@@ -39,4 +43,8 @@ def story_claims(store: Store, story_id: int, claims: list[StoredClaim] | None =
             alone += 1
         group = alone if stored.group is None else stored.group
         members.setdefault(group, []).append(Member(stored.article_id, stored.index, stored.claim))
-    return StoryClaims(story_id, reports, claims, compare_groups(members, reports))
+    groups = compare_groups(members, reports)
+    if dated:
+        expressions = store.time_expressions.for_articles(list(reports))
+        groups = [replace(g, date=fact_date(g.members, reports, expressions)) for g in groups]
+    return StoryClaims(story_id, reports, claims, groups)

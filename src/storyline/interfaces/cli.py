@@ -48,7 +48,7 @@ from rich.progress import (
 from rich.table import Table
 
 from storyline import __version__
-from storyline.claims import BriefOrder
+from storyline.claims import BriefOrder, FactDate
 from storyline.clock import as_utc
 from storyline.coverage import Coverage
 from storyline.entities import EntityNotFound
@@ -1192,7 +1192,7 @@ def compare(story_id: StoryArgument, db: DbOption = None) -> None:
 
 def _comparison_table(view: ComparisonView) -> Table:
     table = Table(title=f"{len(view.groups)} claim groups in story {view.story_id}")
-    for column in ("group", "status", "reports", "origins", "claim", "sources", "why"):
+    for column in ("group", "status", "when", "reports", "origins", "claim", "sources", "why"):
         table.add_column(column)
     for g in view.groups:
         shown = g.members[0].claim
@@ -1208,6 +1208,7 @@ def _comparison_table(view: ComparisonView) -> Table:
         table.add_row(
             str(g.group),
             g.status.value,
+            escape(_when(g.date)),
             str(g.reports),
             f"{len(g.origins)}: " + escape(", ".join(o.name for o in g.origins)),
             escape(shown.text.strip() + speaker),
@@ -1268,8 +1269,17 @@ def _brief_lines(view: BriefView, markdown: bool) -> list[str]:
         )
         marker = "- " if markdown else f"{number}. "
         note = f"*({sentence.note})*" if markdown else f"({sentence.note})"
-        lines.append(f"{marker}{sentence.text} {note} [{cites}]")
+        when = f"[{_when(sentence.date)}] " if sentence.date else ""
+        lines.append(f"{marker}{when}{sentence.text} {note} [{cites}]")
     return lines
+
+
+def _when(date: FactDate | None) -> str:
+    """When a fact happened, as a reader scans it: '2021 (year)', or '2026-02-05 (published)' when
+    only its report's publication day dates it."""
+    if date is None:
+        return ""
+    return f"{date.value} ({date.granularity.value if date.stated else 'published'})"
 
 
 def _change_lines(history: BriefChangesView, markdown: bool) -> list[str]:

@@ -19,26 +19,12 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from storyline.models import Granularity, TimeExpression, TimexType
+from storyline.models import TimeExpression, TimexType
+from storyline.placing import placing_expression
 from storyline.store.records import StoredArticle
 from storyline.timeline.records import Citation, Event, EventDate
 from storyline.timeline.states import state_of
 
-# Granularities that place a happening in time, finest first (a 'weekend' is two days).
-_PLACING = (
-    Granularity.MINUTE,
-    Granularity.HOUR,
-    Granularity.PART_OF_DAY,
-    Granularity.DAY,
-    Granularity.WEEKEND,
-    Granularity.WEEK,
-    Granularity.MONTH,
-    Granularity.SEASON,
-    Granularity.QUARTER,
-    Granularity.HALF,
-    Granularity.YEAR,
-)
-_FINENESS = {granularity: rank for rank, granularity in enumerate(_PLACING)}
 _CONTINUATION = 3
 # A sentence, not a headline or a dateline: several words and a full stop.
 _SENTENCE = re.compile(r"(?:\S+\s+){5,}\S*[.!?…][\"'”’)]*\s*$")
@@ -89,17 +75,7 @@ def find_events(article: StoredArticle, expressions: Sequence[TimeExpression]) -
 
 def _event_date(article_id: int, expressions: Sequence[TimeExpression]) -> EventDate | None:
     """The finest date a sentence's expressions place a happening on (the first, on a tie)."""
-    best: TimeExpression | None = None
-    for e in expressions:
-        if (
-            e.value is None
-            or e.type not in (TimexType.DATE, TimexType.TIME)
-            or e.granularity not in _FINENESS
-            or not e.value[:4].isdigit()
-        ):
-            continue
-        if best is None or _FINENESS[e.granularity] < _FINENESS[best.granularity]:
-            best = e
+    best = placing_expression(expressions)
     if best is None or best.value is None:
         return None
     return EventDate(best.value, best.granularity, article_id, best.start, best.end, best.text, best.rule)
