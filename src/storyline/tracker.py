@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
@@ -27,7 +28,14 @@ from storyline.entities import EntityStage
 from storyline.ingest import extract_html, language
 from storyline.ingest.sources import count_inputs, document_from_record, iter_documents
 from storyline.ingest.stage import ArticleBuilder
-from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, MAX_BACKOFF, Watcher, checked_source
+from storyline.ingest.watch import (
+    DEFAULT_EVERY,
+    DEFAULT_TIMEOUT,
+    MAX_BACKOFF,
+    Watcher,
+    Writing,
+    checked_source,
+)
 from storyline.models import Document, Notice, Rejection
 from storyline.pipeline import IngestPipeline, Tally
 from storyline.stage import ArticleStage
@@ -257,12 +265,15 @@ class Tracker:
         timeout: float = DEFAULT_TIMEOUT,
         max_backoff: float = MAX_BACKOFF,
         client: httpx.Client | None = None,
+        writing: Writing = nullcontext,
     ) -> Watcher:
         """A watcher of feeds (http(s) URLs or files) and folders, polling each every ``every``
         seconds with conditional GET, backing off a failing one, and running what is new through
         the whole pipeline, one ingest run per poll that read something (``storyline.ingest.watch``).
         Its state is kept in the store: a watcher built later resumes it. ``sources`` None watches
-        the sources the store holds (``watch``, and those watched before), as they change."""
+        the sources the store holds (``watch``, and those watched before), as they change.
+        ``writing`` is held while a poll stores what it read, never while it fetches: a server's
+        one-writer lock, so that a slow feed holds up none of its writes."""
         return Watcher(
             self.store,
             None if sources is None else [str(source) for source in sources],
@@ -272,6 +283,7 @@ class Tracker:
             max_backoff=max_backoff,
             clock=self._clock,
             client=client,
+            writing=writing,
         )
 
     def _pipeline(self, on_wait: Callable[[], None] | None = None) -> IngestPipeline:
