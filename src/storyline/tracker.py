@@ -42,6 +42,7 @@ from storyline.stage import ArticleStage
 from storyline.store import Store, open_store
 from storyline.store.records import (
     ArticleSummary,
+    Correction,
     EntitySummary,
     IngestRun,
     RunStatus,
@@ -66,6 +67,8 @@ from storyline.views import (
     ComparisonView,
     EntityView,
     IngestReport,
+    MutedArticle,
+    MutedOutlet,
     Page,
     SearchHit,
     SearchResults,
@@ -343,6 +346,18 @@ class Tracker:
             splits = self.store.stories.splits(resolved)
             related = {resolved, *(m.absorbed for m in merges), *(s.story_id for s in splits)}
             related |= {s.new_story_id for s in splits}
+            muted_articles = self.store.stories.muted_articles(resolved)
+            muted_outlets = self.store.stories.muted_outlets(resolved)
+            # Mutes name no story: each is found by what it muted (the latest, when muted again).
+            by_article: dict[int, Correction] = {}
+            by_outlet: dict[str, Correction] = {}
+            for mute_ in self.store.curation.mutes_of(
+                [a.id for a in muted_articles], [outlet for outlet, _ in muted_outlets]
+            ):
+                if mute_.outlet is not None:
+                    by_outlet[mute_.outlet.strip().lower()] = mute_
+                for article_id in mute_.article_ids:
+                    by_article[article_id] = mute_
             return StoryView(
                 row,
                 story_id,
@@ -350,6 +365,8 @@ class Tracker:
                 merges,
                 splits,
                 self.store.curation.for_stories(sorted(related)),
+                [MutedArticle(a, by_article.get(a.id)) for a in muted_articles],
+                [MutedOutlet(o, n, by_outlet.get(o.strip().lower())) for o, n in muted_outlets],
             )
 
     def article(self, key: int | str) -> ArticleView | None:

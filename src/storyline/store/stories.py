@@ -214,16 +214,18 @@ class StoryRepository:
         return self._story(row) if row else None
 
     def list(self, limit: int | None = None, offset: int = 0) -> list[StoryRow]:
-        """Newest news first: by last seen (undated stories last), then last updated."""
+        """Newest news first: by last seen (undated stories last), then last updated. A story with
+        no article to show (every one muted) is left out: it is empty to readers."""
         rows = self._db.query(
-            f"""{_STORY_SELECT}
+            f"""{_STORY_SELECT} WHERE s.article_count > 0
                 ORDER BY s.last_seen DESC NULLS LAST, s.updated_at DESC, s.id DESC LIMIT ? OFFSET ?""",
             (NO_LIMIT if limit is None else limit, offset),
         )
         return [self._story(r) for r in rows]
 
     def count(self) -> int:
-        row = self._db.query_one("SELECT COUNT(*) FROM stories")
+        """How many stories ``list`` holds."""
+        row = self._db.query_one("SELECT COUNT(*) FROM stories WHERE article_count > 0")
         return int(row[0]) if row else 0
 
     def languages(self, story_id: int) -> builtins.list[str]:
@@ -245,6 +247,29 @@ class StoryRepository:
             (story_id,),
         )
         return [summary(r) for r in rows]
+
+    def muted_articles(self, story_id: int) -> builtins.list[ArticleSummary]:
+        """The story's current articles an editor muted one by one, in the order of ``articles``:
+        what an editor would unmute, and readers never see."""
+        rows = self._db.query(
+            f"""{SUMMARY_SELECT} WHERE sa.story_id = ? AND a.superseded_by IS NULL
+                  AND a.id IN (SELECT article_id FROM muted_articles)
+                ORDER BY a.published_utc NULLS LAST, a.id""",
+            (story_id,),
+        )
+        return [summary(r) for r in rows]
+
+    def muted_outlets(self, story_id: int) -> builtins.list[tuple[str, int]]:
+        """The muted outlets that published current articles of the story: (the outlet as one of
+        them spells it, how many), by name."""
+        rows = self._db.query(
+            """SELECT MIN(a.outlet), COUNT(*) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+               WHERE sa.story_id = ? AND a.superseded_by IS NULL
+                 AND LOWER(a.outlet) IN (SELECT outlet FROM muted_outlets)
+               GROUP BY LOWER(a.outlet) ORDER BY LOWER(a.outlet)""",
+            (story_id,),
+        )
+        return [(str(r[0]), int(r[1])) for r in rows]
 
     def articles_since(self, since: datetime, story_id: int | None = None) -> builtins.list[ArticleSummary]:
         """Current, unmuted articles stored at or after ``since`` (in the story, when given), in
