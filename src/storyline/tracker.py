@@ -9,19 +9,21 @@ of their own. Reads are safe from any thread while an ingest writes.
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Generic, TypeVar
 
 import httpx
 
 from storyline.claims import BriefOrder, ClaimStage
 from storyline.claims.brief import BRIEF_SIZE, make_brief
-from storyline.claims.story import story_claims
+from storyline.claims.story import StoryClaims, story_claims
 from storyline.clock import Clock, system_clock
 from storyline.duplicates import DuplicateStage
 from storyline.entities import EntityStage
@@ -55,7 +57,7 @@ from storyline.stories import StoryParams
 from storyline.stories.curation import StoryNotFound, mute, rename_story
 from storyline.stories.embeddings import Embedder
 from storyline.stories.stage import StoryStage
-from storyline.timeline import TimelineEntry, timeline_of_articles
+from storyline.timeline import Timeline, TimelineEntry, timeline_of_articles
 from storyline.timex.stage import TimexStage
 from storyline.views import (
     ArticleExport,
@@ -80,6 +82,11 @@ from storyline.views import (
 
 BATCH_SIZE = 512
 EMBEDDER_VARIABLE = "STORYLINE_EMBEDDER"
+# Stories whose derived views (timeline, compared claims, time expressions) a tracker keeps: a
+# story of 2,000 reports takes 100-200 ms to derive, a visit to it again costs a lookup.
+MEMO_STORIES = 128
+
+T = TypeVar("T")
 
 ProgressCallback = Callable[[int], None]
 WaitCallback = Callable[[str], None]
@@ -92,6 +99,36 @@ class IngestInterrupted(KeyboardInterrupt):
     def __init__(self, report: IngestReport) -> None:
         super().__init__(f"ingest run {report.run_id} interrupted")
         self.report = report
+
+
+class _StoryMemo(Generic[T]):
+    """One view derived from a story, kept per story while the story's revision (which every
+    change to the story's articles, claims or time expressions counts) stays the one it was made
+    at; the least recently asked story goes first beyond ``size``. Shared by the threads that read
+    through a tracker: two that miss at once both derive it, and either copy is right."""
+
+    def __init__(self, size: int = MEMO_STORIES) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[int, tuple[int, T]] = OrderedDict()
+
+    def get(self, store: Store, story_id: int, derive: Callable[[], T]) -> T:
+        """The view of ``story_id``, derived by ``derive`` unless kept from its current revision.
+        Called inside the snapshot ``derive`` reads, so that the revision is the one it sees."""
+        revision = store.stories.revision(story_id)
+        with self._lock:
+            kept = self._kept.get(story_id)
+            if kept is not None and kept[0] == revision:
+                self._kept.move_to_end(story_id)
+                return kept[1]
+        view = derive()
+        if revision is not None:
+            with self._lock:
+                self._kept[story_id] = (revision, view)
+                self._kept.move_to_end(story_id)
+                while len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
+        return view
 
 
 class Tracker:
@@ -150,6 +187,9 @@ class Tracker:
             ),
             *stages,
         ]
+        self._timelines: _StoryMemo[Timeline] = _StoryMemo()
+        self._claims: _StoryMemo[StoryClaims] = _StoryMemo()
+        self._times: _StoryMemo[TimeExpressionsView] = _StoryMemo()
 
     def close(self) -> None:
         self.store.close()
@@ -411,28 +451,39 @@ class Tracker:
             resolved = self.store.stories.resolve(story_id)
             if resolved is None:
                 return None
-            articles = self.store.stories.articles(resolved)
-            ids = [a.id for a in articles]
-            tagged = self.store.time_expressions.tagged(ids)
-            return TimeExpressionsView(
-                self.store.time_expressions.for_story(resolved),
-                {a.id: a.external_id for a in articles},
-                [i for i in ids if i not in tagged],
-                story_id=resolved,
-                requested_id=story_id,
-            )
+            view = self._times.get(self.store, resolved, lambda: self._story_times(resolved))
+            return replace(view, requested_id=story_id)
+
+    def _story_times(self, story_id: int) -> TimeExpressionsView:
+        articles = self.store.stories.articles(story_id)
+        ids = [a.id for a in articles]
+        tagged = self.store.time_expressions.tagged(ids)
+        return TimeExpressionsView(
+            self.store.time_expressions.for_story(story_id),
+            {a.id: a.external_id for a in articles},
+            [i for i in ids if i not in tagged],
+            story_id=story_id,
+            requested_id=story_id,
+        )
 
     def timeline(self, story_id: int) -> TimelineView | None:
         """The story's timeline: what its reports say happened, when, in time order, each entry
         with every report that tells it, and the developments (changes of state). Built from the
-        story's current articles when asked, so it always shows the story as it stands. An id the
-        story absorbed in a merge gives the story it was merged into; None for an unknown id."""
+        story's current articles, and kept until the story changes, so it always shows the story
+        as it stands. An id the story absorbed in a merge gives the story it was merged into; None
+        for an unknown id."""
         with self.store.snapshot():
             resolved = self.store.stories.resolve(story_id)
             if resolved is None:
                 return None
-            ids = [a.id for a in self.store.stories.articles(resolved)]
-            return TimelineView(timeline_of_articles(self.store, ids), resolved, story_id)
+            timeline = self._timelines.get(
+                self.store,
+                resolved,
+                lambda: timeline_of_articles(
+                    self.store, [a.id for a in self.store.stories.articles(resolved)]
+                ),
+            )
+            return TimelineView(timeline, resolved, story_id)
 
     def articles_timeline(self, keys: Sequence[int | str]) -> TimelineView:
         """The timeline of any reports, named as in ``article`` (a topic, a search's results, a
@@ -629,7 +680,7 @@ class Tracker:
             resolved = self.store.stories.resolve(story_id)
             if resolved is None:
                 return None
-            story = story_claims(self.store, resolved)
+            story = self._claims.get(self.store, resolved, lambda: story_claims(self.store, resolved))
             return ComparisonView(resolved, story_id, story.reports, story.groups)
 
     def brief(
@@ -642,7 +693,7 @@ class Tracker:
             resolved = self.store.stories.resolve(story_id)
             if resolved is None:
                 return None
-            story = story_claims(self.store, resolved)
+            story = self._claims.get(self.store, resolved, lambda: story_claims(self.store, resolved))
             chosen = BriefOrder(order)
             sentences = make_brief(story.groups, story.reports, size, chosen)
             return BriefView(resolved, story_id, chosen, sentences, story.reports)

@@ -77,6 +77,12 @@ SCHEMA = Component(
                 ),
             },
         ),
+        Migration(
+            3,
+            "each story's revision: counts every change to what is derived from it, so a reader"
+            " may keep its timeline and compared claims until it changes",
+            ("ALTER TABLE stories ADD COLUMN revision {int} NOT NULL DEFAULT 0",),
+        ),
     ),
 )
 
@@ -146,7 +152,7 @@ class StoryRepository:
                 outlets = {outlet for outlet, _ in rows if outlet is not None} | {r[0] for r in copied}
                 db.execute(
                     """UPDATE stories SET article_count = ?, outlet_count = ?, first_seen = ?,
-                         last_seen = ?, updated_at = ? WHERE id = ?""",
+                         last_seen = ?, updated_at = ?, revision = revision + 1 WHERE id = ?""",
                     (
                         len(rows),
                         len(outlets),
@@ -156,6 +162,21 @@ class StoryRepository:
                         story_id,
                     ),
                 )
+
+    def touch(self, story_ids: Sequence[int]) -> None:
+        """Count a change to what is derived from the stories (claims, time expressions, entities
+        made for their articles after they were placed) in their ``revision``."""
+        with self._db.write():
+            for chunk in in_chunks(sorted(set(story_ids))):
+                self._db.execute(
+                    f"UPDATE stories SET revision = revision + 1 WHERE id IN ({marks(len(chunk))})", chunk
+                )
+
+    def revision(self, story_id: int) -> int | None:
+        """How many times the story changed (``recount``, ``touch``): what a reader's copy of its
+        derived views is good for; None for no such story."""
+        row = self._db.query_one("SELECT revision FROM stories WHERE id = ?", (story_id,))
+        return int(row[0]) if row else None
 
     def record_merge(self, merge: StoryMergeRow) -> None:
         """Move the absorbed story's articles into the survivor, point every redirect that led to
