@@ -82,8 +82,8 @@ from storyline.views import (
 
 BATCH_SIZE = 512
 EMBEDDER_VARIABLE = "STORYLINE_EMBEDDER"
-# Stories whose derived views (timeline, compared claims, time expressions) a tracker keeps: a
-# story of 2,000 reports takes 100-200 ms to derive, a visit to it again costs a lookup.
+# Stories whose derived views (articles, timeline, compared claims, time expressions) a tracker
+# keeps: a story of 2,000 reports takes 150-250 ms to derive, a visit to it again costs a lookup.
 MEMO_STORIES = 128
 
 T = TypeVar("T")
@@ -187,6 +187,7 @@ class Tracker:
             ),
             *stages,
         ]
+        self._articles: _StoryMemo[list[ArticleSummary]] = _StoryMemo()
         self._timelines: _StoryMemo[Timeline] = _StoryMemo()
         self._claims: _StoryMemo[StoryClaims] = _StoryMemo()
         self._times: _StoryMemo[TimeExpressionsView] = _StoryMemo()
@@ -401,7 +402,8 @@ class Tracker:
             return StoryView(
                 row,
                 story_id,
-                self.store.stories.articles(resolved),
+                # A copy: the kept list is shared by every reader of the story.
+                list(self._articles.get(self.store, resolved, lambda: self.store.stories.articles(resolved))),
                 merges,
                 splits,
                 self.store.curation.for_stories(sorted(related)),
