@@ -111,9 +111,10 @@ def test_a_write_is_not_held_up_while_a_slow_feed_is_fetched(location: str, serv
         try:
             assert gate.reached.wait(60), "the watcher never fetched"
             # The feed has not answered: a watcher holding the writer would keep this rename
-            # waiting until the gate expired.
+            # waiting until the fetch ended (the watcher's timeout, or the gate's).
             renamed = client.post(f"/api/stories/{story_id}/rename", json={"name": "Held up?"}, headers=AUTH)
             assert renamed.status_code == 200 and not gate.expired.is_set()
+            assert not polls, "the rename waited for the fetch to end"
         finally:
             gate.opened.set()
             polling.join()
