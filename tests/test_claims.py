@@ -20,6 +20,7 @@ from storyline.claims import GroupComparison, Status
 from storyline.stories.embeddings import HashingEmbedder, MiniLMEmbedder
 from storyline.tracker import Tracker
 
+from .support.curation import quake_record
 from .support.stories import dense_only, split_quakes
 
 PUBLISHED = {"004": "2025-12-20", "000": "2026-02-05"}  # 003 carries its own dateline
@@ -339,3 +340,28 @@ def test_reports_added_one_at_a_time_group_as_when_added_at_once(
             online.add([record])
         at_once.add(records)
         assert claim_groups_by_input(online) == claim_groups_by_input(at_once)
+
+
+def test_a_reader_keeps_a_storys_views_only_while_the_story_stays_as_it_was(location: str) -> None:
+    """A reading tracker keeps a story's timeline and compared claims, and derives them again
+    once a writer changed the story: claims made by a later run (a catch-up), a mute."""
+    with Tracker(location, embedder=HashingEmbedder(), extract_entities=False, compare_sources=False) as t:
+        t.add([quake_record("a1", 2), quake_record("a2", 3, "Beta Times")])
+    reader = Tracker(location, embedder=HashingEmbedder(), extract_entities=False, create=False)
+    (story,) = reader.stories().items
+    before, timeline = reader.compare(story.id), reader.timeline(story.id)
+    assert before is not None and before.groups == [] and timeline is not None
+    again = reader.timeline(story.id)
+    assert again is not None and again.timeline is timeline.timeline  # kept, not derived again
+    with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as writer:
+        writer.add([])  # catches up: the claims of both reports
+        caught_up = reader.compare(story.id)
+        assert caught_up is not None and caught_up.groups
+        a1 = writer.article("a1")
+        assert a1 is not None and writer.mute(article=a1.id, by="dan")
+    muted = reader.compare(story.id)
+    assert muted is not None and a1.id not in {m.article_id for g in muted.groups for m in g.members}
+    after = reader.timeline(story.id)
+    assert after is not None and after.timeline is not timeline.timeline
+    assert all(a1.id not in entry.articles for entry in after.timeline.entries)
+    reader.close()

@@ -155,12 +155,23 @@ def test_muted_articles_and_outlets_are_left_out_of_story_views_and_counts(locat
         assert [a.external_id for a in view.articles] == ["a2", "a3"]
         assert (view.story.article_count, view.story.outlet_count) == (2, 1)
         assert view.story.first_seen is not None and view.story.first_seen.day == 3
+        (shown,) = view.muted_articles  # where it was muted, with who, when and why
+        assert (shown.article.id, shown.article.outlet) == (a1.id, "Alpha News")
+        assert shown.muted is not None and (shown.muted.by, shown.muted.why) == ("dan", "retracted")
+        assert view.muted_outlets == [] and [s.id for s in tracker.stories()] == [1]
         assert tracker.mute(outlet="beta times", by="dan", why="unreliable")
         muted = tracker.story(1)
         assert muted is not None and muted.articles == [] and muted.story.article_count == 0
+        (outlet,) = muted.muted_outlets
+        assert (outlet.outlet, outlet.articles) == ("Beta Times", 2)
+        assert outlet.muted is not None and outlet.muted.why == "unreliable"
+        # Empty to readers: not listed, whether filtered or not.
+        assert tracker.stories().items == [] and tracker.stories().total == 0
+        assert tracker.stories(outlet="Beta Times").items == []
         assert tracker.unmute(outlet="BETA TIMES", by="dan") and tracker.unmute(article=a1.id, by="dan")
         back = tracker.story(1)
         assert back is not None and back.story.article_count == 3
+        assert (back.muted_articles, back.muted_outlets) == ([], [])
         actions = [c.action for c in tracker.store.curation.since(datetime(2000, 1, 1, tzinfo=UTC))]
         assert actions == [
             CorrectionAction.MUTE,

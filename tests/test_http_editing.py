@@ -142,11 +142,20 @@ def test_an_editor_signs_in_and_corrects_a_story_through_the_page_forms(client: 
     muted = client.post(
         "/stories/1/mute", data={"action": "mute", "outlet": "Beta Times", "form_token": form_token}
     )
-    assert muted.status_code == 200 and 'href="/articles/2"' not in muted.text
+    assert muted.status_code == 200 and 'href="/articles/2"' not in muted.text.split("Muted here")[0]
+    # Where it was muted: the outlet is listed with its mute and a button that unmutes it.
+    assert 'class="muted-outlet">outlet Beta Times, 1 article of this story' in muted.text
+    assert '<input type="hidden" name="outlet" value="Beta Times">' in muted.text
+    (shown,) = client.get("/api/stories/1").json()["muted_outlets"]
+    assert shown["outlet"] == "Beta Times" and shown["muted"]["action"] == "mute"
     unmuted = client.post(
         "/stories/1/mute", data={"action": "unmute", "article": "2", "form_token": form_token}
     )
-    assert unmuted.status_code == 200 and 'href="/articles/2"' not in unmuted.text  # its outlet is muted
+    assert unmuted.status_code == 200 and "Muted here" in unmuted.text  # its outlet is muted still
+    back = client.post(
+        "/stories/1/mute", data={"action": "unmute", "outlet": "Beta Times", "form_token": form_token}
+    )
+    assert 'href="/articles/2"' in back.text and "Muted here" not in back.text
     empty = client.post("/stories/1/rename", data={"name": " ", "form_token": form_token})
     assert empty.status_code == 400 and "empty" in empty.text and "<html" in empty.text
     signed_out = client.post("/sign-out", follow_redirects=False)

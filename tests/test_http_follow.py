@@ -14,13 +14,14 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from storyline.ingest.watch import Poll
 from storyline.interfaces.http.app import create_app
 from storyline.interfaces.http.schemas import WatchList
 from storyline.stories.embeddings import HashingEmbedder
 from storyline.tracker import Tracker
 
 from .support.curation import quake_record
-from .support.feed_server import FeedServer, Reply, feed_server, rss
+from .support.feed_server import FeedServer, Gate, Reply, feed_server, rss
 from .support.http import AUTH, fast_client, fast_context
 from .support.texts import QUAKE_A_THIRD, QUAKE_B_FOLLOW
 
@@ -92,6 +93,33 @@ def test_the_servers_watcher_polls_a_source_added_through_the_api(location: str,
         assert fetched.wait(120), said
         assert said == [f"{url}: 2 new articles (2 read, 0 already stored, 0 rejected)"]
         assert client.get("/api/inputs/urn:w1").status_code == 200
+
+
+def test_a_write_is_not_held_up_while_a_slow_feed_is_fetched(location: str, server: FeedServer) -> None:
+    with Tracker(location, embedder=HashingEmbedder(), extract_entities=False, compare_sources=False) as t:
+        t.add([quake_record("a1", 2)])
+        story_id = t.stories().items[0].id
+    gate = Gate()
+    url = server.url("/slow.xml")
+    server.replies["/slow.xml"] = Reply(body=rss(FEED), etag='"v1"', gate=gate)
+    ctx = fast_context(location)
+    polls: list[list[Poll]] = []
+    with TestClient(create_app(ctx)) as client:
+        assert client.post("/api/watch", json={"source": url}, headers=AUTH).status_code == 201
+        polling = threading.Thread(target=lambda: polls.append(ctx.poll_watched()))
+        polling.start()
+        try:
+            assert gate.reached.wait(60), "the watcher never fetched"
+            # The feed has not answered: a watcher holding the writer would keep this rename
+            # waiting until the fetch ended (the watcher's timeout, or the gate's).
+            renamed = client.post(f"/api/stories/{story_id}/rename", json={"name": "Held up?"}, headers=AUTH)
+            assert renamed.status_code == 200 and not gate.expired.is_set()
+            assert not polls, "the rename waited for the fetch to end"
+        finally:
+            gate.opened.set()
+            polling.join()
+    ((poll,),) = polls
+    assert poll.counts is not None and poll.counts.new == 2
 
 
 def test_what_is_new_since_a_time_in_the_store_and_in_a_story(client: TestClient) -> None:

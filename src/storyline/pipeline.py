@@ -234,6 +234,10 @@ class IngestPipeline:
                         context,
                         [list(zip(news, prepared, strict=True)) if s is stage else [] for s in self._stages],
                     )
+                    # What a stage derives late changes the stories of its articles for readers.
+                    self._store.stories.touch(
+                        list(self._store.stories.story_ids([n.id for n in news]).values())
+                    )
                 tally.warnings.extend(context.warnings)
                 if progress:
                     progress(len(stored))

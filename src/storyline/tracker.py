@@ -9,31 +9,42 @@ of their own. Reads are safe from any thread while an ingest writes.
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Generic, TypeVar
 
 import httpx
 
 from storyline.claims import BriefOrder, ClaimStage
 from storyline.claims.brief import BRIEF_SIZE, make_brief
-from storyline.claims.story import story_claims
+from storyline.claims.story import StoryClaims, story_claims
 from storyline.clock import Clock, system_clock
 from storyline.duplicates import DuplicateStage
 from storyline.entities import EntityStage
 from storyline.ingest import extract_html, language
 from storyline.ingest.sources import count_inputs, document_from_record, iter_documents
 from storyline.ingest.stage import ArticleBuilder
-from storyline.ingest.watch import DEFAULT_EVERY, DEFAULT_TIMEOUT, MAX_BACKOFF, Watcher, checked_source
+from storyline.ingest.watch import (
+    DEFAULT_EVERY,
+    DEFAULT_TIMEOUT,
+    MAX_BACKOFF,
+    Watcher,
+    Writing,
+    checked_source,
+)
 from storyline.models import Document, Notice, Rejection
 from storyline.pipeline import IngestPipeline, Tally
 from storyline.stage import ArticleStage
 from storyline.store import Store, open_store
 from storyline.store.records import (
     ArticleSummary,
+    Correction,
     EntitySummary,
     IngestRun,
     RunStatus,
@@ -46,7 +57,7 @@ from storyline.stories import StoryParams
 from storyline.stories.curation import StoryNotFound, mute, rename_story
 from storyline.stories.embeddings import Embedder
 from storyline.stories.stage import StoryStage
-from storyline.timeline import TimelineEntry, timeline_of_articles
+from storyline.timeline import Timeline, TimelineEntry, timeline_of_articles
 from storyline.timex.stage import TimexStage
 from storyline.views import (
     ArticleExport,
@@ -58,6 +69,8 @@ from storyline.views import (
     ComparisonView,
     EntityView,
     IngestReport,
+    MutedArticle,
+    MutedOutlet,
     Page,
     SearchHit,
     SearchResults,
@@ -69,6 +82,11 @@ from storyline.views import (
 
 BATCH_SIZE = 512
 EMBEDDER_VARIABLE = "STORYLINE_EMBEDDER"
+# Stories whose derived views (articles, timeline, compared claims, time expressions) a tracker
+# keeps: a story of 2,000 reports takes 150-250 ms to derive, a visit to it again costs a lookup.
+MEMO_STORIES = 128
+
+T = TypeVar("T")
 
 ProgressCallback = Callable[[int], None]
 WaitCallback = Callable[[str], None]
@@ -81,6 +99,36 @@ class IngestInterrupted(KeyboardInterrupt):
     def __init__(self, report: IngestReport) -> None:
         super().__init__(f"ingest run {report.run_id} interrupted")
         self.report = report
+
+
+class _StoryMemo(Generic[T]):
+    """One view derived from a story, kept per story while the story's revision (which every
+    change to the story's articles, claims or time expressions counts) stays the one it was made
+    at; the least recently asked story goes first beyond ``size``. Shared by the threads that read
+    through a tracker: two that miss at once both derive it, and either copy is right."""
+
+    def __init__(self, size: int = MEMO_STORIES) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[int, tuple[int, T]] = OrderedDict()
+
+    def get(self, store: Store, story_id: int, derive: Callable[[], T]) -> T:
+        """The view of ``story_id``, derived by ``derive`` unless kept from its current revision.
+        Called inside the snapshot ``derive`` reads, so that the revision is the one it sees."""
+        revision = store.stories.revision(story_id)
+        with self._lock:
+            kept = self._kept.get(story_id)
+            if kept is not None and kept[0] == revision:
+                self._kept.move_to_end(story_id)
+                return kept[1]
+        view = derive()
+        if revision is not None:
+            with self._lock:
+                self._kept[story_id] = (revision, view)
+                self._kept.move_to_end(story_id)
+                while len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
+        return view
 
 
 class Tracker:
@@ -139,6 +187,10 @@ class Tracker:
             ),
             *stages,
         ]
+        self._articles: _StoryMemo[list[ArticleSummary]] = _StoryMemo()
+        self._timelines: _StoryMemo[Timeline] = _StoryMemo()
+        self._claims: _StoryMemo[StoryClaims] = _StoryMemo()
+        self._times: _StoryMemo[TimeExpressionsView] = _StoryMemo()
 
     def close(self) -> None:
         self.store.close()
@@ -257,12 +309,15 @@ class Tracker:
         timeout: float = DEFAULT_TIMEOUT,
         max_backoff: float = MAX_BACKOFF,
         client: httpx.Client | None = None,
+        writing: Writing = nullcontext,
     ) -> Watcher:
         """A watcher of feeds (http(s) URLs or files) and folders, polling each every ``every``
         seconds with conditional GET, backing off a failing one, and running what is new through
         the whole pipeline, one ingest run per poll that read something (``storyline.ingest.watch``).
         Its state is kept in the store: a watcher built later resumes it. ``sources`` None watches
-        the sources the store holds (``watch``, and those watched before), as they change."""
+        the sources the store holds (``watch``, and those watched before), as they change.
+        ``writing`` is held while a poll stores what it read, never while it fetches: a server's
+        one-writer lock, so that a slow feed holds up none of its writes."""
         return Watcher(
             self.store,
             None if sources is None else [str(source) for source in sources],
@@ -272,6 +327,7 @@ class Tracker:
             max_backoff=max_backoff,
             clock=self._clock,
             client=client,
+            writing=writing,
         )
 
     def _pipeline(self, on_wait: Callable[[], None] | None = None) -> IngestPipeline:
@@ -331,13 +387,28 @@ class Tracker:
             splits = self.store.stories.splits(resolved)
             related = {resolved, *(m.absorbed for m in merges), *(s.story_id for s in splits)}
             related |= {s.new_story_id for s in splits}
+            muted_articles = self.store.stories.muted_articles(resolved)
+            muted_outlets = self.store.stories.muted_outlets(resolved)
+            # Mutes name no story: each is found by what it muted (the latest, when muted again).
+            by_article: dict[int, Correction] = {}
+            by_outlet: dict[str, Correction] = {}
+            for mute_ in self.store.curation.mutes_of(
+                [a.id for a in muted_articles], [outlet for outlet, _ in muted_outlets]
+            ):
+                if mute_.outlet is not None:
+                    by_outlet[mute_.outlet.strip().lower()] = mute_
+                for article_id in mute_.article_ids:
+                    by_article[article_id] = mute_
             return StoryView(
                 row,
                 story_id,
-                self.store.stories.articles(resolved),
+                # A copy: the kept list is shared by every reader of the story.
+                list(self._articles.get(self.store, resolved, lambda: self.store.stories.articles(resolved))),
                 merges,
                 splits,
                 self.store.curation.for_stories(sorted(related)),
+                [MutedArticle(a, by_article.get(a.id)) for a in muted_articles],
+                [MutedOutlet(o, n, by_outlet.get(o.strip().lower())) for o, n in muted_outlets],
             )
 
     def article(self, key: int | str) -> ArticleView | None:
@@ -382,28 +453,39 @@ class Tracker:
             resolved = self.store.stories.resolve(story_id)
             if resolved is None:
                 return None
-            articles = self.store.stories.articles(resolved)
-            ids = [a.id for a in articles]
-            tagged = self.store.time_expressions.tagged(ids)
-            return TimeExpressionsView(
-                self.store.time_expressions.for_story(resolved),
-                {a.id: a.external_id for a in articles},
-                [i for i in ids if i not in tagged],
-                story_id=resolved,
-                requested_id=story_id,
-            )
+            view = self._times.get(self.store, resolved, lambda: self._story_times(resolved))
+            return replace(view, requested_id=story_id)
+
+    def _story_times(self, story_id: int) -> TimeExpressionsView:
+        articles = self.store.stories.articles(story_id)
+        ids = [a.id for a in articles]
+        tagged = self.store.time_expressions.tagged(ids)
+        return TimeExpressionsView(
+            self.store.time_expressions.for_story(story_id),
+            {a.id: a.external_id for a in articles},
+            [i for i in ids if i not in tagged],
+            story_id=story_id,
+            requested_id=story_id,
+        )
 
     def timeline(self, story_id: int) -> TimelineView | None:
         """The story's timeline: what its reports say happened, when, in time order, each entry
         with every report that tells it, and the developments (changes of state). Built from the
-        story's current articles when asked, so it always shows the story as it stands. An id the
-        story absorbed in a merge gives the story it was merged into; None for an unknown id."""
+        story's current articles, and kept until the story changes, so it always shows the story
+        as it stands. An id the story absorbed in a merge gives the story it was merged into; None
+        for an unknown id."""
         with self.store.snapshot():
             resolved = self.store.stories.resolve(story_id)
             if resolved is None:
                 return None
-            ids = [a.id for a in self.store.stories.articles(resolved)]
-            return TimelineView(timeline_of_articles(self.store, ids), resolved, story_id)
+            timeline = self._timelines.get(
+                self.store,
+                resolved,
+                lambda: timeline_of_articles(
+                    self.store, [a.id for a in self.store.stories.articles(resolved)]
+                ),
+            )
+            return TimelineView(timeline, resolved, story_id)
 
     def articles_timeline(self, keys: Sequence[int | str]) -> TimelineView:
         """The timeline of any reports, named as in ``article`` (a topic, a search's results, a
@@ -600,7 +682,7 @@ class Tracker:
             resolved = self.store.stories.resolve(story_id)
             if resolved is None:
                 return None
-            story = story_claims(self.store, resolved)
+            story = self._claims.get(self.store, resolved, lambda: story_claims(self.store, resolved))
             return ComparisonView(resolved, story_id, story.reports, story.groups)
 
     def brief(
@@ -613,7 +695,7 @@ class Tracker:
             resolved = self.store.stories.resolve(story_id)
             if resolved is None:
                 return None
-            story = story_claims(self.store, resolved)
+            story = self._claims.get(self.store, resolved, lambda: story_claims(self.store, resolved))
             chosen = BriefOrder(order)
             sentences = make_brief(story.groups, story.reports, size, chosen)
             return BriefView(resolved, story_id, chosen, sentences, story.reports)

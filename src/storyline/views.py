@@ -93,6 +93,10 @@ class StoryView:
     splits: list[StorySplitRow]
     # Editors' corrections of this story and of the stories it merged with or split from.
     corrections: list[Correction] = field(default_factory=list)
+    # What an editor muted of it, left out of ``articles`` and the counts: shown to editors, who
+    # would otherwise have to know an id to unmute it.
+    muted_articles: list[MutedArticle] = field(default_factory=list)
+    muted_outlets: list[MutedOutlet] = field(default_factory=list)
 
     @property
     def redirected(self) -> bool:
@@ -111,6 +115,24 @@ class StoryView:
         for a in self.articles:
             groups.setdefault(a.duplicate_of or a.id, []).append(a.id)
         return [ids for ids in groups.values() if len(ids) > 1]
+
+
+@dataclass(frozen=True, slots=True)
+class MutedArticle:
+    """An article of a story that an editor muted, with the mute (who, when, why); ``muted`` is
+    None only for a mute the log does not hold."""
+
+    article: ArticleSummary
+    muted: Correction | None
+
+
+@dataclass(frozen=True, slots=True)
+class MutedOutlet:
+    """A muted outlet that published ``articles`` of a story, with the mute that did it."""
+
+    outlet: str
+    articles: int
+    muted: Correction | None
 
 
 @dataclass(frozen=True, slots=True)

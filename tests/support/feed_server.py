@@ -1,6 +1,7 @@
 """A feed server on loopback for the watcher's tests: a threaded ``http.server`` whose replies a
-test changes between polls (a new entry, a 500, a slow answer, broken XML), answering 304 to a
-request that carries the ETag of the reply it would send, and recording every request."""
+test changes between polls (a new entry, a 500, a slow answer, an answer held back until the test
+lets it go, broken XML), answering 304 to a request that carries the ETag of the reply it would
+send, and recording every request."""
 
 from __future__ import annotations
 
@@ -14,6 +15,24 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
+# The longest a gate holds a reply: a watcher that never lets the test go on fails it, not hangs it.
+GATE_LIMIT = 60.0
+
+
+class Gate:
+    """Holds a reply back until the test ``opened`` it: ``reached`` tells that a request is being
+    held, ``expired`` that the test never let it go (within ``GATE_LIMIT``)."""
+
+    def __init__(self) -> None:
+        self.reached = threading.Event()
+        self.opened = threading.Event()
+        self.expired = threading.Event()
+
+    def hold(self) -> None:
+        self.reached.set()
+        if not self.opened.wait(GATE_LIMIT):
+            self.expired.set()
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -22,6 +41,7 @@ class Reply:
     etag: str | None = None
     last_modified: str | None = None
     delay: float = 0.0  # seconds to wait before answering
+    gate: Gate | None = None  # held back until the test opens it
 
 
 @dataclass(frozen=True)
@@ -56,6 +76,8 @@ def feed_server() -> Iterator[FeedServer]:
             )
             reply = served.replies.get(self.path, Reply(status=404))
             time.sleep(reply.delay)
+            if reply.gate is not None:
+                reply.gate.hold()
             if reply.etag is not None and self.headers.get("If-None-Match") == reply.etag:
                 self.send_response(304)
                 self.end_headers()

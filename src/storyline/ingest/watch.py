@@ -13,15 +13,20 @@ Each poll of a source ends one of three ways, and the source's state in the stor
   off: its next poll comes after ``every`` × 2^failures, at most ``max_backoff``. The validators of
   a failed fetch are not kept, so the next poll fetches in full.
 
+A poll fetches and parses before it writes: only storing what it read (one ingest run, in its
+batches' transactions) and then the source's new state happen inside ``writing`` (the server's one
+writer), so a feed that takes its whole timeout to answer holds up no other write. A crash between
+the two leaves the old state, whose next poll fetches again what was stored, and skips it.
+
 The clock and the sleep are injected: a test drives the watcher through hours of polls at once.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -38,6 +43,8 @@ from storyline.store.records import IngestCounts, WatchState
 Item = Document | Rejection | Notice
 # Runs what a poll read through the pipeline: (the source's name, its items) → what was stored.
 IngestItems = Callable[[str, Iterable[Item]], IngestCounts]
+# Held while a poll stores what it read: the one writer of a process that has others.
+Writing = Callable[[], AbstractContextManager[object]]
 
 DEFAULT_EVERY = 300.0  # seconds between polls of a source that answers
 DEFAULT_TIMEOUT = 30.0  # seconds a feed may take to answer
@@ -83,9 +90,10 @@ class _SourceFailed(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Read:
-    """What a poll read: the items (None when unchanged) and the validators to keep."""
+    """What a poll read: the items (None when unchanged; a folder's are read as they are stored)
+    and the validators to keep."""
 
-    items: Iterator[Item] | None
+    items: Iterable[Item] | None
     etag: str | None = None
     last_modified: str | None = None
 
@@ -109,7 +117,8 @@ class Watcher:
     """Polls ``sources`` (feed URLs, feed files, folders) whenever each is due, and hands what they
     hold to ``ingest`` (see the module docstring). ``sources`` None polls every source the store
     holds, read again each round, so that one added meanwhile (``Tracker.watch``) is polled too.
-    ``client`` is the HTTP client (default: one of its own, closed by ``close``)."""
+    ``client`` is the HTTP client (default: one of its own, closed by ``close``). ``writing`` is
+    held while a poll stores what it fetched, never while it fetches."""
 
     def __init__(
         self,
@@ -122,6 +131,7 @@ class Watcher:
         max_backoff: float = MAX_BACKOFF,
         clock: Clock = system_clock,
         client: httpx.Client | None = None,
+        writing: Writing = nullcontext,
     ) -> None:
         if every <= 0:
             raise ValueError("the interval between polls must be positive")
@@ -132,6 +142,7 @@ class Watcher:
         self._timeout = timeout
         self._max_backoff = max(max_backoff, every)
         self._clock = clock
+        self._writing = writing
         self._own_client = client is None
         self._client = client or httpx.Client(
             follow_redirects=True, timeout=timeout, headers={"User-Agent": "storyline-watch"}
@@ -176,7 +187,10 @@ class Watcher:
         for source in self.sources:
             state = self._store.watch.get(source)
             if state is None or state.next_poll <= self._clock():
-                poll = self.poll(source)
+                # A stored source removed while it was fetched is forgotten, not polled.
+                poll = self._poll(source, removable=self._named is None)
+                if poll is None:
+                    continue
                 polls.append(poll)
                 if report:
                     report(poll)
@@ -196,42 +210,56 @@ class Watcher:
 
     def poll(self, source: str) -> Poll:
         """Poll one source now, whether it is due or not, and keep its new state."""
+        poll = self._poll(source, removable=False)
+        assert poll is not None  # only a removable source is ever skipped
+        return poll
+
+    def _poll(self, source: str, *, removable: bool) -> Poll | None:
+        """Fetch, then store under ``writing``; None when ``removable`` and the source stopped
+        being watched meanwhile (storing its state would watch it again)."""
         state = self._store.watch.get(source) or WatchState(source, self._clock())
         at = self._clock()
+        remote = source.startswith(_HTTP_SCHEMES)
         try:
-            remote = source.startswith(_HTTP_SCHEMES)
-            read = self._fetch(source, state) if remote else self._read(source, state)
-            counts = None if read.items is None else self._ingest(source, read.items)
+            read: _Read | str = self._fetch(source, state) if remote else self._read(source, state)
         except _SourceFailed as failure:
-            failures = state.failures + 1
-            backoff = min(self._every * 2**failures, self._max_backoff)
+            read = str(failure)  # why it failed
+        with self._writing():
+            if removable and self._store.watch.get(source) is None:
+                return None
+            if isinstance(read, str):
+                return self._failed(state, at, read)
+            counts = None if read.items is None else self._ingest(source, read.items)
+            done = self._clock()
             state = replace(
                 state,
-                etag=None,
-                last_modified=None,
+                etag=read.etag if read.items is not None else state.etag,
+                last_modified=read.last_modified if read.items is not None else state.last_modified,
+                last_success=done,
                 last_attempt=at,
-                failures=failures,
-                last_error=str(failure),
-                next_poll=at + timedelta(seconds=backoff),
+                failures=0,
+                last_error=None,
+                next_poll=done + timedelta(seconds=self._every),
             )
             self._save(state)
-            return Poll(
-                source, PollOutcome.FAILED, at, state.next_poll, reason=str(failure), failures=failures
-            )
-        done = self._clock()
-        state = replace(
-            state,
-            etag=read.etag if read.items is not None else state.etag,
-            last_modified=read.last_modified if read.items is not None else state.last_modified,
-            last_success=done,
-            last_attempt=at,
-            failures=0,
-            last_error=None,
-            next_poll=done + timedelta(seconds=self._every),
-        )
-        self._save(state)
         outcome = PollOutcome.UNCHANGED if counts is None else PollOutcome.FETCHED
         return Poll(source, outcome, at, state.next_poll, counts=counts)
+
+    def _failed(self, state: WatchState, at: datetime, reason: str) -> Poll:
+        """Keep a failed poll: no validators (the next poll fetches in full), a longer backoff."""
+        failures = state.failures + 1
+        backoff = min(self._every * 2**failures, self._max_backoff)
+        state = replace(
+            state,
+            etag=None,
+            last_modified=None,
+            last_attempt=at,
+            failures=failures,
+            last_error=reason,
+            next_poll=at + timedelta(seconds=backoff),
+        )
+        self._save(state)
+        return Poll(state.source, PollOutcome.FAILED, at, state.next_poll, reason=reason, failures=failures)
 
     def _save(self, state: WatchState) -> None:
         with self._store.write():
@@ -278,16 +306,17 @@ class Watcher:
         return _Read(_readable(iter_documents([path], notices=True), path), last_modified=validator)
 
 
-def _readable(items: Iterator[Item], locator: str) -> Iterator[Item]:
-    """``items`` as they come, unless they hold no record at all: then the poll failed, for what
-    was said of the source as a whole (broken XML, not a feed) or else of its first entry."""
+def _readable(items: Iterator[Item], locator: str) -> Sequence[Item]:
+    """``items`` read whole (a feed is bounded, and parsed before the poll writes), unless they
+    hold no record at all: then the poll failed, for what was said of the source as a whole
+    (broken XML, not a feed) or else of its first entry."""
     said: list[Rejection | Notice] = []
     for item in items:
         if isinstance(item, Document):
-            return itertools.chain(said, [item], items)
+            return [*said, item, *items]
         said.append(item)
     about_source = [item for item in said if item.locator == locator] or said
     if about_source:
         first = about_source[0]
         raise _SourceFailed(first.reason if isinstance(first, Rejection) else first.message)
-    return iter(said)
+    return said

@@ -88,6 +88,19 @@ class ClustererStateRepository:
             StateVersion(int(full[0]), int(changes[-1][0]) if changes else 0),
         )
 
+    def changes_after(self, version: StateVersion) -> tuple[list[bytes], StateVersion] | None:
+        """The change records saved after ``version``, oldest first, and the version they reach;
+        None when the store holds another generation (a full state was saved since: ``load``)."""
+        with self._db.snapshot():
+            current = self.version()
+            if current is None or current.generation != version.generation:
+                return None
+            rows = self._db.query(
+                "SELECT data FROM clusterer_state_changes WHERE seq > ? AND seq <= ? ORDER BY seq",
+                (version.last_change, current.last_change),
+            )
+        return [bytes(r[0]) for r in rows], current
+
     def version(self) -> StateVersion | None:
         """Which state the store holds, without reading it."""
         row = self._db.query_one(_VERSION)

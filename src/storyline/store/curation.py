@@ -124,6 +124,22 @@ class CurationRepository:
         )
         return [self._correction(r) for r in rows]
 
+    def mutes_of(self, article_ids: Sequence[int], outlets: Sequence[str]) -> list[Correction]:
+        """The mutes logged of any of ``article_ids`` or ``outlets`` (any case), oldest first."""
+        if not article_ids and not outlets:
+            return []
+        # An article's mute logs its id alone, as ``record`` writes it.
+        logged = [json.dumps([article_id]) for article_id in article_ids]
+        keys = [outlet.strip().lower() for outlet in outlets]
+        rows = self._db.query(
+            f"""SELECT {_CORRECTION_COLUMNS} FROM corrections WHERE action = ?
+                AND (article_ids IN ({marks(len(logged)) if logged else "NULL"})
+                     OR LOWER(outlet) IN ({marks(len(keys)) if keys else "NULL"}))
+                ORDER BY id""",
+            (CorrectionAction.MUTE.value, *logged, *keys),
+        )
+        return [self._correction(r) for r in rows]
+
     def moved_articles(self) -> set[int]:
         """Every article an editor moved out of a story."""
         rows = self._db.query(

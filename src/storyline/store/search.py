@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from storyline.store.articles import SUMMARY_SELECT, summary
+from storyline.store.curation import NOT_MUTED
 from storyline.store.database import NO_LIMIT, Component, Database, Migration, Params, marks
 from storyline.store.records import ArticleHit, SearchFilters
 
@@ -183,7 +184,7 @@ class SearchRepository:
         limit: int | None,
         offset: int = 0,
     ) -> tuple[list[int], int]:
-        """Stories with a current article matching the keywords (any article when ``terms`` is
+        """Stories with a current, unmuted article matching the keywords (any article when ``terms`` is
         None) and the outlet and entity filters, in the story list's order (newest news first),
         and how many there are. ``since``/``until`` bound when a story last changed, so 'since my
         last visit' gives the stories that changed since."""
@@ -206,7 +207,8 @@ class SearchRepository:
             article_params = [query, *article_params]
         where = f"""FROM stories st WHERE 1 = 1{"".join(story_clauses)}
             AND EXISTS (SELECT 1 FROM story_articles sa JOIN articles a ON a.id = sa.article_id
-                        WHERE sa.story_id = st.id AND a.superseded_by IS NULL{article_where})"""
+                        WHERE sa.story_id = st.id AND a.superseded_by IS NULL AND {NOT_MUTED}
+                          {article_where})"""
         params.extend(article_params)
         rows = self._db.query(
             f"""SELECT st.id {where}

@@ -77,6 +77,12 @@ SCHEMA = Component(
                 ),
             },
         ),
+        Migration(
+            3,
+            "each story's revision: counts every change to what is derived from it, so a reader"
+            " may keep its timeline and compared claims until it changes",
+            ("ALTER TABLE stories ADD COLUMN revision {int} NOT NULL DEFAULT 0",),
+        ),
     ),
 )
 
@@ -146,7 +152,7 @@ class StoryRepository:
                 outlets = {outlet for outlet, _ in rows if outlet is not None} | {r[0] for r in copied}
                 db.execute(
                     """UPDATE stories SET article_count = ?, outlet_count = ?, first_seen = ?,
-                         last_seen = ?, updated_at = ? WHERE id = ?""",
+                         last_seen = ?, updated_at = ?, revision = revision + 1 WHERE id = ?""",
                     (
                         len(rows),
                         len(outlets),
@@ -156,6 +162,21 @@ class StoryRepository:
                         story_id,
                     ),
                 )
+
+    def touch(self, story_ids: Sequence[int]) -> None:
+        """Count a change to what is derived from the stories (claims, time expressions, entities
+        made for their articles after they were placed) in their ``revision``."""
+        with self._db.write():
+            for chunk in in_chunks(sorted(set(story_ids))):
+                self._db.execute(
+                    f"UPDATE stories SET revision = revision + 1 WHERE id IN ({marks(len(chunk))})", chunk
+                )
+
+    def revision(self, story_id: int) -> int | None:
+        """How many times the story changed (``recount``, ``touch``): what a reader's copy of its
+        derived views is good for; None for no such story."""
+        row = self._db.query_one("SELECT revision FROM stories WHERE id = ?", (story_id,))
+        return int(row[0]) if row else None
 
     def record_merge(self, merge: StoryMergeRow) -> None:
         """Move the absorbed story's articles into the survivor, point every redirect that led to
@@ -214,16 +235,18 @@ class StoryRepository:
         return self._story(row) if row else None
 
     def list(self, limit: int | None = None, offset: int = 0) -> list[StoryRow]:
-        """Newest news first: by last seen (undated stories last), then last updated."""
+        """Newest news first: by last seen (undated stories last), then last updated. A story with
+        no article to show (every one muted) is left out: it is empty to readers."""
         rows = self._db.query(
-            f"""{_STORY_SELECT}
+            f"""{_STORY_SELECT} WHERE s.article_count > 0
                 ORDER BY s.last_seen DESC NULLS LAST, s.updated_at DESC, s.id DESC LIMIT ? OFFSET ?""",
             (NO_LIMIT if limit is None else limit, offset),
         )
         return [self._story(r) for r in rows]
 
     def count(self) -> int:
-        row = self._db.query_one("SELECT COUNT(*) FROM stories")
+        """How many stories ``list`` holds."""
+        row = self._db.query_one("SELECT COUNT(*) FROM stories WHERE article_count > 0")
         return int(row[0]) if row else 0
 
     def languages(self, story_id: int) -> builtins.list[str]:
@@ -245,6 +268,29 @@ class StoryRepository:
             (story_id,),
         )
         return [summary(r) for r in rows]
+
+    def muted_articles(self, story_id: int) -> builtins.list[ArticleSummary]:
+        """The story's current articles an editor muted one by one, in the order of ``articles``:
+        what an editor would unmute, and readers never see."""
+        rows = self._db.query(
+            f"""{SUMMARY_SELECT} WHERE sa.story_id = ? AND a.superseded_by IS NULL
+                  AND a.id IN (SELECT article_id FROM muted_articles)
+                ORDER BY a.published_utc NULLS LAST, a.id""",
+            (story_id,),
+        )
+        return [summary(r) for r in rows]
+
+    def muted_outlets(self, story_id: int) -> builtins.list[tuple[str, int]]:
+        """The muted outlets that published current articles of the story: (the outlet as one of
+        them spells it, how many), by name."""
+        rows = self._db.query(
+            """SELECT MIN(a.outlet), COUNT(*) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+               WHERE sa.story_id = ? AND a.superseded_by IS NULL
+                 AND LOWER(a.outlet) IN (SELECT outlet FROM muted_outlets)
+               GROUP BY LOWER(a.outlet) ORDER BY LOWER(a.outlet)""",
+            (story_id,),
+        )
+        return [(str(r[0]), int(r[1])) for r in rows]
 
     def articles_since(self, since: datetime, story_id: int | None = None) -> builtins.list[ArticleSummary]:
         """Current, unmuted articles stored at or after ``since`` (in the story, when given), in

@@ -1,11 +1,14 @@
 """Semantic search over stories: the query's embedding against every story's centroid, as the
 store last saved them.
 
-A reader needs only the story table of the clusterer's saved state (no ANN index, no vocabulary
-work), and must never wait for it while an ingest keeps moving the stories on: the table is loaded
-once, then reloaded in the background at most every ``refresh_seconds`` when the stored state
-changed, while searches go on against the table in hand. A new story therefore joins semantic
-results within that delay; keyword search reads the store and is always current.
+A reader needs only the story rows of the clusterer's saved state (no ANN index, no vocabulary,
+posting lists or kept members), and must never wait for them while an ingest keeps moving the
+stories on: the table is read once, then brought up to date in the background at most every
+``refresh_seconds`` when the stored state changed, while searches go on against the table in
+hand. Bringing it up to date reads only the change records saved since (the writer saves one per
+batch): it costs what changed, not the whole state, which is read again only when the writer
+started a new generation (a full state). A new story therefore joins semantic results within that
+delay; keyword search reads the store and is always current.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from storyline.store import Store
 from storyline.store.records import ClustererState, StateVersion
 from storyline.stories.embeddings import Embedder
 from storyline.stories.params import StoryParams
-from storyline.stories.state import read_state
+from storyline.stories.state import StatePart, apply_story_rows, read_story_table
 from storyline.stories.story_table import StoryTable
 
 REFRESH_SECONDS = 60.0
@@ -37,8 +40,9 @@ class SimilarStories:
         self._params = params
         self._embedder_for = embedder_for
         self._refresh_seconds = refresh_seconds
+        # Held to swap or update the table, and by a search while it reads the table: change
+        # records are decoded outside it, and applied in place (a few rows) under it.
         self._lock = threading.Lock()
-        # Replaced whole on a reload, never changed in place: a search reads the pair it took.
         self._loaded: tuple[StoryTable, Embedder] | None = None
         self._version: StateVersion | None = None
         self._checked = -math.inf
@@ -58,7 +62,9 @@ class SimilarStories:
         if loaded is None:
             return []
         table, embedder = loaded
-        return table.nearest(embedder.encode([text])[0], limit)
+        vector = embedder.encode([text])[0]
+        with self._lock:
+            return table.nearest(vector, limit)
 
     def _load(self, store: Store) -> None:
         saved = store.clusterer_state.load()
@@ -66,16 +72,26 @@ class SimilarStories:
         if saved is None:
             return
         embedder = self._embedder_for(saved)
-        table = read_state(saved.full, saved.changes, self._params(), embedder).stories
+        table = read_story_table(saved.full, saved.changes, self._params(), embedder)
         self._loaded, self._version = (table, embedder), saved.version
 
     def _reload(self, store: Store) -> None:
         try:
-            saved = store.clusterer_state.load()
-            if saved is not None:
-                embedder = self._embedder_for(saved)
-                table = read_state(saved.full, saved.changes, self._params(), embedder).stories
-                with self._lock:
-                    self._loaded, self._version = (table, embedder), saved.version
+            # Only this thread replaces the table once it is loaded: what it read stays current.
+            loaded, version = self._loaded, self._version
+            newer = store.clusterer_state.changes_after(version) if version is not None else None
+            if loaded is None or newer is None:  # a new generation: read it whole, then swap
+                saved = store.clusterer_state.load()
+                if saved is not None:
+                    embedder = self._embedder_for(saved)
+                    table = read_story_table(saved.full, saved.changes, self._params(), embedder)
+                    with self._lock:
+                        self._loaded, self._version = (table, embedder), saved.version
+                return
+            records, reached = newer
+            parts = [StatePart.parse(record) for record in records]
+            with self._lock:
+                apply_story_rows(loaded[0], parts)
+                self._version = reached
         finally:
             self._reloading = False

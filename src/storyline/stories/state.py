@@ -202,15 +202,10 @@ def state_embedder_name(data: bytes) -> str:
 
 def read_state(data: bytes, changes: Sequence[bytes], params: StoryParams, embedder: Embedder) -> StoryState:
     """The state of a full state ``data`` and the change records dumped after it, in order."""
-    parts = [_StatePart.parse(data), *(_StatePart.parse(c) for c in changes)]
-    if "vocab_from" in parts[0].header or any("vocab_from" not in c.header for c in parts[1:]):
-        raise ValueError("a story state is one full state followed by change records")
-    header = parts[0].header
-    if embedder.name != header["embedder"] or embedder.dim != header["dim"]:
-        raise ValueError(f"state was built with {header['embedder']}, not {embedder.name}")
+    parts = _parts(data, changes, embedder)
     n = parts[-1].header["n"]
     state = StoryState(
-        StoryTable(embedder.dim, params.top_sizes, capacity=max(64, 1 << (n + 1).bit_length())),
+        StoryTable(embedder.dim, params.top_sizes, capacity=_capacity(n)),
         Vocabulary(params.idf_prior_docs),
         Postings(),
         KeptMemberIndex(params.split_max_members),
@@ -223,13 +218,48 @@ def read_state(data: bytes, changes: Sequence[bytes], params: StoryParams, embed
     return state
 
 
-def _apply(state: StoryState, part: _StatePart) -> None:
-    """Write one full state or change record over ``state``."""
+def read_story_table(
+    data: bytes, changes: Sequence[bytes], params: StoryParams, embedder: Embedder
+) -> StoryTable:
+    """The story rows alone of a full state and its change records (centroids, sizes, merges,
+    top terms; no label candidates): what semantic search reads, without building the
+    vocabulary, posting lists and kept members it never reads."""
+    parts = _parts(data, changes, embedder)
+    table = StoryTable(embedder.dim, params.top_sizes, capacity=_capacity(parts[-1].header["n"]))
+    apply_story_rows(table, parts)
+    return table
+
+
+def apply_story_rows(table: StoryTable, parts: Sequence[StatePart]) -> None:
+    """Write the story rows of decoded states over ``table``, in order: change records dumped
+    after the state ``table`` was read from bring it up to date at the cost of what they hold."""
+    for part in parts:
+        _apply_rows(table, part)
+
+
+def _parts(data: bytes, changes: Sequence[bytes], embedder: Embedder) -> list[StatePart]:
+    parts = [StatePart.parse(data), *(StatePart.parse(c) for c in changes)]
+    if "vocab_from" in parts[0].header or any("vocab_from" not in c.header for c in parts[1:]):
+        raise ValueError("a story state is one full state followed by change records")
+    header = parts[0].header
+    if embedder.name != header["embedder"] or embedder.dim != header["dim"]:
+        raise ValueError(f"state was built with {header['embedder']}, not {embedder.name}")
+    return parts
+
+
+def _capacity(n: int) -> int:
+    """Rows for ``n`` stories and room to grow (row 0 is unused)."""
+    return max(64, 1 << (n + 1).bit_length())
+
+
+def _apply_rows(stories: StoryTable, part: StatePart) -> NDArray[np.int64]:
+    """Write one state's story rows over ``stories`` (all but the label candidates); the rows."""
     header = part.header
-    stories, vocabulary = state.stories, state.vocabulary
     n = header["n"]
-    stories.count, vocabulary.n_docs = n, header["n_docs"]
-    rows = part.array("rows") if "rows" in header["arrays"] else np.arange(n + 1)
+    if n >= stories.capacity:
+        stories.grow(_capacity(n))
+    stories.count = n
+    rows: NDArray[np.int64] = part.array("rows") if "rows" in header["arrays"] else np.arange(n + 1)
     stories.unit[rows] = part.array("unit")
     stories.norm[rows] = part.array("norm")
     stories.size[rows] = part.array("size")
@@ -242,6 +272,16 @@ def _apply(state: StoryState, part: _StatePart) -> None:
     for ch, (top_ids, top_tf) in enumerate(zip(stories.top_ids, stories.top_tf, strict=True)):
         top_ids[rows] = part.array(f"ids{ch}")
         top_tf[rows] = part.array(f"w{ch}")
+    return rows
+
+
+def _apply(state: StoryState, part: StatePart) -> None:
+    """Write one full state or change record over ``state``."""
+    header = part.header
+    stories, vocabulary = state.stories, state.vocabulary
+    n = header["n"]
+    rows = _apply_rows(stories, part)
+    vocabulary.n_docs = header["n_docs"]
     if header.get("vocab_from", 0) != len(vocabulary):
         raise ValueError("story state change records are out of order")
     vocabulary.add_terms(part.text("vocab"))
@@ -273,7 +313,7 @@ def _apply(state: StoryState, part: _StatePart) -> None:
         stories.headlines[row] = [next(headlines) for _ in range(count)]
 
 
-def _apply_members(kept: KeptMemberIndex, part: _StatePart) -> None:
+def _apply_members(kept: KeptMemberIndex, part: StatePart) -> None:
     """Kept members in one state record; states written before members were kept have none,
     and their stories are not split."""
     if "member_ids" not in part.header["arrays"]:
@@ -310,14 +350,14 @@ def _header(head: bytes) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class _StatePart:
+class StatePart:
     """One decoded full state or change record: its JSON header and payload."""
 
     header: dict[str, Any]
     payload: memoryview
 
     @classmethod
-    def parse(cls, data: bytes) -> _StatePart:
+    def parse(cls, data: bytes) -> StatePart:
         if not data.startswith(_MAGIC):
             raise ValueError("not a storyline story state")
         body = zlib.decompress(data[len(_MAGIC) :])

@@ -96,7 +96,9 @@ class StoryTable:
         first, with their cosine: an exact pass over every centroid (a million stories is one
         matrix-vector product), so a search never misses a story an approximate index dropped."""
         rows = slice(1, self.count + 1)
-        cosines = self.unit[rows] @ vector
+        # einsum's own loop rather than BLAS: a server's parallelism is its requests, and a threaded
+        # BLAS matrix-vector product on a busy 2-core machine took 11 ms for 33k stories, this 3 ms.
+        cosines = np.einsum("ij,j->i", self.unit[rows], vector)
         cosines[(self.into[rows] != 0) | (self.size[rows] == 0)] = -np.inf
         k = min(limit, int(np.count_nonzero(np.isfinite(cosines))))
         if k <= 0:

@@ -167,6 +167,8 @@ def story_json(tracker: Tracker, view: StoryView) -> dict[str, Any]:
             "merges": view.merges,
             "splits": view.splits,
             "corrections": view.corrections,
+            "muted_articles": view.muted_articles,
+            "muted_outlets": view.muted_outlets,
         }
     )
     return encoded | {

@@ -4,7 +4,8 @@ watcher of feeds when the server runs one.
 Reads go through one ``Tracker`` opened read-only: its store gives each thread a connection of its
 own (the server runs handlers on a thread pool), so reads run side by side and never wait for a
 write. Writes go through a second tracker, made on the first write and used by one request (or
-one round of the watcher's polls) at a time, as the store allows one writer.
+the watcher storing what one poll fetched) at a time, as the store allows one writer. The watcher
+fetches without it: a feed that takes its whole timeout to answer holds up no request.
 
 The token never leaves the server once presented: corrections are recorded under its *label* (a
 name given with it, else a short hash of it), and the pages' session cookie and form token are
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from storyline.ingest.watch import DEFAULT_EVERY, Poll, PollOutcome
+from storyline.ingest.watch import DEFAULT_EVERY, Poll, PollOutcome, Watcher
 from storyline.models import one_line
 from storyline.tracker import Tracker
 
@@ -99,29 +100,31 @@ class ServerContext:
 
     # -- the watcher --------------------------------------------------------------------------
     def poll_watched(self) -> list[Poll]:
-        """Poll the watched sources that are due now, through the writer; their polls."""
-        with self.writer() as tracker, tracker.watcher(None, every=self.watch_every) as watcher:
+        """Poll the watched sources that are due now; their polls. Each stores what it fetched
+        through the writer, which it holds only for that."""
+        with self._watcher() as watcher:
             return watcher.poll_due()
+
+    def _watcher(self) -> Watcher:
+        """A watcher of the stored sources over the writer, holding it only while storing."""
+        with self.writer() as tracker:
+            return tracker.watcher(None, every=self.watch_every, writing=lambda: self._write_lock)
 
     def start_watching(self, say: Callable[[str], None]) -> None:
         """Poll the stored sources in a thread of their own until ``close``, each every
         ``watch_every`` seconds, telling ``say`` one line per poll; a source added meanwhile
-        (``watch_added``) is polled at once. The writer is held for a round of polls, as for a
-        request's write."""
+        (``watch_added``) is polled at once."""
 
         def report(poll: Poll) -> None:
             say(f"failed {poll}" if poll.outcome is PollOutcome.FAILED else str(poll))
 
         def loop() -> None:
-            with self.writer() as tracker:
-                watcher = tracker.watcher(None, every=self.watch_every)
-            with watcher:
+            with self._watcher() as watcher:
                 while not self._stopping.is_set():
                     wait = self.watch_every
                     try:
-                        with self._write_lock:
-                            watcher.poll_due(report)
-                            wait = watcher.due_in()
+                        watcher.poll_due(report)
+                        wait = watcher.due_in()
                     except Exception as exc:  # the server goes on; the next round tries again
                         say(f"watcher: {one_line(exc)}")
                     self._wake.wait(wait)

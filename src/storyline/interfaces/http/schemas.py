@@ -29,6 +29,7 @@ from storyline.store.records import (
     StorySplitRow,
     WatchState,
 )
+from storyline.views import MutedArticle, MutedOutlet
 
 T = TypeVar("T")
 
@@ -43,7 +44,9 @@ class Listing(BaseModel, Generic[T]):
 
 
 class StoryDocument(BaseModel):
-    """A story with everything known about it; ``corrections`` are editors', with who and why."""
+    """A story with everything known about it; ``corrections`` are editors', with who and why;
+    ``muted_*`` what editors left out of it (mutes name no story, so they are not corrections of
+    it), each with its mute."""
 
     story: StoryRow
     articles: list[ArticleSummary]
@@ -54,6 +57,8 @@ class StoryDocument(BaseModel):
     merges: list[StoryMergeRow]
     splits: list[StorySplitRow]
     corrections: list[Correction]
+    muted_articles: list[MutedArticle]
+    muted_outlets: list[MutedOutlet]
     timeline: dict[str, Any] | None
     claims: dict[str, Any] | None
     brief: dict[str, Any] | None
