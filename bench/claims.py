@@ -35,7 +35,7 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -454,9 +454,20 @@ def speed(folder: Path, embedder: Embedder, articles: int = 100) -> dict[str, fl
         tracker.add(records[:articles])
         story = max(tracker.stories(), key=lambda s: s.article_count)
         size = story.article_count
-        compare_s = best_of(3, lambda: tracker.compare(story.id))
-        brief_s = best_of(3, lambda: tracker.brief(story.id))
         commit = commit_cpu(tracker.store, story.id)
+
+    def first_call(view: Callable[[Tracker], object]) -> Callable[[], object]:
+        """The view from a new reading tracker: a tracker keeps a story's views until the story
+        changes, so only a first call derives them (what a reader of a changed story waits for)."""
+
+        def call() -> object:
+            with Tracker(folder / "speed.db", embedder=embedder, create=False) as reader:
+                return view(reader)
+
+        return call
+
+    compare_s = best_of(3, first_call(lambda reader: reader.compare(story.id)))
+    brief_s = best_of(3, first_call(lambda reader: reader.brief(story.id)))
     shutil.copy(folder / "speed.db", folder / "speed-without.db")
     added: dict[bool, float] = {}
     for claims, name in ((False, "speed-without.db"), (True, "speed.db")):
