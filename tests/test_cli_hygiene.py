@@ -84,6 +84,20 @@ def test_csv_cells_show_control_characters_as_escapes(location: str) -> None:
     assert json.loads(row["extra"]) == {"desk": HOSTILE["desk"]}  # JSON cells parse back exactly
 
 
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_kept_as_text(location: str) -> None:
+    ingest_records(
+        location,
+        {"id": "=cmd|' /C calc'!A0", "title": '=HYPERLINK("http://evil.example","click")',
+         "outlet": "@Harbour Wire", "text": "-40 degrees at the harbour this morning, the wire said."},
+    )  # fmt: skip
+    (row,) = csv.DictReader(io.StringIO(storyline("export", "--format", "csv", "--db", location).stdout))
+    assert row["external_id"] == "'=cmd|' /C calc'!A0"
+    assert row["title"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert row["outlet"] == "'@Harbour Wire"
+    (record,) = [json.loads(line) for line in storyline("export", "--db", location).stdout.splitlines()]
+    assert record["title"] == '=HYPERLINK("http://evil.example","click")'  # JSONL: exactly as written
+
+
 def test_a_rejection_naming_a_hostile_file_is_printed_safely(location: str, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

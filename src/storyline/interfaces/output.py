@@ -72,7 +72,15 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], stream: TextIO) -> None:
         stream.write(json_text(record) + "\n")
 
 
+# A cell that starts with one of these is a formula to a spreadsheet: '=HYPERLINK(...)' in a
+# scraped title would run when an editor opens the export.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def write_csv(records: Iterable[Mapping[str, Any]], fields: Sequence[str], stream: TextIO) -> None:
+    """Records as CSV for a spreadsheet: lists and mappings as JSON, control characters as escapes,
+    and a text cell that a spreadsheet would read as a formula behind a leading apostrophe (the
+    OWASP advice; JSONL exports give every text back exactly)."""
     writer = csv.DictWriter(stream, fieldnames=list(fields))
     writer.writeheader()
     writer.writerows({name: _csv_cell(value) for name, value in record.items()} for record in records)
@@ -82,5 +90,6 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, list | dict):
         return json_text(value)
     if isinstance(value, str):
-        return printable(value)
+        text = printable(value)
+        return "'" + text if text.startswith(_FORMULA_STARTS) else text
     return value
