@@ -9,6 +9,8 @@ import pytest
 
 from storyline.store import DEFAULT_DB, StoreNotFound, default_location, open_database, open_store
 
+from ..support.postgres import PostgresServer
+
 
 def test_a_path_or_an_sqlite_url_is_an_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with open_store(tmp_path / "a.db") as store:
@@ -43,6 +45,14 @@ def test_a_reader_finds_no_store_where_there_is_none_and_creates_nothing(empty_l
             db.close()
     else:
         assert not Path(empty_location).exists()
+
+
+def test_a_postgresql_database_that_does_not_exist_is_no_store(postgres: PostgresServer) -> None:
+    """Not the server's connection error: the same answer a missing SQLite file gives, naming the
+    database (the password, were there one, left out)."""
+    for create in (False, True):
+        with pytest.raises(StoreNotFound, match=r"no store at .*no_such_database"):
+            open_store(postgres.url("no_such_database"), create=create)
 
 
 def test_a_reader_leaves_an_sqlite_file_without_a_store_as_it_found_it(tmp_path: Path) -> None:

@@ -19,7 +19,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from storyline.store.database import Database, OnWait, Params, Row, ThreadConnections, require_aware
+from storyline.store.database import (
+    Database,
+    OnWait,
+    Params,
+    Row,
+    StoreNotFound,
+    ThreadConnections,
+    require_aware,
+)
 
 # The advisory lock key every storyline writer of a database takes: "storylin" as a 64-bit integer.
 WRITER_LOCK_KEY = int.from_bytes(b"storylin", "big")
@@ -41,7 +49,16 @@ class PostgresDatabase(Database):
         super().__init__(_without_password(url))
         self._url = url
         self._connections = ThreadConnections(self._connect, psycopg.Connection.close)
-        self._connections.get()  # a wrong URL or a server that is down fails here, not later
+        try:
+            self._connections.get()  # a wrong URL or a server that is down fails here, not later
+        except psycopg.OperationalError as exc:
+            # A database that does not exist is no store, as a missing SQLite file is: creating
+            # one is the administrator's job (it needs rights a store's user need not have).
+            if _missing_database(exc):
+                raise StoreNotFound(
+                    f"no store at {self.location} (the database does not exist: createdb makes it)"
+                ) from exc
+            raise
 
     def _connect(self) -> psycopg.Connection[Row]:
         conn = psycopg.connect(self._url, autocommit=True)
@@ -153,3 +170,9 @@ def _without_password(url: str) -> str:
     if parts.port is not None:
         netloc += f":{parts.port}"
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _missing_database(exc: psycopg.OperationalError) -> bool:
+    """Whether connecting failed because the database named does not exist (SQLSTATE 3D000; a
+    connection attempt's error carries it only in its message)."""
+    return exc.sqlstate == "3D000" or "does not exist" in str(exc)
