@@ -120,6 +120,28 @@ def test_on_tuesday_stays_undated_without_a_published_time(location: str, seeds:
         assert "2026-02-03" not in [e.when for e in view.timeline.entries]
 
 
+def test_a_week_takes_its_place_in_time_among_days(location: str) -> None:
+    with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
+        tracker.add(
+            [
+                {
+                    "id": "levee",
+                    "title": "Levee repairs begin in Marlow",
+                    "published": "2026-02-06T12:00:00Z",
+                    "text": "Crews began repairing the Marlow levee on February 3. "
+                    "The river breached the levee last week after days of rain. "
+                    "The town council declared an emergency on January 20.",
+                }
+            ]
+        )
+        (story,) = tracker.stories().items
+        view = tracker.timeline(story.id)
+        assert view is not None
+    whens = [e.when for e in view.timeline.entries if e.placement is Placement.DATED]
+    # 'last week' is 2026-W05 (26 January - 1 February): after 20 January, before 3 February.
+    assert whens == ["2026-01-20", "2026-W05", "2026-02-03"]
+
+
 def test_a_split_divides_the_timeline(location: str) -> None:
     with split_quakes(location, extract_entities=False) as tracker:
         for story_id, place, other in ((1, "Ridgeford", "Ambry"), (2, "Ambry", "Ridgeford")):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from storyline.models import TimeExpression
+from storyline.placing import in_time
 from storyline.store import Store
 from storyline.store.records import StoredArticle
 from storyline.timeline.events import find_events
@@ -60,13 +61,14 @@ def _entry(events: Sequence[Event]) -> TimelineEntry:
 
 
 def _in_time(entry: TimelineEntry) -> tuple[int, str, int, str, int]:
-    """Dated and reported entries by their day (a year or month before the days inside it), ties
+    """Dated and reported entries by their day (a period by the day it starts, and before the days
+    inside it: '2026-W05' from its Monday, '2025' before '2025-01-01'), ties
     by the state's course, then by the first report's day and position; unplaced ones last, in
     their reports' order."""
     first = entry.events[0]
     return (
         entry.placement is Placement.UNPLACED,
-        entry.when,
+        in_time(entry.when),
         entry.state.rank if entry.state else 0,
         first.reported.isoformat() if first.reported else "",
         first.article_id * 100_000 + first.position,
