@@ -56,6 +56,10 @@ def test_a_record_sent_again_with_a_new_text_is_a_new_version_and_the_old_one_is
         assert exported[old.id].superseded_by == new.id and exported[new.id].superseded_by is None
         story = tracker.story(new.stored.story_id or 0)
         assert story is not None and old.id not in [a.id for a in story.articles]
+        # The old version's story no longer counts it (nor lists, when it was all that story had).
+        counts = {s.id: s.article_count for s in tracker.stories().items}
+        assert old.stored.story_id != new.stored.story_id  # the new text is another story
+        assert counts == {new.stored.story_id: 1}
         # The same text again (another spacing of the same record) is no new version.
         tracker.add([{"title": "Ferry halted, then resumed", "id": "w1", "text": second}])
         assert tracker.article("w1") is not None and tracker.articles().total == 2

@@ -412,6 +412,10 @@ class DuplicateStage:
             store.articles.add_source(article_id, source, now)
         if previous is not None and previous != article_id:
             store.articles.supersede(previous, article_id)
+            # The old version leaves its story's counts; the new one is counted where it lands.
+            old_story = store.stories.story_ids([previous]).get(previous)
+            if old_story is not None:
+                store.stories.recount([old_story], now)
         return stored
 
     def _store_new(
