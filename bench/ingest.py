@@ -1,7 +1,7 @@
 """Ingest throughput and peak memory.
 
-    python bench/ingest.py [--n-jsonl 1000] [--n-html 400] [--n-english 183] [--store sqlite|postgresql|both]
-                           [--json bench/results/ingest.json]
+    python bench/ingest.py [--n-jsonl 1000] [--n-html 400] [--n-english 183] [--data REPORTS.jsonl]
+                           [--cores 1|2] [--store sqlite|postgresql|both] [--json bench/results/ingest.json]
 
 Measures the foundation stages end to end — read, decode, extract/clean, date, segment, hash,
 MinHash + LSH, store write — for N JSONL text records (ml_crisis_tls articles) and N HTML pages
@@ -55,10 +55,10 @@ def jsonl_records(n: int) -> Iterator[dict[str, Any]]:
             }
 
 
-def english_records(n: int) -> Iterator[dict[str, Any]]:
+def english_records(path: Path, n: int) -> Iterator[dict[str, Any]]:
     """Full English news reports (TimeBank, 1989-1998) as JSONL records: what the English entity
     tagger runs on (the ml_crisis_tls records are Spanish, French and Italian, which it skips)."""
-    with (SHARED / "tempeval3_tbaq" / "documents.jsonl").open() as fh:
+    with path.open() as fh:
         for i, line in enumerate(fh):
             if i >= n:
                 return
@@ -152,6 +152,12 @@ def main() -> None:
     parser.add_argument("--n-html", type=int, default=400)
     parser.add_argument("--n-english", type=int, default=183)
     parser.add_argument(
+        "--data",
+        type=Path,
+        default=SHARED / "tempeval3_tbaq" / "documents.jsonl",
+        help="the full English reports: a JSONL file of records with a 'text' (TimeBank's by default)",
+    )
+    parser.add_argument(
         "--only", choices=["jsonl", "html", "english"], help="measure one input kind (all by default)"
     )
     parser.add_argument("--no-stories", action="store_true", help="skip the runs with story assignment")
@@ -169,7 +175,7 @@ def main() -> None:
                 fh.write(json.dumps(record) + "\n")
         english = Path(tmp) / "english.jsonl"
         with english.open("w") as fh:
-            for record in english_records(args.n_english):
+            for record in english_records(args.data, args.n_english):
                 fh.write(json.dumps(record) + "\n")
         pages = Path(tmp) / "pages"
         pages.mkdir()

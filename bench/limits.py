@@ -1,6 +1,6 @@
 """How far the clusterer's features can go on a development stream: ceilings that use the gold.
 
-    .venv/bin/python bench/limits.py ecbplus|uci [--json OUT]
+    .venv/bin/python bench/limits.py ecbplus|uci [--data STREAM.jsonl] [--entities] [--json OUT]
 
 ``bench/clustering.py`` says how well storyline clusters; this says how well anything could that
 compares reports the way storyline does (``pair_scores``: the shipped weights over
@@ -172,8 +172,8 @@ def batch_gold_cut(scores: NDArray[np.float64], gold: Mapping[int, Hashable]) ->
     return max(f1(gold, dict(enumerate(cut(tree, scores, float(h))))) for h in grid)
 
 
-def ecbplus_limits(entities: bool = False) -> dict[str, float]:
-    records = load_stream("ecbplus")
+def ecbplus_limits(entities: bool = False, data: str = "ecbplus") -> dict[str, float]:
+    records = load_stream(data)
     inputs = ingested_inputs(records)
     kept = [i for i, item in enumerate(inputs) if item is not None]
     items: list[StoryInput] = [item for item in inputs if item is not None]
@@ -181,7 +181,7 @@ def ecbplus_limits(entities: bool = False) -> dict[str, float]:
     topic = [s.split("_")[0] for s in story]
     params = StoryParams.load()
     # Term weights as at the end of the stream.
-    scores = pair_scores(run_clusterer(items, params, cached_embedder("ecbplus")), items)
+    scores = pair_scores(run_clusterer(items, params, cached_embedder(data)), items)
     gold = dict(enumerate(story))
 
     by_topic: dict[str, list[int]] = defaultdict(list)
@@ -234,8 +234,8 @@ def ecbplus_limits(entities: bool = False) -> dict[str, float]:
     return figures
 
 
-def uci_limits(entities: bool = False) -> dict[str, float]:
-    records = load_stream("uci")
+def uci_limits(entities: bool = False, data: str = "uci") -> dict[str, float]:
+    records = load_stream(data)
     story = [str(r["story"]) for r in records]
     gold = dict(enumerate(story))
 
@@ -248,7 +248,7 @@ def uci_limits(entities: bool = False) -> dict[str, float]:
         together.update({i: majority for i in group})
 
     inputs = to_inputs(records)
-    clusterer = run_clusterer(inputs, StoryParams.load(), cached_embedder("uci"))
+    clusterer = run_clusterer(inputs, StoryParams.load(), cached_embedder(data))
     predicted = story_ids(clusterer, inputs)
     members: dict[int, list[int]] = defaultdict(list)
     for i, sid in predicted.items():
@@ -294,14 +294,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("dataset", choices=["ecbplus", "uci"])
+    parser.add_argument("dataset", choices=["ecbplus", "uci"], help="which ceilings (and, by default, data)")
+    parser.add_argument(
+        "--data", type=Path, help="a stream file of the dataset's format (default: its stream.jsonl)"
+    )
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument(
         "--entities", action="store_true", help="also score the pairs with the tagged names added"
     )
     args = parser.parse_args(argv)
     limits = ecbplus_limits if args.dataset == "ecbplus" else uci_limits
-    figures = limits(args.entities)
+    figures = limits(args.entities, str(args.data or args.dataset))
     for name, value in figures.items():
         print(f"{name:<72}{value:>10.4f}" if value % 1 else f"{name:<72}{int(value):>10d}")
     out: Path = args.json or RESULTS / f"limits-{args.dataset}.json"
