@@ -37,8 +37,8 @@ QUOTE = Claim(
 )
 
 
-def vectors(count: int, seed: int = 0) -> NDArray[np.float32]:
-    rows = np.random.default_rng(seed).normal(size=(count, 8)).astype(np.float32)
+def vectors(count: int) -> NDArray[np.float32]:
+    rows = np.random.default_rng(0).normal(size=(count, 8)).astype(np.float32)
     norms: NDArray[np.float32] = np.linalg.norm(rows, axis=1, keepdims=True)
     return rows / norms
 
@@ -56,7 +56,7 @@ def test_claims_come_back_whole_with_their_credit_and_vectors_once_set(store: St
     ]
     assert store.claims.credits([first, second, 999]) == {first: "agencies", second: None}
     with store.write():
-        store.claims.set_vectors([(first, 0, vectors(2)[0]), (first, 1, vectors(2)[1])])
+        store.claims.set_vectors([(first, index, vector) for index, vector in enumerate(vectors(2))])
     stored = store.claims.for_articles([first])
     np.testing.assert_array_equal(np.stack([s.vector for s in stored]), vectors(2))
 
