@@ -365,3 +365,21 @@ def test_a_reader_keeps_a_storys_views_only_while_the_story_stays_as_it_was(loca
     assert after is not None and after.timeline is not timeline.timeline
     assert all(a1.id not in entry.articles for entry in after.timeline.entries)
     reader.close()
+
+
+def test_a_report_alone_in_its_story_is_compared_unembedded_until_a_second_report_joins(
+    location: str,
+) -> None:
+    with Tracker(location, embedder=HashingEmbedder(), extract_entities=False) as tracker:
+        tracker.add([quake_record("a1", 2)])
+        (alone,) = tracker.stories().items
+        (first,) = [a.id for a in tracker.articles().items]
+        assert all(c.vector.size == 0 for c in tracker.store.claims.for_articles([first]))
+        view = tracker.compare(alone.id)
+        assert view is not None and view.groups  # each claim its own group, single-source
+        assert all(g.status is Status.SINGLE_SOURCE for g in view.groups)
+        tracker.add([quake_record("a2", 3, "Beta Times")])
+        (story,) = tracker.stories().items
+        assert story.article_count == 2
+        embedded = tracker.store.claims.for_articles([a.id for a in tracker.articles().items])
+        assert embedded and all(c.vector.size > 0 for c in embedded)
